@@ -1,0 +1,15 @@
+// Subcommands: each file in src/cli/ adds one to the app (CLI11's
+// subcommands-in-files pattern). Only cli/ and main.cpp include CLI11.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace ldarts {
+
+void setup_search(CLI::App& app);
+void setup_nb201(CLI::App& app);
+void setup_bench(CLI::App& app);
+
+}  // namespace ldarts

@@ -1,0 +1,43 @@
+// Image data sets held in memory as uint8 tensors. Readers check every file and
+// name it in their error messages.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace ldarts {
+
+struct ImageSet {
+  at::Tensor images;  // uint8 [N, C, H, W]
+  at::Tensor labels;  // int64 [N]
+  int64_t num_classes = 0;
+  std::string source;  // where it was read from, for messages
+
+  int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+};
+
+enum class Split { train, test };
+
+// Per-channel mean and standard deviation, on the 0..1 scale.
+struct Normalization {
+  std::vector<float> mean, std;
+};
+
+// Data set names used throughout: fashion-mnist, mnist, cifar10, cifar100, ...
+ImageSet load_image_set(const std::string& dataset, const std::string& dir, Split split);
+Normalization normalization_of(const std::string& dataset);
+// Where the data set lives when --data-dir is not given ("" if nowhere standard).
+std::string default_data_dir(const std::string& dataset);
+std::vector<std::string> dataset_names();
+
+// Format readers (one file each in src/data/).
+// MNIST / Fashion-MNIST idx files, gzipped or not.
+ImageSet read_idx(const std::string& images_path, const std::string& labels_path, int64_t num_classes);
+// CIFAR binary version: records of `label_bytes` label bytes then 3×32×32
+// pixels; the label used is byte `label_index` of the record.
+ImageSet read_cifar_binary(const std::vector<std::string>& files, int label_bytes, int label_index,
+                           int64_t num_classes);
+
+}  // namespace ldarts

@@ -1,0 +1,39 @@
+// An append-only CSV file, flushed after every row so that a killed run keeps
+// everything logged before the kill.
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ldarts/core/error.h"
+
+namespace ldarts {
+
+class CsvLog {
+ public:
+  CsvLog() = default;
+  // Creates (truncates) `path` and writes the header row.
+  CsvLog(const std::string& path, const std::vector<std::string>& columns);
+  bool is_open() const { return out_.is_open(); }
+
+  // Appends one row; values are written with full precision.
+  template <typename... Values>
+  void row(const Values&... values) {
+    LDARTS_CHECK(sizeof...(Values) == columns_, path_, ": row of ", sizeof...(Values), " values, header has ", columns_);
+    std::ostringstream line;
+    line.precision(8);
+    bool first = true;
+    ((line << (first ? "" : ",") << values, first = false), ...);
+    write_line(line.str());
+  }
+
+ private:
+  void write_line(const std::string& line);
+  std::ofstream out_;
+  std::string path_;
+  size_t columns_ = 0;
+};
+
+}  // namespace ldarts

@@ -1,0 +1,32 @@
+// A mixed edge: sum over ops of p_o * op(x), with p one row of a cell's copy
+// of softmax(α).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include "ldarts/ops/relu_conv_bn.h"
+
+namespace ldarts {
+
+// Builds the named op of the search spaces. Unknown names are a user error.
+torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64_t out_channels,
+                             int64_t stride, BatchNormSpec bn);
+
+class MixedOpImpl : public torch::nn::Module {
+ public:
+  MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
+              int64_t out_channels, int64_t stride, BatchNormSpec bn);
+  // weights: [ops]
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
+
+ private:
+  std::vector<torch::nn::AnyModule> ops_;
+};
+TORCH_MODULE(MixedOp);
+
+}  // namespace ldarts

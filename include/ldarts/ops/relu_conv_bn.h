@@ -1,0 +1,37 @@
+// ReLU -> Conv -> BN, the convolution op of NAS-Bench-201 (nor_conv_kxk) and the
+// building block of its ResNet reduction cells.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/pimpl.h>
+
+namespace ldarts {
+
+// BatchNorm settings shared by all ops of a network.
+struct BatchNormSpec {
+  bool affine = true;
+  bool track_running_stats = true;
+};
+
+torch::nn::BatchNorm2d make_batch_norm(int64_t channels, BatchNormSpec bn);
+
+struct ReluConvBnOptions {
+  int64_t in_channels, out_channels, kernel;
+  int64_t stride = 1, padding = 0, dilation = 1;
+  BatchNormSpec bn;
+};
+
+class ReluConvBnImpl : public torch::nn::Module {
+ public:
+  explicit ReluConvBnImpl(const ReluConvBnOptions& options);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::BatchNorm2d bn{nullptr};
+};
+TORCH_MODULE(ReluConvBn);
+
+}  // namespace ldarts

@@ -1,0 +1,47 @@
+// Everything a search run is configured by. Filled from TOML/CLI in cli/search.cpp,
+// read by the search components; nothing reads a global config.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ldarts {
+
+struct SearchOptions {
+  // search space and supernet
+  std::string space = "nb201";
+  int64_t channels = 16;        // C
+  int64_t cells_per_stage = 5;  // N (NB201: 3N search cells)
+
+  // data
+  std::string dataset = "cifar10";
+  std::string data_dir;        // "" = the data set's standard folder
+  std::string split_file;      // NB201 split file; "" = fraction split
+  double train_portion = 0.5;  // with no split file
+  int64_t batch_size = 64;     // global batch (all ranks together)
+  bool augment = true;
+
+  // schedule
+  int epochs = 100;
+  int64_t max_steps = 0;   // cap on steps per epoch (0 = the whole split)
+  int64_t eval_steps = 0;  // cap on validation batches per epoch (0 = the whole split)
+
+  // ω: SGD with momentum, cosine from lr to lr_min over the epochs
+  double lr = 0.025, lr_min = 0.001, momentum = 0.9, weight_decay = 3e-4;
+  bool nesterov = false;
+  double grad_clip = 5.0;
+
+  // α: Adam
+  double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;
+  // "weights-first" (NB201 codebases), "arch-first" (DARTS codebases), "auto" = the space's default
+  std::string step_order = "auto";
+
+  // run
+  uint64_t seed = 0;
+  int threads = 0;  // intra-op threads (0 = LibTorch's default)
+  std::string out = "runs/search";
+  std::string nb201_table;  // CSV of NB201 accuracies; "" = no lookup
+  int log_every = 0;        // steps between progress lines (0 = about 10 per epoch)
+};
+
+}  // namespace ldarts

@@ -1,0 +1,61 @@
+// The bilevel search step of first-order DARTS (SPEC §1.2) on a supernet whose
+// cells each get their own copy of softmax(α).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+
+#include "ldarts/data/augment.h"
+#include "ldarts/dist/communicator.h"
+#include "ldarts/model/nb201_network.h"
+#include "ldarts/search/architecture.h"
+#include "ldarts/search/options.h"
+
+namespace ldarts {
+
+// What one step measured (means over this step's global batch).
+struct StepStats {
+  double train_loss = 0, train_acc = 0;  // ω pass
+  double valid_loss = 0, valid_acc = 0;  // α pass
+  double alignment_train = 0, alignment_valid = 0;            // Λ (eq. 5)
+  double sign_alignment_train = 0, sign_alignment_valid = 0;  // Λ± (eq. 7)
+};
+
+// Loss and top-1 accuracy (%) of one evaluation.
+struct EvalStats {
+  double loss = 0, accuracy = 0;
+};
+
+class Searcher {
+ public:
+  Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
+           int64_t num_classes, Communicator& comm);
+
+  // One bilevel step at learning rate `lr` for ω.
+  StepStats step(const Batch& train, const Batch& valid, double lr);
+
+  // Supernet accuracy on batches, in eval mode, without gradients.
+  EvalStats evaluate(const std::vector<Batch>& batches);
+
+  Nb201Network& network() { return network_; }
+  Architecture& architecture() { return arch_; }
+  bool arch_step_first() const { return arch_first_; }
+
+ private:
+  void weight_step(const Batch& train, StepStats& stats);
+  void arch_step(const Batch& valid, StepStats& stats);
+
+  SearchOptions options_;
+  const SearchSpace& space_;
+  Communicator& comm_;
+  Nb201Network network_{nullptr};
+  Architecture arch_;
+  std::unique_ptr<torch::optim::SGD> weight_optimizer_;
+  std::unique_ptr<torch::optim::Adam> arch_optimizer_;
+  bool arch_first_ = false;
+};
+
+}  // namespace ldarts

@@ -1,0 +1,65 @@
+// ldarts search: every option is a flag and a key of the TOML file given by
+// --config (flags win). The resolved configuration goes into the run folder.
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "ldarts/cli/commands.h"
+#include "ldarts/cli/config_file.h"
+#include "ldarts/data/dataset.h"
+#include "ldarts/io/nb201_table.h"
+#include "ldarts/search/search_run.h"
+#include "ldarts/spaces/space.h"
+
+namespace ldarts {
+
+void setup_search(CLI::App& app) {
+  auto opt = std::make_shared<SearchOptions>();
+  CLI::App* sub = app.add_subcommand("search", "Run an architecture search (DARTS on NAS-Bench-201)");
+  sub->option_defaults()->always_capture_default();
+  auto config_path = std::make_shared<std::string>();
+  add_config_option(*sub, *config_path);
+
+  sub->add_option("--space", opt->space, "Search space")->check(CLI::IsMember(space_names()))->group("Model");
+  sub->add_option("--channels", opt->channels, "Channels C of the first stage")->check(CLI::PositiveNumber)->group("Model");
+  sub->add_option("--cells-per-stage", opt->cells_per_stage, "Search cells N per stage")->check(CLI::PositiveNumber)->group("Model");
+
+  sub->add_option("--dataset", opt->dataset, "Data set")->check(CLI::IsMember(dataset_names()))->group("Data");
+  sub->add_option("--data-dir", opt->data_dir, "Folder with the data set's files (default: its standard folder)")->group("Data");
+  sub->add_option("--split", opt->split_file, "NB201 split file (else --train-portion)")->group("Data");
+  sub->add_option("--train-portion", opt->train_portion, "Share of the training set for ω (the rest trains α)")->group("Data");
+  sub->add_option("--batch-size", opt->batch_size, "Global batch size")->check(CLI::PositiveNumber)->group("Data");
+  sub->add_option("--augment", opt->augment, "Random crop + flip on search batches")->group("Data");
+
+  sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");
+  sub->add_option("--max-steps", opt->max_steps, "Cap on steps per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
+  sub->add_option("--eval-steps", opt->eval_steps, "Cap on validation batches per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
+  sub->add_option("--step-order", opt->step_order, "auto | weights-first | arch-first")->group("Schedule");
+
+  sub->add_option("--lr", opt->lr, "ω learning rate (cosine start)")->group("Optimizers");
+  sub->add_option("--lr-min", opt->lr_min, "ω learning rate at the end")->group("Optimizers");
+  sub->add_option("--momentum", opt->momentum, "ω SGD momentum")->group("Optimizers");
+  sub->add_option("--weight-decay", opt->weight_decay, "ω weight decay")->group("Optimizers");
+  sub->add_option("--nesterov", opt->nesterov, "ω Nesterov momentum")->group("Optimizers");
+  sub->add_option("--grad-clip", opt->grad_clip, "ω gradient clipping (global norm)")->group("Optimizers");
+  sub->add_option("--arch-lr", opt->arch_lr, "α Adam learning rate")->group("Optimizers");
+  sub->add_option("--arch-beta1", opt->arch_beta1, "α Adam beta1")->group("Optimizers");
+  sub->add_option("--arch-beta2", opt->arch_beta2, "α Adam beta2")->group("Optimizers");
+  sub->add_option("--arch-weight-decay", opt->arch_weight_decay, "α weight decay")->group("Optimizers");
+
+  sub->add_option("--seed", opt->seed, "Random seed")->group("Run");
+  sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->check(CLI::NonNegativeNumber)->group("Run");
+  sub->add_option("--out", opt->out, "Run folder")->group("Run");
+  sub->add_option("--nb201-table", opt->nb201_table,
+                  "NB201 accuracy CSV to look each epoch's genotype up in (shipped: data/nb201/nb201_test_acc_200ep.csv)")
+      ->check(CLI::ExistingFile)->group("Run");
+  sub->add_option("--log-every", opt->log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
+
+  sub->callback([sub, opt, config_path] {
+    apply_config_file(*sub, *config_path);
+    LocalCommunicator comm;
+    run_search(*opt, sub->config_to_str(true, false), comm);
+  });
+}
+
+}  // namespace ldarts

@@ -1,0 +1,45 @@
+#include "ldarts/model/mixed_op.h"
+
+#include <torch/nn/modules/linear.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/ops/avg_pool.h"
+#include "ldarts/ops/zero.h"
+
+namespace ldarts {
+
+torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64_t out_channels,
+                             int64_t stride, BatchNormSpec bn) {
+  if (name == "none") return torch::nn::AnyModule(Zero(in_channels, out_channels, stride));
+  if (name == "skip_connect") {
+    LDARTS_CHECK(stride == 1 && in_channels == out_channels,
+                 "skip_connect with stride ", stride, " or ", in_channels, "->", out_channels,
+                 " channels needs FactorizedReduce, which this space does not use");
+    return torch::nn::AnyModule(torch::nn::Identity());
+  }
+  if (name == "nor_conv_1x1")
+    return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{in_channels, out_channels, 1, stride, 0, 1, bn}));
+  if (name == "nor_conv_3x3")
+    return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{in_channels, out_channels, 3, stride, 1, 1, bn}));
+  if (name == "avg_pool_3x3") return torch::nn::AnyModule(AvgPool(in_channels, out_channels, stride, bn));
+  fail("unknown operation '", name, "'");
+}
+
+MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
+                         int64_t out_channels, int64_t stride, BatchNormSpec bn) {
+  for (const std::string& name : op_names) {
+    ops_.push_back(make_op(name, in_channels, out_channels, stride, bn));
+    register_module(name, ops_.back().ptr());
+  }
+}
+
+torch::Tensor MixedOpImpl::forward(const torch::Tensor& x, const torch::Tensor& weights) {
+  torch::Tensor sum;
+  for (size_t o = 0; o < ops_.size(); ++o) {
+    torch::Tensor term = weights[o] * ops_[o].forward(x);
+    sum = o == 0 ? term : sum + term;
+  }
+  return sum;
+}
+
+}  // namespace ldarts

@@ -1,0 +1,28 @@
+#include "ldarts/model/nb201_cell.h"
+
+#include <string>
+
+namespace ldarts {
+
+Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn)
+    : edges_(space.edges), nodes_(space.nodes) {
+  for (const Edge& e : edges_) {
+    // Stable checkpoint names: edge_<to>_<from>, as "to<-from" in NB201 strings.
+    const std::string name = "edge_" + std::to_string(e.to) + "_" + std::to_string(e.from);
+    mixed_.push_back(register_module(name, MixedOp(space.ops, channels, channels, 1, bn)));
+  }
+}
+
+torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x, const torch::Tensor& weights) {
+  std::vector<torch::Tensor> nodes(nodes_);
+  nodes[0] = x;
+  // Edges are ordered by target node, so every input is complete when used.
+  for (size_t e = 0; e < edges_.size(); ++e) {
+    torch::Tensor out = mixed_[e](nodes[edges_[e].from], weights[e]);
+    torch::Tensor& node = nodes[edges_[e].to];
+    node = node.defined() ? node + out : out;
+  }
+  return nodes[nodes_ - 1];
+}
+
+}  // namespace ldarts

@@ -1,0 +1,55 @@
+#include "ldarts/model/nb201_network.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/pooling.h>
+#include <torch/nn/modules/conv.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/ops/resnet_block.h"
+
+namespace ldarts {
+
+Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkOptions& o) {
+  LDARTS_CHECK(space.kind == CellKind::nb201, "space '", space.name, "' is not an NB201-type space");
+  LDARTS_CHECK(o.channels > 0 && o.cells_per_stage > 0, "--channels and --cells-per-stage must be positive");
+  const int64_t c = o.channels;
+  stem = register_module(
+      "stem", torch::nn::Sequential(
+                  torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, c, 3).padding(1).bias(false)),
+                  make_batch_norm(c, BatchNormSpec{})));
+  // Search cells: BN without affine parameters and without running statistics.
+  const BatchNormSpec cell_bn{false, false};
+  cells = register_module("cells", torch::nn::ModuleList());
+  int64_t channels = c;
+  for (int stage = 0; stage < 3; ++stage) {
+    if (stage > 0) {
+      cells->push_back(ResNetBlock(channels, 2 * channels, 2));
+      channels *= 2;
+    }
+    for (int64_t i = 0; i < o.cells_per_stage; ++i) {
+      cells->push_back(Nb201Cell(space, channels, cell_bn));
+      ++num_search_cells_;
+    }
+  }
+  head_bn = register_module("head_bn", make_batch_norm(channels, BatchNormSpec{}));
+  classifier = register_module("classifier", torch::nn::Linear(channels, o.num_classes));
+}
+
+torch::Tensor Nb201NetworkImpl::forward(const torch::Tensor& x,
+                                        const std::vector<torch::Tensor>& cell_weights) {
+  LDARTS_CHECK(static_cast<int>(cell_weights.size()) == num_search_cells_, "network has ",
+               num_search_cells_, " search cells but got ", cell_weights.size(), " weight tensors");
+  torch::Tensor h = stem->forward(x);
+  size_t next = 0;
+  for (const auto& module : *cells) {
+    if (auto* cell = module->as<Nb201CellImpl>())
+      h = cell->forward(h, cell_weights[next++]);
+    else
+      h = module->as<ResNetBlockImpl>()->forward(h);
+  }
+  h = torch::relu(head_bn(h));
+  h = torch::nn::functional::adaptive_avg_pool2d(h, torch::nn::functional::AdaptiveAvgPool2dFuncOptions(1));
+  return classifier(h.flatten(1));
+}
+
+}  // namespace ldarts

@@ -1,0 +1,220 @@
+#include "ldarts/search/search_run.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include <torch/torch.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/core/progress.h"
+#include "ldarts/core/rng.h"
+#include "ldarts/data/sampler.h"
+#include "ldarts/data/split.h"
+#include "ldarts/io/csv_log.h"
+#include "ldarts/io/nb201_table.h"
+#include "ldarts/search/genotype.h"
+#include "ldarts/search/schedule.h"
+#include "ldarts/search/searcher.h"
+
+namespace ldarts {
+namespace {
+
+// Indices of a split part for the sampler positions of one batch.
+std::vector<int64_t> lookup(const std::vector<int64_t>& part, const std::vector<int64_t>& positions) {
+  std::vector<int64_t> out;
+  out.reserve(positions.size());
+  for (int64_t p : positions) out.push_back(part[p]);
+  return out;
+}
+
+std::vector<float> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    out.flush();
+    LDARTS_CHECK(out, "cannot write ", tmp);
+  }
+  std::filesystem::rename(tmp, path);  // a reader never sees a half-written file
+}
+
+std::string softmax_rows(const SearchSpace& space, const torch::Tensor& p) {
+  std::string out;
+  char buf[64];
+  for (int e = 0; e < space.num_edges(); ++e) {
+    std::snprintf(buf, sizeof buf, "    %d<-%d ", space.edges[e].to, space.edges[e].from);
+    out += buf;
+    for (int o = 0; o < space.num_ops(); ++o) {
+      std::snprintf(buf, sizeof buf, " %s=%.3f", space.ops[o].c_str(), p[e][o].item<double>());
+      out += buf;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// Running means of the step statistics over an epoch.
+struct Means {
+  StepStats sum;
+  int64_t n = 0;
+  void add(const StepStats& s) {
+    sum.train_loss += s.train_loss, sum.train_acc += s.train_acc;
+    sum.valid_loss += s.valid_loss, sum.valid_acc += s.valid_acc;
+    sum.alignment_train += s.alignment_train, sum.alignment_valid += s.alignment_valid;
+    sum.sign_alignment_train += s.sign_alignment_train, sum.sign_alignment_valid += s.sign_alignment_valid;
+    ++n;
+  }
+  double mean(double StepStats::*field) const { return n ? sum.*field / n : 0.0; }
+};
+
+}  // namespace
+
+SearchResult run_search(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
+  const bool root = comm.is_root();
+  LDARTS_CHECK(o.epochs > 0, "--epochs must be positive");
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  torch::manual_seed(o.seed);
+  const SearchSpace& space = find_space(o.space);
+
+  // ---- data ----
+  const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
+  const SearchSplit split =
+      o.split_file.empty() ? fraction_split(data.size(), o.train_portion) : read_split_file(o.split_file, data.size());
+  const Normalization norm = normalization_of(o.dataset);
+  const AugmentOptions augment{o.augment};
+  ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
+  ShardedSampler valid_sampler(split.valid.size(), o.batch_size, derive_seed(o.seed, {2}), comm.rank(), comm.world_size());
+  const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, train_sampler.batches_per_epoch())
+                                        : train_sampler.batches_per_epoch();
+  // Supernet validation: a fixed order of the valid part (the same every epoch), this rank's share, no augmentation.
+  ShardedSampler eval_order(split.valid.size(), o.batch_size, 0, comm.rank(), comm.world_size());
+  const int64_t eval_steps = o.eval_steps > 0 ? std::min(o.eval_steps, eval_order.batches_per_epoch())
+                                              : eval_order.batches_per_epoch();
+
+  std::optional<Nb201Table> table;
+  if (!o.nb201_table.empty()) table = Nb201Table::load(o.nb201_table);
+
+  Searcher searcher(o, space, data.images.size(1), data.num_classes, comm);
+  const int cells = searcher.network()->num_search_cells();
+
+  // ---- run folder ----
+  CsvLog metrics, step_log;
+  std::ofstream alphas;
+  if (root) {
+    std::filesystem::create_directories(o.out);
+    write_text(o.out + "/config.toml", resolved_config);
+    metrics = CsvLog(o.out + "/metrics.csv",
+                     {"epoch", "lr", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc",
+                      "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
+                      "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"});
+    step_log = CsvLog(o.out + "/steps.csv",
+                      {"epoch", "step", "lr", "train_loss", "train_acc", "arch_loss", "arch_acc",
+                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid"});
+    alphas.open(o.out + "/alphas.jsonl", std::ios::trunc);
+    std::printf("ldarts search: space %s, %d search cells (C=%ld, N=%ld), %s %ld images -> %zu train / %zu valid\n",
+                space.name.c_str(), cells, long(o.channels), long(o.cells_per_stage), o.dataset.c_str(),
+                long(data.size()), split.train.size(), split.valid.size());
+    std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
+                o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
+                searcher.arch_step_first() ? "alpha" : "weight", o.out.c_str());
+    std::fflush(stdout);
+  }
+
+  SearchResult result;
+  Progress progress(int64_t(o.epochs) * steps, root);
+  const int log_every = o.log_every > 0 ? o.log_every : int(std::max<int64_t>(1, steps / 10));
+  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    const double epoch_start = progress.elapsed_seconds();
+    Means means;
+    double lr = o.lr;
+    for (int64_t step = 0; step < steps; ++step) {
+      lr = cosine_lr(o.lr, o.lr_min, epoch + double(step) / steps, o.epochs);
+      Rng rng(derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step), uint64_t(comm.rank())}));
+      const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, rng);
+      const int64_t valid_step = step % valid_sampler.batches_per_epoch();
+      const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, rng);
+      const StepStats s = searcher.step(train, valid, lr);
+      means.add(s);
+      if (root)
+        step_log.row(epoch, step, lr, s.train_loss, s.train_acc, s.valid_loss, s.valid_acc, s.alignment_train,
+                     s.alignment_valid, s.sign_alignment_train, s.sign_alignment_valid);
+      if (progress.tick(log_every)) {
+        std::printf("epoch %d/%d step %ld/%ld | %.2f step/s %.0f img/s | loss %.3f acc %.1f%% | "
+                    "Λ train %.4f valid %.4f | elapsed %s ETA %s\n",
+                    epoch + 1, o.epochs, long(step + 1), long(steps), progress.steps_per_second(),
+                    progress.steps_per_second() * o.batch_size, means.mean(&StepStats::train_loss),
+                    means.mean(&StepStats::train_acc), s.alignment_train, s.alignment_valid,
+                    format_duration(progress.elapsed_seconds()).c_str(), format_duration(progress.eta_seconds()).c_str());
+        std::fflush(stdout);
+      }
+    }
+
+    // ---- end of epoch: supernet validation accuracy, genotype, logs ----
+    std::vector<Batch> eval_batches;
+    Rng unused(0);
+    const AugmentOptions no_augment{false};
+    for (int64_t b = 0; b < eval_steps; ++b)
+      eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, unused));
+    const EvalStats eval = searcher.evaluate(eval_batches);
+    const torch::Tensor probs = searcher.architecture().probabilities();
+    const std::string genotype = to_nb201_string(space, derive_nb201(space, to_vector(probs)));
+
+    EpochSummary e;
+    e.epoch = epoch, e.lr = lr, e.genotype = genotype;
+    e.train_loss = means.mean(&StepStats::train_loss), e.train_acc = means.mean(&StepStats::train_acc);
+    e.valid_loss = eval.loss, e.valid_acc = eval.accuracy;
+    e.alignment_train = means.mean(&StepStats::alignment_train);
+    e.alignment_valid = means.mean(&StepStats::alignment_valid);
+    e.sign_alignment_train = means.mean(&StepStats::sign_alignment_train);
+    e.sign_alignment_valid = means.mean(&StepStats::sign_alignment_valid);
+    e.seconds = progress.elapsed_seconds() - epoch_start;
+    result.epochs.push_back(e);
+    result.genotype = genotype;
+
+    if (root) {
+      const std::optional<Nb201Accuracy> found = table ? table->find(genotype) : std::nullopt;
+      const Nb201Accuracy* acc = found ? &*found : nullptr;
+      auto cell = [&](double Nb201Accuracy::*f) { return acc ? std::to_string(acc->*f) : std::string(); };
+      metrics.row(epoch, lr, e.train_loss, e.train_acc, means.mean(&StepStats::valid_loss),
+                  means.mean(&StepStats::valid_acc), e.valid_loss, e.valid_acc, e.alignment_train, e.alignment_valid,
+                  e.sign_alignment_train, e.sign_alignment_valid, genotype, cell(&Nb201Accuracy::cifar10),
+                  cell(&Nb201Accuracy::cifar100), cell(&Nb201Accuracy::imagenet16), e.seconds);
+      alphas << "{\"epoch\": " << epoch << ", \"softmax\": [";
+      for (int r = 0; r < space.num_edges(); ++r) {
+        alphas << (r ? ", [" : "[");
+        for (int c = 0; c < space.num_ops(); ++c) alphas << (c ? ", " : "") << probs[r][c].item<double>();
+        alphas << "]";
+      }
+      alphas << "]}\n" << std::flush;
+      std::printf("== epoch %d/%d: train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
+                  "Λ± train %.4f valid %.4f | %s\n   genotype %s",
+                  epoch + 1, o.epochs, e.train_loss, e.train_acc, e.valid_acc, e.alignment_train, e.alignment_valid,
+                  e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(), genotype.c_str());
+      if (acc) std::printf("  (NB201 test: CIFAR-10 %.2f, CIFAR-100 %.2f, ImageNet16-120 %.2f)", acc->cifar10, acc->cifar100, acc->imagenet16);
+      std::printf("\n  softmax(alpha):\n%s", softmax_rows(space, probs).c_str());
+      std::fflush(stdout);
+    }
+  }
+
+  if (root) {
+    write_text(o.out + "/genotype.json",
+               to_json(space, derive_nb201(space, to_vector(searcher.architecture().probabilities()))));
+    std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
+    for (const auto& e : result.epochs)
+      std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);
+    std::printf("final genotype: %s\nrun folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json)\n",
+                result.genotype.c_str(), o.out.c_str());
+    std::fflush(stdout);
+  }
+  return result;
+}
+
+}  // namespace ldarts

@@ -1,0 +1,17 @@
+// NAS-Bench-201 (Dong & Yang, ICLR 2020): 4 nodes, 6 edges, 5 ops; node 3 is
+// the cell output.
+#include "ldarts/spaces/space.h"
+
+namespace ldarts {
+
+SearchSpace nb201_space() {
+  return SearchSpace{
+      "nb201",
+      CellKind::nb201,
+      {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"},
+      {{0, 1}, {0, 2}, {1, 2}, {0, 3}, {1, 3}, {2, 3}},  // 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2
+      4,
+  };
+}
+
+}  // namespace ldarts

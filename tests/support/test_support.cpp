@@ -1,0 +1,76 @@
+#include "support/test_support.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+
+namespace ldarts::test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "ldarts-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+static void put_u32(std::vector<unsigned char>& v, uint32_t x) {
+  for (int shift = 24; shift >= 0; shift -= 8) v.push_back((x >> shift) & 0xFF);
+}
+
+std::vector<unsigned char> idx_images(uint32_t n, uint32_t rows, uint32_t cols, uint32_t magic) {
+  std::vector<unsigned char> v;
+  put_u32(v, magic);
+  put_u32(v, n);
+  put_u32(v, rows);
+  put_u32(v, cols);
+  for (uint32_t i = 0; i < n * rows * cols; ++i) v.push_back(static_cast<unsigned char>(i * 7 % 256));
+  return v;
+}
+
+std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels, uint32_t magic) {
+  std::vector<unsigned char> v;
+  put_u32(v, magic);
+  put_u32(v, static_cast<uint32_t>(labels.size()));
+  v.insert(v.end(), labels.begin(), labels.end());
+  return v;
+}
+
+std::string source_path(const std::string& relative) { return std::string(LDARTS_SOURCE_DIR) + "/" + relative; }
+
+int run_ldarts(const std::string& args, std::string& output) {
+  const std::string cmd = std::string(LDARTS_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed");
+  std::array<char, 4096> buf;
+  output.clear();
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace ldarts::test

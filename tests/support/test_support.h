@@ -1,0 +1,36 @@
+// Helpers shared by the tests: scratch folders and small files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ldarts::test {
+
+// A fresh empty folder under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes);
+void write_text(const std::string& path, const std::string& text);
+std::string read_text(const std::string& path);
+
+// A big-endian idx file: images (magic 0x803, dims n,rows,cols) or labels (0x801).
+std::vector<unsigned char> idx_images(uint32_t n, uint32_t rows, uint32_t cols, uint32_t magic = 0x803);
+std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels, uint32_t magic = 0x801);
+
+// Path inside the source tree.
+std::string source_path(const std::string& relative);
+
+// Runs the ldarts binary with arguments; returns the exit code and fills output
+// with stdout and stderr together.
+int run_ldarts(const std::string& args, std::string& output);
+
+}  // namespace ldarts::test
