@@ -1,30 +1,24 @@
 // The data set registry: names -> readers, standard folders and normalization.
-#include <sys/stat.h>
-
 #include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
 #include "ldarts/data/dataset.h"
 
 namespace ldarts {
 namespace {
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 // "<dir>/<name>" or "<dir>/<name>.gz", whichever exists (the plain name if neither,
 // so the error names what was looked for).
 std::string idx_file(const std::string& dir, const std::string& name) {
   const std::string plain = dir + "/" + name;
-  if (exists(plain)) return plain;
-  if (exists(plain + ".gz")) return plain + ".gz";
+  if (file_exists(plain)) return plain;
+  if (file_exists(plain + ".gz")) return plain + ".gz";
   fail("cannot find ", plain, "[.gz] (set --data-dir to the folder that holds the idx files)");
 }
 
 // CIFAR files sit in the given folder or in the archive's subfolder.
 std::string cifar_dir(const std::string& dir, const std::string& sub, const std::string& probe) {
-  if (exists(dir + "/" + probe)) return dir;
-  if (exists(dir + "/" + sub + "/" + probe)) return dir + "/" + sub;
+  if (file_exists(dir + "/" + probe)) return dir;
+  if (file_exists(dir + "/" + sub + "/" + probe)) return dir + "/" + sub;
   fail("cannot find ", dir, "/", probe, " or ", dir, "/", sub, "/", probe,
        " (set --data-dir to the folder with the CIFAR binary version)");
 }
@@ -43,11 +37,14 @@ std::string default_data_dir(const std::string& dataset) {
 ImageSet load_image_set(const std::string& dataset, const std::string& dir_in, Split split) {
   const std::string dir = dir_in.empty() ? default_data_dir(dataset) : dir_in;
   LDARTS_CHECK(!dir.empty(), "--data-dir is required for data set '", dataset, "'");
+  LDARTS_CHECK(file_exists(dir), "data folder ", dir, " does not exist (set --data-dir to the folder with the ",
+               dataset, " files", dataset == "fashion-mnist" ? "; Debian's dataset-fashion-mnist installs them" : "", ")");
   const bool train = split == Split::train;
   if (dataset == "fashion-mnist" || dataset == "mnist") {
     const std::string prefix = train ? "train" : "t10k";
-    return read_idx(idx_file(dir, prefix + "-images-idx3-ubyte"),
-                    idx_file(dir, prefix + "-labels-idx1-ubyte"), 10);
+    const std::string images = idx_file(dir, prefix + "-images-idx3-ubyte");
+    const std::string labels = idx_file(dir, prefix + "-labels-idx1-ubyte");
+    return read_idx(images, labels, 10);
   }
   if (dataset == "cifar10") {
     const std::string d = cifar_dir(dir, "cifar-10-batches-bin", "test_batch.bin");

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 
 #include <torch/torch.h>
 
 #include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
 #include "ldarts/core/progress.h"
 #include "ldarts/core/rng.h"
 #include "ldarts/data/sampler.h"
@@ -33,17 +33,6 @@ std::vector<int64_t> lookup(const std::vector<int64_t>& part, const std::vector<
 std::vector<float> to_vector(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kFloat).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    LDARTS_CHECK(out, "cannot write ", tmp);
-  }
-  std::filesystem::rename(tmp, path);  // a reader never sees a half-written file
 }
 
 std::string softmax_rows(const SearchSpace& space, const torch::Tensor& p) {
@@ -109,8 +98,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   CsvLog metrics, step_log;
   std::ofstream alphas;
   if (root) {
-    std::filesystem::create_directories(o.out);
-    write_text(o.out + "/config.toml", resolved_config);
+    make_dirs(o.out);
+    write_file_atomically(o.out + "/config.toml", resolved_config);
     metrics = CsvLog(o.out + "/metrics.csv",
                      {"epoch", "lr", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc",
                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
@@ -205,7 +194,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   }
 
   if (root) {
-    write_text(o.out + "/genotype.json",
+    write_file_atomically(o.out + "/genotype.json",
                to_json(space, derive_nb201(space, to_vector(searcher.architecture().probabilities()))));
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
     for (const auto& e : result.epochs)

@@ -1,10 +1,12 @@
 #include "support/test_support.h"
 
+#include "ldarts/core/files.h"
+
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
-#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -13,14 +15,14 @@
 namespace ldarts::test {
 
 TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "ldarts-test-XXXXXX").string();
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ldarts-test-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }
 
 TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+  remove_tree(path_);
 }
 
 void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
@@ -73,4 +75,15 @@ int run_ldarts(const std::string& args, std::string& output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+}  // namespace ldarts::test
+
+#include <zlib.h>
+
+namespace ldarts::test {
+void write_gzip(const std::string& path, const std::vector<unsigned char>& bytes) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  if (!f) throw std::runtime_error("gzopen failed: " + path);
+  gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(f);
+}
 }  // namespace ldarts::test

@@ -34,3 +34,22 @@ std::string source_path(const std::string& relative);
 int run_ldarts(const std::string& args, std::string& output);
 
 }  // namespace ldarts::test
+
+namespace ldarts::test {
+// Writes `bytes` gzip-compressed.
+void write_gzip(const std::string& path, const std::vector<unsigned char>& bytes);
+}  // namespace ldarts::test
+
+// Expects `statement` to throw an exception whose message contains every one of
+// the given substrings.
+#define EXPECT_ERROR_WITH(statement, ...)                                          \
+  do {                                                                             \
+    try {                                                                          \
+      statement;                                                                   \
+      ADD_FAILURE() << "no exception from " #statement;                            \
+    } catch (const std::exception& e) {                                            \
+      for (const std::string& part : std::vector<std::string>{__VA_ARGS__})        \
+        EXPECT_NE(std::string(e.what()).find(part), std::string::npos)             \
+            << "message '" << e.what() << "' lacks '" << part << "'";              \
+    }                                                                              \
+  } while (0)

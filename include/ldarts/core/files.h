@@ -1,0 +1,19 @@
+// Small file-system helpers on POSIX calls. (std::filesystem is avoided on
+// purpose: the PyPI LibTorch exports its own, incompatible copies of some
+// std::filesystem symbols, and remove_all crashed through them.)
+#pragma once
+
+#include <string>
+
+namespace ldarts {
+
+// mkdir -p; a failure is a user error naming the folder.
+void make_dirs(const std::string& path);
+// Writes `text` to path.tmp, flushes, then renames over `path`: a reader never
+// sees a half-written file.
+void write_file_atomically(const std::string& path, const std::string& text);
+// rm -rf (for tests and temporary folders); errors are ignored.
+void remove_tree(const std::string& path);
+bool file_exists(const std::string& path);
+
+}  // namespace ldarts

@@ -1,0 +1,47 @@
+// The ldarts binary: config files, flags winning over them, errors, nb201 lookup.
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+using ldarts::test::run_ldarts;
+
+TEST(Cli, Nb201Lookup) {
+  std::string out;
+  EXPECT_EQ(run_ldarts("nb201 --arch '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'", out), 0) << out;
+  EXPECT_NE(out.find("CIFAR-10 test   54.30"), std::string::npos) << out;
+  EXPECT_NE(out.find("1835"), std::string::npos) << out;
+  EXPECT_NE(run_ldarts("nb201 --arch '|conv~0|'", out), 0);
+  EXPECT_NE(out.find("bad NB201 cell string"), std::string::npos) << out;
+}
+
+TEST(Cli, ConfigFileAndFlagPrecedence) {
+  ldarts::test::TempDir dir;
+  std::vector<unsigned char> labels;
+  for (int i = 0; i < 40; ++i) labels.push_back(i % 10);
+  ldarts::test::write_bytes(dir.file("train-images-idx3-ubyte"), ldarts::test::idx_images(40, 8, 8));
+  ldarts::test::write_bytes(dir.file("train-labels-idx1-ubyte"), ldarts::test::idx_labels(labels));
+  ldarts::test::write_text(dir.file("c.toml"),
+                           "dataset = \"mnist\"\ndata-dir = \"" + dir.path() + "\"\nchannels = 4\n"
+                           "cells-per-stage = 1\nbatch-size = 8\nepochs = 3\nmax-steps = 1\neval-steps = 1\n"
+                           "threads = 1\nseed = 5\n");
+  std::string out;
+  const std::string run = dir.file("run");
+  ASSERT_EQ(run_ldarts("search --config " + dir.file("c.toml") + " --epochs 1 --out " + run, out), 0) << out;
+  const std::string config = ldarts::test::read_text(run + "/config.toml");
+  EXPECT_NE(config.find("epochs=1"), std::string::npos) << config;        // the flag won
+  EXPECT_NE(config.find("channels=4"), std::string::npos) << config;      // from the file
+  EXPECT_NE(config.find("lr=0.025"), std::string::npos) << config;        // a default
+  EXPECT_NE(out.find("final genotype: |"), std::string::npos) << out;
+
+  ldarts::test::write_text(dir.file("typo.toml"), "epochz = 3\n");
+  EXPECT_NE(run_ldarts("search --config " + dir.file("typo.toml"), out), 0);
+  EXPECT_NE(out.find("unknown key 'epochz'"), std::string::npos) << out;
+  EXPECT_NE(out.find("typo.toml"), std::string::npos) << out;
+}
+
+TEST(Cli, BadDataDirIsOneClearLine) {
+  std::string out;
+  EXPECT_EQ(run_ldarts("search --dataset mnist --data-dir /nonexistent-ldarts --out /tmp/ldarts-never", out), 1);
+  EXPECT_NE(out.find("ldarts: error: data folder /nonexistent-ldarts does not exist"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+}

@@ -1,0 +1,97 @@
+// The search step and a whole small run.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "ldarts/search/schedule.h"
+#include "ldarts/search/search_run.h"
+#include "ldarts/search/searcher.h"
+#include "support/test_support.h"
+
+using namespace ldarts;
+
+namespace {
+SearchOptions tiny_options() {
+  SearchOptions o;
+  o.channels = 4;
+  o.cells_per_stage = 1;
+  o.batch_size = 8;
+  return o;
+}
+Batch random_batch(int64_t n) { return {torch::randn({n, 1, 8, 8}), torch::randint(0, 10, {n})}; }
+}  // namespace
+
+TEST(Searcher, TwoStepsChangeAlphaAndWeights) {
+  torch::manual_seed(0);
+  LocalCommunicator comm;
+  Searcher searcher(tiny_options(), find_space("nb201"), 1, 10, comm);
+  const auto alpha0 = searcher.architecture().alpha().detach().clone();
+  std::vector<torch::Tensor> weights0;
+  for (const auto& p : searcher.network()->weights()) weights0.push_back(p.detach().clone());
+
+  StepStats s;
+  for (int i = 0; i < 2; ++i) s = searcher.step(random_batch(8), random_batch(8), 0.025);
+
+  EXPECT_FALSE(torch::equal(alpha0, searcher.architecture().alpha().detach()));
+  int changed = 0;
+  const auto weights = searcher.network()->weights();
+  for (size_t i = 0; i < weights.size(); ++i) changed += !torch::equal(weights0[i], weights[i].detach());
+  EXPECT_EQ(changed, static_cast<int>(weights.size()));  // every ω tensor got an update
+  EXPECT_TRUE(std::isfinite(s.train_loss) && std::isfinite(s.alignment_train) && std::isfinite(s.alignment_valid));
+  EXPECT_GE(s.alignment_train, -1.0);
+  EXPECT_LE(s.alignment_train, 1.0);
+}
+
+TEST(Searcher, SameSeedSameTrajectory) {
+  auto run = [] {
+    torch::manual_seed(1);
+    LocalCommunicator comm;
+    Searcher searcher(tiny_options(), find_space("nb201"), 1, 10, comm);
+    torch::manual_seed(2);
+    for (int i = 0; i < 2; ++i) searcher.step(random_batch(8), random_batch(8), 0.025);
+    return searcher.architecture().alpha().detach().clone();
+  };
+  EXPECT_TRUE(torch::equal(run(), run()));
+}
+
+TEST(Searcher, StepOrderSetting) {
+  LocalCommunicator comm;
+  SearchOptions o = tiny_options();
+  EXPECT_FALSE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());  // NB201 default
+  o.step_order = "arch-first";
+  EXPECT_TRUE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());
+  o.step_order = "sideways";
+  EXPECT_ERROR_WITH(Searcher(o, find_space("nb201"), 1, 10, comm), "--step-order");
+}
+
+TEST(Schedule, CosineEndpoints) {
+  EXPECT_DOUBLE_EQ(cosine_lr(0.025, 0.001, 0, 10), 0.025);
+  EXPECT_NEAR(cosine_lr(0.025, 0.001, 5, 10), 0.013, 1e-12);
+  EXPECT_NEAR(cosine_lr(0.025, 0.001, 10, 10), 0.001, 1e-12);
+}
+
+TEST(SearchRun, SmallRunWritesTheRunFolder) {
+  test::TempDir dir;
+  // 64 synthetic 1x12x12 images of 10 classes as idx files.
+  std::vector<unsigned char> labels;
+  for (int i = 0; i < 64; ++i) labels.push_back(i % 10);
+  test::write_bytes(dir.file("train-images-idx3-ubyte"), test::idx_images(64, 12, 12));
+  test::write_bytes(dir.file("train-labels-idx1-ubyte"), test::idx_labels(labels));
+  SearchOptions o = tiny_options();
+  o.dataset = "mnist";
+  o.data_dir = dir.path();
+  o.epochs = 2;
+  o.max_steps = 2;
+  o.eval_steps = 1;
+  o.out = dir.file("run");
+  o.nb201_table = test::source_path("data/nb201/nb201_test_acc_200ep.csv");
+  LocalCommunicator comm;
+  const SearchResult r = run_search(o, "epochs=2\n", comm);
+  ASSERT_EQ(r.epochs.size(), 2u);
+  EXPECT_EQ(test::read_text(o.out + "/config.toml"), "epochs=2\n");
+  const std::string metrics = test::read_text(o.out + "/metrics.csv");
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 3);  // header + 2 epochs
+  EXPECT_NE(metrics.find(r.genotype), std::string::npos);
+  EXPECT_NE(test::read_text(o.out + "/genotype.json").find(r.genotype), std::string::npos);
+  const std::string steps = test::read_text(o.out + "/steps.csv");
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 5);  // header + 2x2 steps
+}
