@@ -1,5 +1,6 @@
 // ldarts bench: time of one search step on the NB201 supernet with synthetic
-// data, as a table with the thread count and the peak memory.
+// data, for plain DARTS and for Λ-DARTS in each finite-difference mode, measured
+// in the same process, as a table with ratios, threads and peak memory.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/cli/commands.h"
+#include "ldarts/core/error.h"
 #include "ldarts/search/searcher.h"
 
 namespace ldarts {
@@ -18,7 +20,8 @@ namespace {
 
 struct BenchOptions {
   int64_t channels = 16, cells_per_stage = 5, batch_size = 64, image_size = 32;
-  int repeats = 10, warmup = 2, threads = 0;
+  int repeats = 5, warmup = 1, threads = 0;
+  std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
 };
 
 double peak_rss_mib() {
@@ -27,31 +30,64 @@ double peak_rss_mib() {
   return usage.ru_maxrss / 1024.0;  // Linux reports KiB
 }
 
-void run_bench(const BenchOptions& o) {
-  if (o.threads > 0) torch::set_num_threads(o.threads);
+// Method name -> the regularizer settings it stands for.
+SearchOptions method_options(const std::string& method, const BenchOptions& o) {
+  SearchOptions s;
+  s.channels = o.channels;
+  s.cells_per_stage = o.cells_per_stage;
+  s.regularizer = method == "darts" ? "none" : method == "signcorr" ? "signcorr" : "corr";
+  s.fd_mode = (method == "darts" || method == "signcorr") ? "central" : method;
+  return s;
+}
+
+struct Timing {
+  std::string method;
+  double median, min, max;
+};
+
+Timing time_method(const std::string& method, const BenchOptions& o, const Batch& train, const Batch& valid) {
   torch::manual_seed(0);
-  SearchOptions search;
-  search.channels = o.channels;
-  search.cells_per_stage = o.cells_per_stage;
   LocalCommunicator comm;
-  Searcher searcher(search, find_space("nb201"), 3, 10, comm);
-  auto batch = [&] {
-    return Batch{torch::randn({o.batch_size, 3, o.image_size, o.image_size}), torch::randint(0, 10, {o.batch_size})};
-  };
-  const Batch train = batch(), valid = batch();
+  Searcher searcher(method_options(method, o), find_space("nb201"), 3, 10, comm);
   std::vector<double> ms;
   for (int i = 0; i < o.warmup + o.repeats; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    searcher.step(train, valid, 0.025);
+    searcher.step(train, valid, StepSchedule{0.025, 0.25});
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= o.warmup) ms.push_back(t);
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("| method | space | C | N | batch | input | threads | median ms/step | min | max | peak RSS MiB |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
-  std::printf("| DARTS (1st order) | nb201 | %ld | %ld | %ld | 3x%ldx%ld | %d | %.1f | %.1f | %.1f | %.0f |\n",
+  return {method, ms[ms.size() / 2], ms.front(), ms.back()};
+}
+
+void run_bench(const BenchOptions& o) {
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  for (const auto& m : o.methods) method_options(m, o);  // validate names before the long part
+  torch::manual_seed(1);
+  auto batch = [&] {
+    return Batch{torch::randn({o.batch_size, 3, o.image_size, o.image_size}), torch::randint(0, 10, {o.batch_size})};
+  };
+  const Batch train = batch(), valid = batch();
+  std::printf("NB201 supernet C=%ld N=%ld, batch %ld, input 3x%ldx%ld, %d threads, %d timed steps after %d warm-up\n",
               long(o.channels), long(o.cells_per_stage), long(o.batch_size), long(o.image_size), long(o.image_size),
-              torch::get_num_threads(), ms[ms.size() / 2], ms.front(), ms.back(), peak_rss_mib());
+              torch::get_num_threads(), o.repeats, o.warmup);
+  std::vector<Timing> rows;
+  for (const auto& m : o.methods) {
+    rows.push_back(time_method(m, o, train, valid));
+    std::fflush(stdout);
+  }
+  const auto plain = std::find_if(rows.begin(), rows.end(), [](const Timing& t) { return t.method == "darts"; });
+  std::printf("| method | median ms/step | min | max | ratio to DARTS |\n|---|---|---|---|---|\n");
+  for (const auto& t : rows) {
+    const std::string label = t.method == "darts"      ? "DARTS (1st order)"
+                              : t.method == "signcorr" ? "Λ-DARTS signcorr, central"
+                                                       : "Λ-DARTS corr, " + t.method;
+    if (plain != rows.end())
+      std::printf("| %s | %.1f | %.1f | %.1f | %.2f |\n", label.c_str(), t.median, t.min, t.max, t.median / plain->median);
+    else
+      std::printf("| %s | %.1f | %.1f | %.1f | - |\n", label.c_str(), t.median, t.min, t.max);
+  }
+  std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
 }
 
 }  // namespace
@@ -66,6 +102,9 @@ void setup_bench(CLI::App& app) {
   sub->add_option("--repeats", opt->repeats, "Timed steps")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--warmup", opt->warmup, "Untimed steps first")->capture_default_str();
   sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->capture_default_str();
+  sub->add_option("--methods", opt->methods, "Any of darts, central, forward, backward, interleaved, signcorr")
+      ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
+      ->capture_default_str();
   sub->callback([opt] { run_bench(*opt); });
 }
 

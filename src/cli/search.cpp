@@ -36,6 +36,15 @@ void setup_search(CLI::App& app) {
   sub->add_option("--eval-steps", opt->eval_steps, "Cap on validation batches per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
   sub->add_option("--step-order", opt->step_order, "auto | weights-first | arch-first")->group("Schedule");
 
+  sub->add_option("--regularizer", opt->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
+      ->check(CLI::IsMember({"none", "corr", "signcorr"}))->group("Λ-DARTS");
+  sub->add_option("--lambda", opt->lambda, "λ, ramped linearly from 0 at the first epoch to λ at the last")->group("Λ-DARTS");
+  sub->add_option("--epsilon0", opt->epsilon0, "ε0; the step is ε = ε0/‖Δ‖")->check(CLI::PositiveNumber)->group("Λ-DARTS");
+  sub->add_option("--fd-mode", opt->fd_mode, "central (eq. 13) | forward | backward (eqs. 24-25) | interleaved")
+      ->check(CLI::IsMember({"central", "forward", "backward", "interleaved"}))->group("Λ-DARTS");
+  sub->add_option("--lambda-target", opt->lambda_target, "inner (ω objective, default) | outer (α objective, §A.4)")
+      ->check(CLI::IsMember({"inner", "outer"}))->group("Λ-DARTS");
+
   sub->add_option("--lr", opt->lr, "ω learning rate (cosine start)")->group("Optimizers");
   sub->add_option("--lr-min", opt->lr_min, "ω learning rate at the end")->group("Optimizers");
   sub->add_option("--momentum", opt->momentum, "ω SGD momentum")->group("Optimizers");

@@ -16,6 +16,7 @@
 #include "ldarts/io/csv_log.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/genotype.h"
+#include "ldarts/search/regularizer.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
 
@@ -53,8 +54,10 @@ std::string softmax_rows(const SearchSpace& space, const torch::Tensor& p) {
 // Running means of the step statistics over an epoch.
 struct Means {
   StepStats sum;
-  int64_t n = 0;
+  int64_t n = 0, regularized = 0;
   void add(const StepStats& s) {
+    sum.epsilon += s.epsilon, sum.delta_norm += s.delta_norm, sum.grad_norm += s.grad_norm;
+    regularized += s.regularized;
     sum.train_loss += s.train_loss, sum.train_acc += s.train_acc;
     sum.valid_loss += s.valid_loss, sum.valid_acc += s.valid_acc;
     sum.alignment_train += s.alignment_train, sum.alignment_valid += s.alignment_valid;
@@ -62,6 +65,8 @@ struct Means {
     ++n;
   }
   double mean(double StepStats::*field) const { return n ? sum.*field / n : 0.0; }
+  // ε and ‖Δ‖ averaged over the steps that ran the finite-difference passes.
+  double regularized_mean(double StepStats::*field) const { return regularized ? sum.*field / regularized : 0.0; }
 };
 
 }  // namespace
@@ -101,16 +106,19 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     make_dirs(o.out);
     write_file_atomically(o.out + "/config.toml", resolved_config);
     metrics = CsvLog(o.out + "/metrics.csv",
-                     {"epoch", "lr", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc",
+                     {"epoch", "lr", "lambda", "epsilon", "delta_norm", "grad_norm", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc",
                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
                       "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"});
     step_log = CsvLog(o.out + "/steps.csv",
-                      {"epoch", "step", "lr", "train_loss", "train_acc", "arch_loss", "arch_acc",
-                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid"});
+                      {"epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc",
+                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
+                       "epsilon", "delta_norm", "grad_norm"});
     alphas.open(o.out + "/alphas.jsonl", std::ios::trunc);
     std::printf("ldarts search: space %s, %d search cells (C=%ld, N=%ld), %s %ld images -> %zu train / %zu valid\n",
                 space.name.c_str(), cells, long(o.channels), long(o.cells_per_stage), o.dataset.c_str(),
                 long(data.size()), split.train.size(), split.valid.size());
+    std::printf("  regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.regularizer.c_str(), o.lambda,
+                o.epsilon0, o.fd_mode.c_str(), o.lambda_target.c_str());
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
                 o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
                 searcher.arch_step_first() ? "alpha" : "weight", o.out.c_str());
@@ -124,17 +132,19 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     const double epoch_start = progress.elapsed_seconds();
     Means means;
     double lr = o.lr;
+    const double lambda = lambda_at_epoch(o.lambda, epoch, o.epochs);
     for (int64_t step = 0; step < steps; ++step) {
       lr = cosine_lr(o.lr, o.lr_min, epoch + double(step) / steps, o.epochs);
       Rng rng(derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step), uint64_t(comm.rank())}));
       const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, rng);
       const int64_t valid_step = step % valid_sampler.batches_per_epoch();
       const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, rng);
-      const StepStats s = searcher.step(train, valid, lr);
+      const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda});
       means.add(s);
       if (root)
-        step_log.row(epoch, step, lr, s.train_loss, s.train_acc, s.valid_loss, s.valid_acc, s.alignment_train,
-                     s.alignment_valid, s.sign_alignment_train, s.sign_alignment_valid);
+        step_log.row(epoch, step, lr, lambda, s.train_loss, s.train_acc, s.valid_loss, s.valid_acc, s.alignment_train,
+                     s.alignment_valid, s.sign_alignment_train, s.sign_alignment_valid, s.epsilon, s.delta_norm,
+                     s.grad_norm);
       if (progress.tick(log_every)) {
         std::printf("epoch %d/%d step %ld/%ld | %.2f step/s %.0f img/s | loss %.3f acc %.1f%% | "
                     "Λ train %.4f valid %.4f | elapsed %s ETA %s\n",
@@ -172,7 +182,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       const std::optional<Nb201Accuracy> found = table ? table->find(genotype) : std::nullopt;
       const Nb201Accuracy* acc = found ? &*found : nullptr;
       auto cell = [&](double Nb201Accuracy::*f) { return acc ? std::to_string(acc->*f) : std::string(); };
-      metrics.row(epoch, lr, e.train_loss, e.train_acc, means.mean(&StepStats::valid_loss),
+      metrics.row(epoch, lr, lambda, means.regularized_mean(&StepStats::epsilon),
+                  means.regularized_mean(&StepStats::delta_norm), means.mean(&StepStats::grad_norm), e.train_loss, e.train_acc, means.mean(&StepStats::valid_loss),
                   means.mean(&StepStats::valid_acc), e.valid_loss, e.valid_acc, e.alignment_train, e.alignment_valid,
                   e.sign_alignment_train, e.sign_alignment_valid, genotype, cell(&Nb201Accuracy::cifar10),
                   cell(&Nb201Accuracy::cifar100), cell(&Nb201Accuracy::imagenet16), e.seconds);
@@ -183,9 +194,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
         alphas << "]";
       }
       alphas << "]}\n" << std::flush;
-      std::printf("== epoch %d/%d: train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
+      std::printf("== epoch %d/%d: λ_t %.4f | train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
                   "Λ± train %.4f valid %.4f | %s\n   genotype %s",
-                  epoch + 1, o.epochs, e.train_loss, e.train_acc, e.valid_acc, e.alignment_train, e.alignment_valid,
+                  epoch + 1, o.epochs, lambda, e.train_loss, e.train_acc, e.valid_acc, e.alignment_train, e.alignment_valid,
                   e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(), genotype.c_str());
       if (acc) std::printf("  (NB201 test: CIFAR-10 %.2f, CIFAR-100 %.2f, ImageNet16-120 %.2f)", acc->cifar10, acc->cifar100, acc->imagenet16);
       std::printf("\n  softmax(alpha):\n%s", softmax_rows(space, probs).c_str());

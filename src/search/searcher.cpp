@@ -25,16 +25,30 @@ std::vector<torch::Tensor> parameter_grads(const std::vector<torch::Tensor>& par
   return grads;
 }
 
+// autograd::grad that returns zeros for inputs the loss does not reach.
+std::vector<torch::Tensor> gradients(const torch::Tensor& loss, const std::vector<torch::Tensor>& inputs) {
+  std::vector<torch::Tensor> g = torch::autograd::grad({loss}, inputs, {}, false, false, /*allow_unused=*/true);
+  for (size_t i = 0; i < g.size(); ++i)
+    if (!g[i].defined()) g[i] = torch::zeros_like(inputs[i]);
+  return g;
+}
+
 }  // namespace
 
 Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
                    int64_t num_classes, Communicator& comm)
     : options_(options), space_(space), comm_(comm),
       network_(space, Nb201NetworkOptions{options.channels, options.cells_per_stage, in_channels, num_classes}),
-      arch_(space) {
+      arch_(space),
+      regularizer_(parse_regularizer(options.regularizer)),
+      fd_mode_(parse_fd_mode(options.fd_mode)) {
   LDARTS_CHECK(options.step_order == "auto" || options.step_order == "weights-first" ||
                    options.step_order == "arch-first",
                "--step-order must be auto, weights-first or arch-first, got '", options.step_order, "'");
+  LDARTS_CHECK(options.lambda_target == "inner" || options.lambda_target == "outer",
+               "--lambda-target must be inner or outer, got '", options.lambda_target, "'");
+  LDARTS_CHECK(options.epsilon0 > 0, "--epsilon0 must be positive, got ", options.epsilon0);
+  outer_ = options.lambda_target == "outer";
   // NB201 codebases update ω first; DARTS codebases update α first.
   arch_first_ = options.step_order == "arch-first" ||
                 (options.step_order == "auto" && space.kind == CellKind::darts);
@@ -60,19 +74,25 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
           .weight_decay(options.arch_weight_decay));
 }
 
-StepStats Searcher::step(const Batch& train, const Batch& valid, double lr) {
+torch::Tensor Searcher::loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) {
+  return torch::nn::functional::cross_entropy(network_->forward(batch.images, cell_weights), batch.labels);
+}
+
+StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSchedule& schedule) {
   for (auto& group : weight_optimizer_->param_groups())
-    static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+    static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  if (arch_first_) arch_step(valid, stats);
-  weight_step(train, stats);
-  if (!arch_first_) arch_step(valid, stats);
+  if (arch_first_) arch_step(valid, train, schedule.lambda, stats);
+  weight_step(train, schedule.lambda, stats);
+  if (!arch_first_) arch_step(valid, train, schedule.lambda, stats);
+  ++steps_done_;
   return stats;
 }
 
-// ω step: forward/backward on the train batch gives ∇ω L_train and every g_ℓ.
-void Searcher::weight_step(const Batch& train, StepStats& stats) {
+// ω step: forward/backward on the train batch gives ∇ω L_train and every g_ℓ;
+// with λ_t > 0 the finite-difference passes add λ_t·r ≈ −λ_t∇ωΛ (eq. 13).
+void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) {
   const int cells = network_->num_search_cells();
   std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
   weight_optimizer_->zero_grad();
@@ -88,8 +108,24 @@ void Searcher::weight_step(const Batch& train, StepStats& stats) {
 
   std::vector<torch::Tensor> params = network_->weights();
   std::vector<torch::Tensor> grads = parameter_grads(params);
+  if (regularizer_ != RegularizerKind::none && !outer_ && lambda > 0) {
+    const torch::Tensor delta = perturbations(per_cell[0], regularizer_, network_->regularized_cells());
+    stats.delta_norm = delta.norm().item<double>();
+    if (stats.delta_norm > 0) {
+      stats.epsilon = options_.epsilon0 / stats.delta_norm;
+      const GradientAt omega_gradient = [&](const std::vector<torch::Tensor>& w) {
+        return gradients(loss_of(train, w), params);
+      };
+      const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
+      const std::vector<torch::Tensor> r = finite_difference(omega_gradient, probs, delta, stats.epsilon,
+                                                             resolve_fd_mode(fd_mode_, steps_done_), grads);
+      torch::NoGradGuard no_grad;
+      for (size_t i = 0; i < grads.size(); ++i) grads[i].add_(r[i], lambda);
+      stats.regularized = true;
+    }
+  }
   comm_.all_reduce_mean(grads);
-  torch::nn::utils::clip_grad_norm_(params, options_.grad_clip);
+  stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, options_.grad_clip);
   weight_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({loss.item<double>(), top1_percent(logits, train.labels)},
@@ -101,7 +137,7 @@ void Searcher::weight_step(const Batch& train, StepStats& stats) {
 
 // α step: forward/backward on the validation batch with the current ω gives
 // ∇α L_val through the per-cell copies; ω gradients are not computed.
-void Searcher::arch_step(const Batch& valid, StepStats& stats) {
+void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats) {
   const int cells = network_->num_search_cells();
   std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
   const torch::Tensor logits = network_->forward(valid.images, cell_weights);
@@ -113,8 +149,11 @@ void Searcher::arch_step(const Batch& valid, StepStats& stats) {
   stats.alignment_valid = alignment(per_cell[0]).item<double>();
   stats.sign_alignment_valid = sign_alignment(per_cell[0]).item<double>();
 
+  torch::Tensor arch_grad = per_cell[0];
+  if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
+    arch_grad = arch_grad + lambda * outer_regularizer(train, stats);
   arch_optimizer_->zero_grad();
-  arch_.set_grad_from_cells(per_cell[0]);
+  arch_.set_grad_from_cells(arch_grad);
   arch_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({loss.item<double>(), top1_percent(logits, valid.labels)},
@@ -122,6 +161,31 @@ void Searcher::arch_step(const Batch& valid, StepStats& stats) {
   comm_.all_reduce_mean(metrics);
   stats.valid_loss = metrics[0][0].item<double>();
   stats.valid_acc = metrics[0][1].item<double>();
+}
+
+// Outer objective (§A.4): the same finite differences, but of ∂L_train/∂P, so
+// that r ≈ −∇_P Λ_train and α descends on L_val − λΛ_train.
+torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) {
+  const int cells = network_->num_search_cells();
+  const GradientAt cell_gradient = [&](const std::vector<torch::Tensor>& w) {
+    std::vector<torch::Tensor> leaves;
+    for (const auto& t : w) leaves.push_back(t.detach().requires_grad_(true));
+    return gradients(loss_of(train, leaves), leaves);
+  };
+  const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
+  std::vector<torch::Tensor> g_train = cell_gradient(probs);
+  std::vector<torch::Tensor> per_cell{torch::stack(g_train).reshape({cells, -1})};
+  comm_.all_reduce_mean(per_cell);
+  const torch::Tensor delta = perturbations(per_cell[0], regularizer_, network_->regularized_cells());
+  stats.delta_norm = delta.norm().item<double>();
+  if (stats.delta_norm == 0) return torch::zeros_like(per_cell[0]);
+  stats.epsilon = options_.epsilon0 / stats.delta_norm;
+  stats.regularized = true;
+  const std::vector<torch::Tensor> r = finite_difference(cell_gradient, probs, delta, stats.epsilon,
+                                                         resolve_fd_mode(fd_mode_, steps_done_), g_train);
+  std::vector<torch::Tensor> r_cells{torch::stack(r).reshape({cells, -1})};
+  comm_.all_reduce_mean(r_cells);
+  return r_cells[0];
 }
 
 EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {

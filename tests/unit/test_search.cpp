@@ -29,7 +29,7 @@ TEST(Searcher, TwoStepsChangeAlphaAndWeights) {
   for (const auto& p : searcher.network()->weights()) weights0.push_back(p.detach().clone());
 
   StepStats s;
-  for (int i = 0; i < 2; ++i) s = searcher.step(random_batch(8), random_batch(8), 0.025);
+  for (int i = 0; i < 2; ++i) s = searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.0});
 
   EXPECT_FALSE(torch::equal(alpha0, searcher.architecture().alpha().detach()));
   int changed = 0;
@@ -47,7 +47,7 @@ TEST(Searcher, SameSeedSameTrajectory) {
     LocalCommunicator comm;
     Searcher searcher(tiny_options(), find_space("nb201"), 1, 10, comm);
     torch::manual_seed(2);
-    for (int i = 0; i < 2; ++i) searcher.step(random_batch(8), random_batch(8), 0.025);
+    for (int i = 0; i < 2; ++i) searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.0});
     return searcher.architecture().alpha().detach().clone();
   };
   EXPECT_TRUE(torch::equal(run(), run()));

@@ -27,6 +27,8 @@ class Nb201NetworkImpl : public torch::nn::Module {
   // cell_weights: one [edges, ops] tensor per search cell, in order.
   torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights);
   int num_search_cells() const { return num_search_cells_; }
+  // Which search cells the Λ regularizer acts on: all of them in NB201.
+  std::vector<bool> regularized_cells() const { return std::vector<bool>(num_search_cells_, true); }
   // Every parameter but α (which the network does not own).
   std::vector<torch::Tensor> weights() { return parameters(); }
 

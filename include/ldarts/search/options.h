@@ -33,6 +33,13 @@ struct SearchOptions {
 
   // α: Adam
   double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;
+  // Λ-DARTS regularizer (§4.2): none = plain first-order DARTS
+  std::string regularizer = "corr";     // none | corr (Λ) | signcorr (Λ±)
+  double lambda = 0.25;                 // λ, ramped linearly from 0 over the epochs
+  double epsilon0 = 1e-4;               // ε = ε0 / ‖Δ‖_F
+  std::string fd_mode = "central";      // central | forward | backward | interleaved
+  std::string lambda_target = "inner";  // inner (on ω, default) | outer (on α, §A.4)
+
   // "weights-first" (NB201 codebases), "arch-first" (DARTS codebases), "auto" = the space's default
   std::string step_order = "auto";
 

@@ -13,6 +13,7 @@
 #include "ldarts/model/nb201_network.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/options.h"
+#include "ldarts/search/regularizer.h"
 
 namespace ldarts {
 
@@ -22,6 +23,15 @@ struct StepStats {
   double valid_loss = 0, valid_acc = 0;  // α pass
   double alignment_train = 0, alignment_valid = 0;            // Λ (eq. 5)
   double sign_alignment_train = 0, sign_alignment_valid = 0;  // Λ± (eq. 7)
+  bool regularized = false;         // the finite-difference passes ran this step
+  double epsilon = 0, delta_norm = 0;  // ε and ‖Δ‖_F when they did
+  double grad_norm = 0;             // ‖∇ω‖ seen by the clip (regularizer term included)
+};
+
+// Per-step inputs from the schedules.
+struct StepSchedule {
+  double lr;      // ω learning rate
+  double lambda;  // λ_t
 };
 
 // Loss and top-1 accuracy (%) of one evaluation.
@@ -34,8 +44,8 @@ class Searcher {
   Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
            int64_t num_classes, Communicator& comm);
 
-  // One bilevel step at learning rate `lr` for ω.
-  StepStats step(const Batch& train, const Batch& valid, double lr);
+  // One bilevel step.
+  StepStats step(const Batch& train, const Batch& valid, const StepSchedule& schedule);
 
   // Supernet accuracy on batches, in eval mode, without gradients.
   EvalStats evaluate(const std::vector<Batch>& batches);
@@ -45,8 +55,11 @@ class Searcher {
   bool arch_step_first() const { return arch_first_; }
 
  private:
-  void weight_step(const Batch& train, StepStats& stats);
-  void arch_step(const Batch& valid, StepStats& stats);
+  void weight_step(const Batch& train, double lambda, StepStats& stats);
+  void arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats);
+  // −∇Λ estimate for the outer objective: [cells, edges*ops], averaged over ranks.
+  torch::Tensor outer_regularizer(const Batch& train, StepStats& stats);
+  torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
 
   SearchOptions options_;
   const SearchSpace& space_;
@@ -56,6 +69,10 @@ class Searcher {
   std::unique_ptr<torch::optim::SGD> weight_optimizer_;
   std::unique_ptr<torch::optim::Adam> arch_optimizer_;
   bool arch_first_ = false;
+  RegularizerKind regularizer_;
+  FdMode fd_mode_;
+  bool outer_ = false;
+  int64_t steps_done_ = 0;  // for the interleaved mode
 };
 
 }  // namespace ldarts
