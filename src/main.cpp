@@ -7,6 +7,7 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/core/error.h"
+#include "ldarts/core/signals.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ldarts: Λ-DARTS neural architecture search", "ldarts"};
@@ -15,10 +16,15 @@ int main(int argc, char** argv) {
   ldarts::setup_search(app);
   ldarts::setup_nb201(app);
   ldarts::setup_bench(app);
+  ldarts::setup_inspect(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const ldarts::Preempted& e) {
+    std::fprintf(stderr, "ldarts: preempted (%s); exit %d asks the job script to requeue\n", e.what(),
+                 ldarts::kExitPreempted);
+    return ldarts::kExitPreempted;
   } catch (const ldarts::Error& e) {
     std::fprintf(stderr, "ldarts: error: %s\n", e.what());
     return 1;

@@ -6,6 +6,7 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/cli/config_file.h"
+#include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/search_run.h"
@@ -64,8 +65,16 @@ void setup_search(CLI::App& app) {
       ->check(CLI::ExistingFile)->group("Run");
   sub->add_option("--log-every", opt->log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
 
+  sub->add_option("--resume", opt->resume, "Continue from a checkpoint file, or 'auto': the newest in --out if any")
+      ->configurable(false)->group("Checkpoints");
+  sub->add_option("--checkpoint-every", opt->checkpoint_every, "Also checkpoint every N steps (0: at epoch ends only)")
+      ->check(CLI::NonNegativeNumber)->group("Checkpoints");
+  sub->add_option("--keep-checkpoints", opt->keep_checkpoints, "Newest checkpoints kept in --out")
+      ->check(CLI::PositiveNumber)->group("Checkpoints");
+
   sub->callback([sub, opt, config_path] {
     apply_config_file(*sub, *config_path);
+    install_stop_handlers();
     LocalCommunicator comm;
     run_search(*opt, sub->config_to_str(true, false), comm);
   });

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include <torch/torch.h>
 
@@ -11,8 +12,10 @@
 #include "ldarts/core/files.h"
 #include "ldarts/core/progress.h"
 #include "ldarts/core/rng.h"
+#include "ldarts/core/signals.h"
 #include "ldarts/data/sampler.h"
 #include "ldarts/data/split.h"
+#include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/genotype.h"
@@ -22,6 +25,14 @@
 
 namespace ldarts {
 namespace {
+
+const std::vector<std::string> kMetricColumns = {
+    "epoch", "lr", "lambda", "epsilon", "delta_norm", "grad_norm", "train_loss", "train_acc", "arch_loss",
+    "arch_acc", "valid_loss", "valid_acc", "alignment_train", "alignment_valid", "sign_alignment_train",
+    "sign_alignment_valid", "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"};
+const std::vector<std::string> kStepColumns = {
+    "epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc", "alignment_train",
+    "alignment_valid", "sign_alignment_train", "sign_alignment_valid", "epsilon", "delta_norm", "grad_norm"};
 
 // Indices of a split part for the sampler positions of one batch.
 std::vector<int64_t> lookup(const std::vector<int64_t>& part, const std::vector<int64_t>& positions) {
@@ -51,22 +62,61 @@ std::string softmax_rows(const SearchSpace& space, const torch::Tensor& p) {
   return out;
 }
 
-// Running means of the step statistics over an epoch.
+std::string alpha_json_line(int epoch, const SearchSpace& space, const torch::Tensor& probs) {
+  std::ostringstream out;
+  out.precision(8);
+  out << "{\"epoch\": " << epoch << ", \"softmax\": [";
+  for (int r = 0; r < space.num_edges(); ++r) {
+    out << (r ? ", [" : "[");
+    for (int c = 0; c < space.num_ops(); ++c) out << (c ? ", " : "") << probs[r][c].item<double>();
+    out << "]";
+  }
+  out << "]}\n";
+  return out.str();
+}
+
+// Running sums of the step statistics over an epoch (checkpointed mid-epoch).
 struct Means {
   StepStats sum;
   int64_t n = 0, regularized = 0;
   void add(const StepStats& s) {
-    sum.epsilon += s.epsilon, sum.delta_norm += s.delta_norm, sum.grad_norm += s.grad_norm;
+    for (auto f : fields()) sum.*f += s.*f;
     regularized += s.regularized;
-    sum.train_loss += s.train_loss, sum.train_acc += s.train_acc;
-    sum.valid_loss += s.valid_loss, sum.valid_acc += s.valid_acc;
-    sum.alignment_train += s.alignment_train, sum.alignment_valid += s.alignment_valid;
-    sum.sign_alignment_train += s.sign_alignment_train, sum.sign_alignment_valid += s.sign_alignment_valid;
     ++n;
   }
   double mean(double StepStats::*field) const { return n ? sum.*field / n : 0.0; }
   // ε and ‖Δ‖ averaged over the steps that ran the finite-difference passes.
   double regularized_mean(double StepStats::*field) const { return regularized ? sum.*field / regularized : 0.0; }
+
+  static std::vector<std::pair<const char*, double StepStats::*>> named_fields() {
+    return {{"train_loss", &StepStats::train_loss}, {"train_acc", &StepStats::train_acc},
+            {"valid_loss", &StepStats::valid_loss}, {"valid_acc", &StepStats::valid_acc},
+            {"alignment_train", &StepStats::alignment_train}, {"alignment_valid", &StepStats::alignment_valid},
+            {"sign_alignment_train", &StepStats::sign_alignment_train},
+            {"sign_alignment_valid", &StepStats::sign_alignment_valid}, {"epsilon", &StepStats::epsilon},
+            {"delta_norm", &StepStats::delta_norm}, {"grad_norm", &StepStats::grad_norm}};
+  }
+  static std::vector<double StepStats::*> fields() {
+    std::vector<double StepStats::*> out;
+    for (const auto& [name, f] : named_fields()) out.push_back(f);
+    return out;
+  }
+  void save(Checkpoint& c) const {
+    for (const auto& [name, f] : named_fields()) c.doubles[std::string("epoch_sums/") + name] = sum.*f;
+    c.integers["epoch_sums/steps"] = n;
+    c.integers["epoch_sums/regularized_steps"] = regularized;
+  }
+  void load(const Checkpoint& c) {
+    for (const auto& [name, f] : named_fields()) sum.*f = c.number(std::string("epoch_sums/") + name);
+    n = c.integer("epoch_sums/steps");
+    regularized = c.integer("epoch_sums/regularized_steps");
+  }
+};
+
+// The resume point of a checkpoint.
+struct Position {
+  int epoch = 0;
+  int64_t step = 0;  // next step inside `epoch`
 };
 
 }  // namespace
@@ -99,21 +149,38 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   Searcher searcher(o, space, data.images.size(1), data.num_classes, comm);
   const int cells = searcher.network()->num_search_cells();
 
+  // ---- resume ----
+  std::string resume_from = o.resume == "auto" ? latest_checkpoint(o.out) : o.resume;
+  Position start;
+  Means means;
+  std::optional<Checkpoint> resumed;
+  if (!resume_from.empty()) {
+    resumed = read_checkpoint(resume_from);
+    const Checkpoint& c = *resumed;
+    LDARTS_CHECK(c.string("run/space") == space.name, resume_from, ": the checkpoint is of space '",
+                 c.string("run/space"), "', this run is '", space.name, "'");
+    LDARTS_CHECK(c.integer("run/world_size") == comm.world_size(), resume_from, ": written by ",
+                 c.integer("run/world_size"), " rank(s), this run has ", comm.world_size(),
+                 " (a search resumes exactly only with the same number of ranks)");
+    searcher.load_state(c);
+    start = Position{int(c.integer("state/epoch")), c.integer("state/step")};
+    LDARTS_CHECK(start.epoch <= o.epochs, resume_from, ": the checkpoint is at epoch ", start.epoch + 1,
+                 ", beyond --epochs ", o.epochs);
+    means.load(c);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(c.tensor("rng/torch_cpu"));
+  }
+
   // ---- run folder ----
   CsvLog metrics, step_log;
-  std::ofstream alphas;
+  std::string alphas_text;
   if (root) {
     make_dirs(o.out);
     write_file_atomically(o.out + "/config.toml", resolved_config);
-    metrics = CsvLog(o.out + "/metrics.csv",
-                     {"epoch", "lr", "lambda", "epsilon", "delta_norm", "grad_norm", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc",
-                      "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
-                      "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"});
-    step_log = CsvLog(o.out + "/steps.csv",
-                      {"epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc",
-                       "alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid",
-                       "epsilon", "delta_norm", "grad_norm"});
-    alphas.open(o.out + "/alphas.jsonl", std::ios::trunc);
+    metrics = CsvLog(o.out + "/metrics.csv", kMetricColumns, resumed ? resumed->string("logs/metrics") : "");
+    step_log = CsvLog(o.out + "/steps.csv", kStepColumns, resumed ? resumed->string("logs/steps") : "");
+    alphas_text = resumed ? resumed->string("logs/alphas") : "";
+    write_file_atomically(o.out + "/alphas.jsonl", alphas_text);
     std::printf("ldarts search: space %s, %d search cells (C=%ld, N=%ld), %s %ld images -> %zu train / %zu valid\n",
                 space.name.c_str(), cells, long(o.channels), long(o.cells_per_stage), o.dataset.c_str(),
                 long(data.size()), split.train.size(), split.valid.size());
@@ -122,18 +189,45 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
                 o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
                 searcher.arch_step_first() ? "alpha" : "weight", o.out.c_str());
+    if (resumed)
+      std::printf("  resumed from %s at epoch %d step %ld\n", resume_from.c_str(), start.epoch + 1, long(start.step));
     std::fflush(stdout);
   }
 
+  // Writes a checkpoint whose resume point is `next` (rank 0, after a barrier).
+  auto save_checkpoint = [&](const Position& next) {
+    comm.barrier();
+    if (!root) return;
+    Checkpoint c;
+    searcher.save_state(c);
+    means.save(c);
+    c.integers["state/epoch"] = next.epoch;
+    c.integers["state/step"] = next.step;
+    c.integers["run/world_size"] = comm.world_size();
+    c.strings["run/space"] = space.name;
+    c.strings["run/config"] = resolved_config;
+    c.strings["run/ldarts_version"] = LDARTS_VERSION;
+    c.strings["run/torch_version"] = TORCH_VERSION;
+    c.strings["genotype/nb201"] =
+        to_nb201_string(space, derive_nb201(space, to_vector(searcher.architecture().probabilities())));
+    c.strings["logs/metrics"] = metrics.contents();
+    c.strings["logs/steps"] = step_log.contents();
+    c.strings["logs/alphas"] = alphas_text;
+    c.tensors["rng/torch_cpu"] = at::detail::getDefaultCPUGenerator().get_state();
+    write_checkpoint(o.out + "/" + checkpoint_name(searcher.steps_done()), c);
+    rotate_checkpoints(o.out, o.keep_checkpoints);
+  };
+
   SearchResult result;
-  Progress progress(int64_t(o.epochs) * steps, root);
+  Progress progress(int64_t(o.epochs - start.epoch) * steps - start.step, root);
   const int log_every = o.log_every > 0 ? o.log_every : int(std::max<int64_t>(1, steps / 10));
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+  for (int epoch = start.epoch; epoch < o.epochs; ++epoch) {
     const double epoch_start = progress.elapsed_seconds();
-    Means means;
     double lr = o.lr;
     const double lambda = lambda_at_epoch(o.lambda, epoch, o.epochs);
-    for (int64_t step = 0; step < steps; ++step) {
+    const int64_t first_step = epoch == start.epoch ? start.step : 0;
+    if (first_step == 0) means = Means{};
+    for (int64_t step = first_step; step < steps; ++step) {
       lr = cosine_lr(o.lr, o.lr_min, epoch + double(step) / steps, o.epochs);
       Rng rng(derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step), uint64_t(comm.rank())}));
       const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, rng);
@@ -154,6 +248,12 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                     format_duration(progress.elapsed_seconds()).c_str(), format_duration(progress.eta_seconds()).c_str());
         std::fflush(stdout);
       }
+      const bool last_step = step + 1 == steps;
+      if (!last_step && (stop_requested() || (o.checkpoint_every > 0 && searcher.steps_done() % o.checkpoint_every == 0)))
+        save_checkpoint(Position{epoch, step + 1});
+      if (!last_step && stop_requested())
+        throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
+                        std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
     }
 
     // ---- end of epoch: supernet validation accuracy, genotype, logs ----
@@ -183,34 +283,38 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       const Nb201Accuracy* acc = found ? &*found : nullptr;
       auto cell = [&](double Nb201Accuracy::*f) { return acc ? std::to_string(acc->*f) : std::string(); };
       metrics.row(epoch, lr, lambda, means.regularized_mean(&StepStats::epsilon),
-                  means.regularized_mean(&StepStats::delta_norm), means.mean(&StepStats::grad_norm), e.train_loss, e.train_acc, means.mean(&StepStats::valid_loss),
-                  means.mean(&StepStats::valid_acc), e.valid_loss, e.valid_acc, e.alignment_train, e.alignment_valid,
-                  e.sign_alignment_train, e.sign_alignment_valid, genotype, cell(&Nb201Accuracy::cifar10),
-                  cell(&Nb201Accuracy::cifar100), cell(&Nb201Accuracy::imagenet16), e.seconds);
-      alphas << "{\"epoch\": " << epoch << ", \"softmax\": [";
-      for (int r = 0; r < space.num_edges(); ++r) {
-        alphas << (r ? ", [" : "[");
-        for (int c = 0; c < space.num_ops(); ++c) alphas << (c ? ", " : "") << probs[r][c].item<double>();
-        alphas << "]";
-      }
-      alphas << "]}\n" << std::flush;
+                  means.regularized_mean(&StepStats::delta_norm), means.mean(&StepStats::grad_norm), e.train_loss,
+                  e.train_acc, means.mean(&StepStats::valid_loss), means.mean(&StepStats::valid_acc), e.valid_loss,
+                  e.valid_acc, e.alignment_train, e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid,
+                  genotype, cell(&Nb201Accuracy::cifar10), cell(&Nb201Accuracy::cifar100),
+                  cell(&Nb201Accuracy::imagenet16), e.seconds);
+      alphas_text += alpha_json_line(epoch, space, probs);
+      write_file_atomically(o.out + "/alphas.jsonl", alphas_text);
       std::printf("== epoch %d/%d: λ_t %.4f | train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
                   "Λ± train %.4f valid %.4f | %s\n   genotype %s",
-                  epoch + 1, o.epochs, lambda, e.train_loss, e.train_acc, e.valid_acc, e.alignment_train, e.alignment_valid,
-                  e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(), genotype.c_str());
+                  epoch + 1, o.epochs, lambda, e.train_loss, e.train_acc, e.valid_acc, e.alignment_train,
+                  e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(),
+                  genotype.c_str());
       if (acc) std::printf("  (NB201 test: CIFAR-10 %.2f, CIFAR-100 %.2f, ImageNet16-120 %.2f)", acc->cifar10, acc->cifar100, acc->imagenet16);
       std::printf("\n  softmax(alpha):\n%s", softmax_rows(space, probs).c_str());
       std::fflush(stdout);
     }
+    means = Means{};
+    save_checkpoint(Position{epoch + 1, 0});
+    if (stop_requested() && epoch + 1 < o.epochs)
+      throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written after epoch " +
+                      std::to_string(epoch + 1));
   }
 
+  result.genotype = to_nb201_string(space, derive_nb201(space, to_vector(searcher.architecture().probabilities())));
   if (root) {
     write_file_atomically(o.out + "/genotype.json",
-               to_json(space, derive_nb201(space, to_vector(searcher.architecture().probabilities()))));
+                          to_json(space, derive_nb201(space, to_vector(searcher.architecture().probabilities()))));
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
     for (const auto& e : result.epochs)
       std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);
-    std::printf("final genotype: %s\nrun folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json)\n",
+    std::printf("final genotype: %s\nrun folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
+                "checkpoint-*.h5)\n",
                 result.genotype.c_str(), o.out.c_str());
     std::fflush(stdout);
   }

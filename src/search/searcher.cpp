@@ -1,5 +1,7 @@
 #include "ldarts/search/searcher.h"
 
+#include <cmath>
+
 #include <torch/autograd.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -98,6 +100,9 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
   weight_optimizer_->zero_grad();
   const torch::Tensor logits = network_->forward(train.images, cell_weights);
   const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, train.labels);
+  const double loss_value = loss.item<double>();
+  LDARTS_CHECK(std::isfinite(loss_value), "step ", steps_done_ + 1, ": the training loss is ", loss_value,
+               " (the search diverged; lower --lr or --lambda); the last checkpoint is untouched");
   loss.backward();
 
   // Per-cell gradients, averaged over ranks before anything nonlinear uses them.
@@ -126,9 +131,12 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
   }
   comm_.all_reduce_mean(grads);
   stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, options_.grad_clip);
+  LDARTS_CHECK(std::isfinite(stats.grad_norm), "step ", steps_done_ + 1, ": the ω gradient norm is ", stats.grad_norm,
+               stats.regularized ? " (with the regularizer term; lower --lambda)" : "",
+               "; the search diverged and the last checkpoint is untouched");
   weight_optimizer_->step();
 
-  std::vector<torch::Tensor> metrics{torch::tensor({loss.item<double>(), top1_percent(logits, train.labels)},
+  std::vector<torch::Tensor> metrics{torch::tensor({loss_value, top1_percent(logits, train.labels)},
                                                    torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.train_loss = metrics[0][0].item<double>();
@@ -152,6 +160,8 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   torch::Tensor arch_grad = per_cell[0];
   if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
     arch_grad = arch_grad + lambda * outer_regularizer(train, stats);
+  LDARTS_CHECK(torch::isfinite(arch_grad).all().item<bool>(), "step ", steps_done_ + 1,
+               ": the α gradient is not finite (the search diverged); the last checkpoint is untouched");
   arch_optimizer_->zero_grad();
   arch_.set_grad_from_cells(arch_grad);
   arch_optimizer_->step();

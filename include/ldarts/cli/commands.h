@@ -11,5 +11,6 @@ namespace ldarts {
 void setup_search(CLI::App& app);
 void setup_nb201(CLI::App& app);
 void setup_bench(CLI::App& app);
+void setup_inspect(CLI::App& app);
 
 }  // namespace ldarts

@@ -14,8 +14,11 @@ namespace ldarts {
 class CsvLog {
  public:
   CsvLog() = default;
-  // Creates (truncates) `path` and writes the header row.
-  CsvLog(const std::string& path, const std::vector<std::string>& columns);
+  // Creates (truncates) `path` and writes the header row, or, when resuming,
+  // the header and rows of `restored` (what a checkpoint kept).
+  CsvLog(const std::string& path, const std::vector<std::string>& columns, const std::string& restored = "");
+  // Everything written so far, header included (goes into checkpoints).
+  const std::string& contents() const { return contents_; }
   bool is_open() const { return out_.is_open(); }
 
   // Appends one row; values are written with full precision.
@@ -33,6 +36,7 @@ class CsvLog {
   void write_line(const std::string& line);
   std::ofstream out_;
   std::string path_;
+  std::string contents_;
   size_t columns_ = 0;
 };
 

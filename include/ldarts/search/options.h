@@ -49,6 +49,11 @@ struct SearchOptions {
   std::string out = "runs/search";
   std::string nb201_table;  // CSV of NB201 accuracies; "" = no lookup
   int log_every = 0;        // steps between progress lines (0 = about 10 per epoch)
+
+  // checkpoints
+  std::string resume;            // checkpoint file, "auto" (newest in `out`, if any) or "" (fresh run)
+  int64_t checkpoint_every = 0;  // also checkpoint every N steps (0 = only at epoch ends)
+  int keep_checkpoints = 3;      // newest K checkpoints kept in `out`
 };
 
 }  // namespace ldarts

@@ -10,6 +10,7 @@
 
 #include "ldarts/data/augment.h"
 #include "ldarts/dist/communicator.h"
+#include "ldarts/io/checkpoint.h"
 #include "ldarts/model/nb201_network.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/options.h"
@@ -49,6 +50,13 @@ class Searcher {
 
   // Supernet accuracy on batches, in eval mode, without gradients.
   EvalStats evaluate(const std::vector<Batch>& batches);
+
+  // Everything the searcher needs to continue exactly: ω and buffers
+  // ("model/<module name>"), α ("arch/alpha"), SGD momentum and Adam moments
+  // ("optim/..."), the step counter. load_state checks names and shapes.
+  void save_state(Checkpoint& checkpoint) const;
+  void load_state(const Checkpoint& checkpoint);
+  int64_t steps_done() const { return steps_done_; }
 
   Nb201Network& network() { return network_; }
   Architecture& architecture() { return arch_; }

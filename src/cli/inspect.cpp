@@ -1,0 +1,47 @@
+// ldarts inspect FILE: a readable summary of a checkpoint.
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include "ldarts/cli/commands.h"
+#include "ldarts/io/checkpoint.h"
+
+namespace ldarts {
+
+void setup_inspect(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("inspect", "Summarise a checkpoint");
+  sub->add_option("checkpoint", *path, "Checkpoint file (.h5)")->required();
+  sub->add_flag("--config", "Also print the resolved configuration");
+  sub->callback([sub, path] {
+    const Checkpoint c = read_checkpoint(*path);
+    int64_t model_values = 0, model_tensors = 0;
+    for (const auto& [key, t] : c.tensors)
+      if (key.rfind("model/", 0) == 0) model_values += t.numel(), ++model_tensors;
+    std::printf("checkpoint      %s\n", path->c_str());
+    std::printf("format version  %ld (ldarts %s, LibTorch %s)\n", long(c.integer("format_version")),
+                c.string("run/ldarts_version").c_str(), c.string("run/torch_version").c_str());
+    std::printf("space           %s\n", c.string("run/space").c_str());
+    std::printf("world size      %ld\n", long(c.integer("run/world_size")));
+    std::printf("resume point    epoch %ld, step %ld (global step %ld)\n", long(c.integer("state/epoch")) + 1,
+                long(c.integer("state/step")), long(c.integer("search/steps_done")));
+    std::printf("genotype        %s\n", c.string("genotype/nb201").c_str());
+    std::printf("model           %ld tensors, %ld values (parameters and buffers)\n", long(model_tensors),
+                long(model_values));
+    const auto& alpha = c.tensor("arch/alpha");
+    std::printf("alpha           [%ld, %ld]; softmax:\n", long(alpha.size(0)), long(alpha.size(1)));
+    const auto p = torch::softmax(alpha.to(torch::kDouble), -1);
+    for (int64_t e = 0; e < p.size(0); ++e) {
+      std::printf("   ");
+      for (int64_t o = 0; o < p.size(1); ++o) std::printf(" %.3f", p[e][o].item<double>());
+      std::printf("\n");
+    }
+    const std::string& metrics = c.string("logs/metrics");
+    std::printf("metrics         %ld epoch rows logged\n", long(std::count(metrics.begin(), metrics.end(), '\n')) - 1);
+    if (sub->count("--config")) std::printf("\n# resolved config\n%s", c.string("run/config").c_str());
+  });
+}
+
+}  // namespace ldarts

@@ -1,0 +1,232 @@
+#include "ldarts/io/checkpoint.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <hdf5.h>
+
+#include <ATen/ATen.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
+
+namespace ldarts {
+namespace {
+
+// HDF5 handles closed on scope exit.
+struct Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
+  ~Handle() {
+    if (id >= 0) close(id);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+};
+
+void silence_hdf5() {
+  static bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report errors ourselves
+    return true;
+  }();
+  (void)done;
+}
+
+hid_t hdf5_type(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return H5T_NATIVE_FLOAT;
+    case at::kDouble: return H5T_NATIVE_DOUBLE;
+    case at::kLong: return H5T_NATIVE_INT64;
+    case at::kByte: return H5T_NATIVE_UINT8;
+    default: fail("checkpoint: unsupported tensor type ", c10::toString(t));
+  }
+}
+
+// One chunked dataset with a Fletcher-32 checksum; `dims` may not be empty.
+void write_dataset(hid_t file, const std::string& path, hid_t type, const std::vector<hsize_t>& dims,
+                   const void* data) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  std::vector<hsize_t> chunk = dims;
+  for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
+  H5Pset_chunk(dcpl.id, static_cast<int>(chunk.size()), chunk.data());
+  H5Pset_fletcher32(dcpl.id);
+  Handle set(H5Dcreate2(file, path.c_str(), type, space.id, lcpl.id, dcpl.id, H5P_DEFAULT), H5Dclose);
+  LDARTS_CHECK(set.id >= 0, "checkpoint: cannot create dataset ", path);
+  LDARTS_CHECK(H5Dwrite(set.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0, "checkpoint: cannot write ", path);
+}
+
+hid_t string_type(size_t length) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, std::max<size_t>(length, 1));
+  H5Tset_strpad(t, H5T_STR_NULLPAD);
+  return t;
+}
+
+// Collects the paths of all datasets below the root.
+herr_t collect(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+
+}  // namespace
+
+const at::Tensor& Checkpoint::tensor(const std::string& key) const {
+  auto it = tensors.find(key);
+  LDARTS_CHECK(it != tensors.end(), source, ": checkpoint has no dataset '", key, "'");
+  return it->second;
+}
+int64_t Checkpoint::integer(const std::string& key) const {
+  auto it = integers.find(key);
+  LDARTS_CHECK(it != integers.end(), source, ": checkpoint has no integer '", key, "'");
+  return it->second;
+}
+double Checkpoint::number(const std::string& key) const {
+  auto it = doubles.find(key);
+  LDARTS_CHECK(it != doubles.end(), source, ": checkpoint has no number '", key, "'");
+  return it->second;
+}
+const std::string& Checkpoint::string(const std::string& key) const {
+  auto it = strings.find(key);
+  LDARTS_CHECK(it != strings.end(), source, ": checkpoint has no string '", key, "'");
+  return it->second;
+}
+
+void write_checkpoint(const std::string& path, const Checkpoint& c) {
+  silence_hdf5();
+  const std::string tmp = path + ".tmp";
+  {
+    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    LDARTS_CHECK(file.id >= 0, "cannot create checkpoint file ", tmp);
+    const int64_t format = kCheckpointFormat;
+    write_dataset(file.id, "format_version", H5T_NATIVE_INT64, {1}, &format);
+    for (const auto& [key, value] : c.tensors) {
+      const at::Tensor t = value.detach().to(at::kCPU).contiguous();
+      std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
+      if (dims.empty()) dims.push_back(1);  // 0-dim tensors become [1]; the reader keeps the shape as stored
+      write_dataset(file.id, "tensors/" + key, hdf5_type(t.scalar_type()), dims, t.data_ptr());
+    }
+    for (const auto& [key, value] : c.integers) write_dataset(file.id, "integers/" + key, H5T_NATIVE_INT64, {1}, &value);
+    for (const auto& [key, value] : c.doubles) write_dataset(file.id, "doubles/" + key, H5T_NATIVE_DOUBLE, {1}, &value);
+    for (const auto& [key, value] : c.strings) {
+      Handle type(string_type(value.size()), H5Tclose);
+      std::string padded = value.empty() ? std::string(1, '\0') : value;
+      write_dataset(file.id, "strings/" + key, type.id, {1}, padded.data());
+    }
+    LDARTS_CHECK(H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0, "cannot flush checkpoint file ", tmp);
+  }
+  const int fd = ::open(tmp.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  LDARTS_CHECK(::rename(tmp.c_str(), path.c_str()) == 0, "cannot rename ", tmp, " to ", path, ": ", std::strerror(errno));
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  silence_hdf5();
+  LDARTS_CHECK(file_exists(path), "checkpoint ", path, " does not exist");
+  LDARTS_CHECK(H5Fis_hdf5(path.c_str()) > 0, path, " is not an HDF5 file (or is truncated)");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  LDARTS_CHECK(file.id >= 0, "cannot open checkpoint ", path, " (truncated or damaged HDF5 file)");
+  std::vector<std::string> names;
+  LDARTS_CHECK(H5Ovisit(file.id, H5_INDEX_NAME, H5_ITER_NATIVE, collect, &names) >= 0, path,
+               ": cannot list the datasets (damaged file)");
+  Checkpoint c;
+  c.source = path;
+  for (const std::string& name : names) {
+    Handle set(H5Dopen2(file.id, name.c_str(), H5P_DEFAULT), H5Dclose);
+    LDARTS_CHECK(set.id >= 0, path, ": cannot open dataset '", name, "'");
+    Handle space(H5Dget_space(set.id), H5Sclose);
+    Handle type(H5Dget_type(set.id), H5Tclose);
+    const int rank = H5Sget_simple_extent_ndims(space.id);
+    LDARTS_CHECK(rank >= 1, path, ": dataset '", name, "' has no shape");
+    std::vector<hsize_t> dims(rank);
+    H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    auto read = [&](hid_t mem_type, void* dst) {
+      LDARTS_CHECK(H5Dread(set.id, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) >= 0, path, ": dataset '", name,
+                   "' is unreadable or fails its checksum (corrupt file)");
+    };
+    const auto slash = name.find('/');
+    const std::string group = slash == std::string::npos ? "" : name.substr(0, slash);
+    const std::string key = slash == std::string::npos ? name : name.substr(slash + 1);
+    if (name == "format_version") {
+      int64_t format = 0;
+      read(H5T_NATIVE_INT64, &format);
+      LDARTS_CHECK(format == kCheckpointFormat, path, ": checkpoint format version ", format,
+                   ", this ldarts reads version ", kCheckpointFormat);
+      c.integers["format_version"] = format;
+    } else if (group == "tensors") {
+      std::vector<int64_t> shape(dims.begin(), dims.end());
+      at::ScalarType st;
+      const H5T_class_t cls = H5Tget_class(type.id);
+      const size_t size = H5Tget_size(type.id);
+      if (cls == H5T_FLOAT) st = size == 4 ? at::kFloat : at::kDouble;
+      else if (cls == H5T_INTEGER && size == 8) st = at::kLong;
+      else if (cls == H5T_INTEGER && size == 1) st = at::kByte;
+      else fail(path, ": dataset '", name, "' has an unsupported type");
+      at::Tensor t = at::empty(shape, st);
+      read(hdf5_type(st), t.data_ptr());
+      c.tensors[key] = t;
+    } else if (group == "integers") {
+      int64_t v = 0;
+      read(H5T_NATIVE_INT64, &v);
+      c.integers[key] = v;
+    } else if (group == "doubles") {
+      double v = 0;
+      read(H5T_NATIVE_DOUBLE, &v);
+      c.doubles[key] = v;
+    } else if (group == "strings") {
+      std::string v(H5Tget_size(type.id), '\0');
+      Handle mem(string_type(v.size()), H5Tclose);
+      read(mem.id, v.data());
+      v.resize(std::strlen(v.c_str()));
+      c.strings[key] = v;
+    }
+  }
+  LDARTS_CHECK(c.integers.count("format_version"), path, ": not an ldarts checkpoint (no format_version)");
+  return c;
+}
+
+std::string checkpoint_name(int64_t global_step) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "checkpoint-%09lld.h5", static_cast<long long>(global_step));
+  return buf;
+}
+
+static std::vector<std::string> checkpoint_files(const std::string& folder) {
+  std::vector<std::string> files;
+  if (DIR* dir = ::opendir(folder.c_str())) {
+    while (const dirent* e = ::readdir(dir)) {
+      const std::string name = e->d_name;
+      if (name.size() == 23 && name.rfind("checkpoint-", 0) == 0 && name.compare(20, 3, ".h5") == 0 &&
+          name.find(".tmp") == std::string::npos)
+        files.push_back(name);
+    }
+    ::closedir(dir);
+  }
+  std::sort(files.begin(), files.end());  // zero-padded: lexical = numeric order
+  return files;
+}
+
+std::string latest_checkpoint(const std::string& folder) {
+  const auto files = checkpoint_files(folder);
+  return files.empty() ? "" : folder + "/" + files.back();
+}
+
+void rotate_checkpoints(const std::string& folder, int keep) {
+  const auto files = checkpoint_files(folder);
+  if (files.empty()) return;
+  for (size_t i = 0; keep > 0 && i + keep < files.size(); ++i) ::unlink((folder + "/" + files[i]).c_str());
+  const std::string link = folder + "/latest.h5", tmp = link + ".tmp";
+  ::unlink(tmp.c_str());
+  if (::symlink(files.back().c_str(), tmp.c_str()) == 0) ::rename(tmp.c_str(), link.c_str());
+}
+
+}  // namespace ldarts

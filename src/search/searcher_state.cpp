@@ -1,0 +1,75 @@
+// Saving and restoring a Searcher for exact resume.
+#include <torch/torch.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/search/searcher.h"
+
+namespace ldarts {
+namespace {
+
+void restore_into(const torch::Tensor& target, const Checkpoint& c, const std::string& key) {
+  const torch::Tensor& stored = c.tensor(key);
+  LDARTS_CHECK(stored.sizes() == target.sizes(), c.source, ": '", key, "' has shape ", stored.sizes(),
+               ", the configured network needs ", target.sizes(),
+               " (was the checkpoint written with other --channels / --cells-per-stage / data set?)");
+  torch::NoGradGuard no_grad;
+  target.copy_(stored);
+}
+
+}  // namespace
+
+void Searcher::save_state(Checkpoint& c) const {
+  for (const auto& p : network_->named_parameters()) c.tensors["model/" + p.key()] = p.value().detach().clone();
+  for (const auto& b : network_->named_buffers()) c.tensors["model/" + b.key()] = b.value().detach().clone();
+  c.tensors["arch/alpha"] = arch_.alpha().detach().clone();
+  c.integers["search/steps_done"] = steps_done_;
+
+  const auto& sgd_state = weight_optimizer_->state();
+  for (const auto& p : network_->named_parameters()) {
+    auto it = sgd_state.find(p.value().unsafeGetTensorImpl());
+    if (it == sgd_state.end()) continue;
+    const auto& s = static_cast<const torch::optim::SGDParamState&>(*it->second);
+    if (s.momentum_buffer().defined()) c.tensors["optim/weights/" + p.key() + "/momentum_buffer"] = s.momentum_buffer().clone();
+  }
+  const auto& adam_state = arch_optimizer_->state();
+  auto it = adam_state.find(arch_.alpha().unsafeGetTensorImpl());
+  if (it != adam_state.end()) {
+    const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+    c.integers["optim/arch/step"] = s.step();
+    c.tensors["optim/arch/exp_avg"] = s.exp_avg().clone();
+    c.tensors["optim/arch/exp_avg_sq"] = s.exp_avg_sq().clone();
+  }
+}
+
+void Searcher::load_state(const Checkpoint& c) {
+  for (const auto& p : network_->named_parameters()) restore_into(p.value(), c, "model/" + p.key());
+  for (const auto& b : network_->named_buffers()) restore_into(b.value(), c, "model/" + b.key());
+  restore_into(arch_.alpha(), c, "arch/alpha");
+  steps_done_ = c.integer("search/steps_done");
+
+  auto& sgd_state = weight_optimizer_->state();
+  sgd_state.clear();
+  for (const auto& p : network_->named_parameters()) {
+    const std::string key = "optim/weights/" + p.key() + "/momentum_buffer";
+    if (!c.tensors.count(key)) continue;
+    auto state = std::make_unique<torch::optim::SGDParamState>();
+    torch::Tensor buffer = torch::empty_like(p.value());
+    restore_into(buffer, c, key);
+    state->momentum_buffer(buffer);
+    sgd_state[p.value().unsafeGetTensorImpl()] = std::move(state);
+  }
+  auto& adam_state = arch_optimizer_->state();
+  adam_state.clear();
+  if (c.integers.count("optim/arch/step")) {
+    auto state = std::make_unique<torch::optim::AdamParamState>();
+    torch::Tensor exp_avg = torch::empty_like(arch_.alpha()), exp_avg_sq = torch::empty_like(arch_.alpha());
+    restore_into(exp_avg, c, "optim/arch/exp_avg");
+    restore_into(exp_avg_sq, c, "optim/arch/exp_avg_sq");
+    state->step(c.integer("optim/arch/step"));
+    state->exp_avg(exp_avg);
+    state->exp_avg_sq(exp_avg_sq);
+    adam_state[arch_.alpha().unsafeGetTensorImpl()] = std::move(state);
+  }
+}
+
+}  // namespace ldarts
