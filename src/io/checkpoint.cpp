@@ -98,13 +98,12 @@ const std::string& Checkpoint::string(const std::string& key) const {
   return it->second;
 }
 
-void write_checkpoint(const std::string& path, const Checkpoint& c) {
+void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t format) {
   silence_hdf5();
   const std::string tmp = path + ".tmp";
   {
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     LDARTS_CHECK(file.id >= 0, "cannot create checkpoint file ", tmp);
-    const int64_t format = kCheckpointFormat;
     write_dataset(file.id, "format_version", H5T_NATIVE_INT64, {1}, &format);
     for (const auto& [key, value] : c.tensors) {
       const at::Tensor t = value.detach().to(at::kCPU).contiguous();

@@ -19,7 +19,8 @@ torch::Tensor ResNetBlockImpl::forward(const torch::Tensor& x) {
   namespace F = torch::nn::functional;
   torch::Tensor residual = x;
   if (shortcut) {
-    if (stride_ == 2) residual = F::avg_pool2d(x, F::AvgPool2dFuncOptions(2).stride(2));
+    // ceil_mode: an odd input (e.g. 5x5) gives the same size as the strided conv (3x3); even inputs are unaffected.
+    if (stride_ == 2) residual = F::avg_pool2d(x, F::AvgPool2dFuncOptions(2).stride(2).ceil_mode(true));
     residual = shortcut(residual);
   }
   return residual + conv_b(conv_a(x));

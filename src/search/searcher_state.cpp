@@ -9,11 +9,13 @@ namespace {
 
 void restore_into(const torch::Tensor& target, const Checkpoint& c, const std::string& key) {
   const torch::Tensor& stored = c.tensor(key);
-  LDARTS_CHECK(stored.sizes() == target.sizes(), c.source, ": '", key, "' has shape ", stored.sizes(),
+  // 0-dim tensors (BN's num_batches_tracked) are stored with shape [1].
+  const bool fits = stored.sizes() == target.sizes() || (target.dim() == 0 && stored.numel() == 1);
+  LDARTS_CHECK(fits, c.source, ": '", key, "' has shape ", stored.sizes(),
                ", the configured network needs ", target.sizes(),
                " (was the checkpoint written with other --channels / --cells-per-stage / data set?)");
   torch::NoGradGuard no_grad;
-  target.copy_(stored);
+  target.copy_(stored.view_as(target));
 }
 
 }  // namespace

@@ -87,3 +87,32 @@ void write_gzip(const std::string& path, const std::vector<unsigned char>& bytes
   gzclose(f);
 }
 }  // namespace ldarts::test
+
+#include <fcntl.h>
+
+namespace ldarts::test {
+int start_ldarts(const std::string& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl("/bin/sh", "sh", "-c", ("exec " + std::string(LDARTS_BINARY) + " " + args).c_str(), (char*)nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_ldarts(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+void write_tiny_mnist(const std::string& dir, int n, int size) {
+  std::vector<unsigned char> labels;
+  for (int i = 0; i < n; ++i) labels.push_back(static_cast<unsigned char>(i % 10));
+  write_bytes(dir + "/train-images-idx3-ubyte", idx_images(n, size, size));
+  write_bytes(dir + "/train-labels-idx1-ubyte", idx_labels(labels));
+}
+}  // namespace ldarts::test

@@ -53,3 +53,14 @@ void write_gzip(const std::string& path, const std::vector<unsigned char>& bytes
             << "message '" << e.what() << "' lacks '" << part << "'";              \
     }                                                                              \
   } while (0)
+
+namespace ldarts::test {
+// Starts the ldarts binary in the background with stdout+stderr to `log`;
+// returns its pid.
+int start_ldarts(const std::string& args, const std::string& log);
+// Waits for a started process; returns its exit code (or -signal).
+int wait_ldarts(int pid);
+// Writes a small synthetic MNIST-format training set (n images of size×size,
+// labels i % 10) into `dir`.
+void write_tiny_mnist(const std::string& dir, int n, int size);
+}  // namespace ldarts::test

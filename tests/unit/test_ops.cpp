@@ -38,6 +38,7 @@ TEST(Ops, AvgPoolExcludesPadding) {
 TEST(Ops, ResNetBlockHalvesAndDoubles) {
   ResNetBlock block(4, 8, 2);
   EXPECT_EQ(block(torch::randn({2, 4, 8, 8})).sizes(), (std::vector<int64_t>{2, 8, 4, 4}));
+  EXPECT_EQ(block(torch::randn({2, 4, 5, 5})).sizes(), (std::vector<int64_t>{2, 8, 3, 3}));  // odd sizes too
 }
 
 TEST(Ops, MixedOpIsTheWeightedSum) {

@@ -31,7 +31,8 @@ struct Checkpoint {
 };
 
 // Writes to `path`.tmp, flushes and closes it, then renames it over `path`.
-void write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+// (`format` is for tests of the version check.)
+void write_checkpoint(const std::string& path, const Checkpoint& checkpoint, int64_t format = kCheckpointFormat);
 // Reads every dataset and verifies its checksum; a file that is missing,
 // truncated, not HDF5, corrupt or of another format version is a user error
 // naming the file and the part.
