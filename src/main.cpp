@@ -1,6 +1,7 @@
 // ldarts: dispatch the subcommand; turn errors into one line and an exit code.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -8,32 +9,38 @@
 #include "ldarts/cli/commands.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/signals.h"
+#include "ldarts/dist/runtime.h"
 
 int main(int argc, char** argv) {
+  ldarts::Runtime runtime(&argc, &argv);
+  // A failure on one rank ends all of them; on one process it is one line.
+  auto fail = [&](const std::string& message) {
+    if (runtime.distributed() && runtime.world_size() > 1) runtime.abort_all(message, 1);
+    std::fprintf(stderr, "ldarts: error: %s\n", message.c_str());
+    return 1;
+  };
   CLI::App app{"ldarts: Λ-DARTS neural architecture search", "ldarts"};
   app.set_version_flag("--version", std::string(LDARTS_VERSION));
   app.require_subcommand(1);
-  ldarts::setup_search(app);
+  ldarts::setup_search(app, runtime);
   ldarts::setup_nb201(app);
   ldarts::setup_bench(app);
   ldarts::setup_inspect(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return runtime.rank() == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
   } catch (const ldarts::Preempted& e) {
-    std::fprintf(stderr, "ldarts: preempted (%s); exit %d asks the job script to requeue\n", e.what(),
-                 ldarts::kExitPreempted);
+    if (runtime.rank() == 0)
+      std::fprintf(stderr, "ldarts: preempted (%s); exit %d asks the job script to requeue\n", e.what(),
+                   ldarts::kExitPreempted);
     return ldarts::kExitPreempted;
   } catch (const ldarts::Error& e) {
-    std::fprintf(stderr, "ldarts: error: %s\n", e.what());
-    return 1;
+    return fail(e.what());
   } catch (const c10::Error& e) {
-    std::fprintf(stderr, "ldarts: error: %s\n", e.what_without_backtrace());
-    return 1;
+    return fail(e.what_without_backtrace());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ldarts: error: %s\n", e.what());
-    return 1;
+    return fail(e.what());
   }
   return 0;
 }

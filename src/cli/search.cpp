@@ -8,13 +8,15 @@
 #include "ldarts/cli/config_file.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
+#include "ldarts/dist/runtime.h"
+#include "ldarts/search/searcher.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/spaces/space.h"
 
 namespace ldarts {
 
-void setup_search(CLI::App& app) {
+void setup_search(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<SearchOptions>();
   CLI::App* sub = app.add_subcommand("search", "Run an architecture search (DARTS on NAS-Bench-201)");
   sub->option_defaults()->always_capture_default();
@@ -57,6 +59,11 @@ void setup_search(CLI::App& app) {
   sub->add_option("--arch-beta2", opt->arch_beta2, "α Adam beta2")->group("Optimizers");
   sub->add_option("--arch-weight-decay", opt->arch_weight_decay, "α weight decay")->group("Optimizers");
 
+  sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->group("Run");
+  sub->add_option("--backend", opt->backend, "Communicator across ranks: auto | local | mpi | nccl")
+      ->check(CLI::IsMember({"auto", "local", "mpi", "nccl"}))->group("Run");
+  sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
+      ->check(CLI::PositiveNumber)->group("Run");
   sub->add_option("--seed", opt->seed, "Random seed")->group("Run");
   sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->check(CLI::NonNegativeNumber)->group("Run");
   sub->add_option("--out", opt->out, "Run folder")->group("Run");
@@ -72,11 +79,13 @@ void setup_search(CLI::App& app) {
   sub->add_option("--keep-checkpoints", opt->keep_checkpoints, "Newest checkpoints kept in --out")
       ->check(CLI::PositiveNumber)->group("Checkpoints");
 
-  sub->callback([sub, opt, config_path] {
+  sub->callback([sub, opt, config_path, &runtime] {
     apply_config_file(*sub, *config_path);
     install_stop_handlers();
-    LocalCommunicator comm;
-    run_search(*opt, sub->config_to_str(true, false), comm);
+    const bool cuda = resolve_device(opt->device).is_cuda();
+    const std::unique_ptr<Communicator> comm = make_communicator(runtime, opt->backend, cuda);
+    if (comm->world_size() > 1 && opt->threads == 0) torch::set_num_threads(1);  // ranks share the cores
+    run_search(*opt, sub->config_to_str(true, false), *comm);
   });
 }
 

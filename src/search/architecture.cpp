@@ -8,6 +8,8 @@ Architecture::Architecture(const SearchSpace& space) {
   alpha_ = (1e-3 * at::randn({space.num_edges(), space.num_ops()})).set_requires_grad(true);
 }
 
+void Architecture::to(at::Device device) { alpha_ = alpha_.detach().to(device).set_requires_grad(true); }
+
 at::Tensor Architecture::probabilities() const { return at::softmax(alpha_.detach(), -1); }
 
 std::vector<at::Tensor> Architecture::cell_copies(int cells) const {

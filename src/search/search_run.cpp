@@ -15,6 +15,7 @@
 #include "ldarts/core/signals.h"
 #include "ldarts/data/sampler.h"
 #include "ldarts/data/split.h"
+#include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
 #include "ldarts/io/nb201_table.h"
@@ -113,6 +114,15 @@ struct Means {
   }
 };
 
+// A signal reaches the ranks at slightly different times; they stop together
+// at the first step where any of them has seen one.
+bool stop_agreed(Communicator& comm) {
+  if (comm.world_size() == 1) return stop_requested();
+  std::vector<torch::Tensor> flag{torch::tensor({stop_requested() ? 1.0 : 0.0}, torch::kDouble)};
+  comm.all_reduce_mean(flag);
+  return flag[0].item<double>() > 0;
+}
+
 // The resume point of a checkpoint.
 struct Position {
   int epoch = 0;
@@ -167,8 +177,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     LDARTS_CHECK(start.epoch <= o.epochs, resume_from, ": the checkpoint is at epoch ", start.epoch + 1,
                  ", beyond --epochs ", o.epochs);
     means.load(c);
+    const at::Tensor& states = c.tensor("rng/torch_cpu");  // [world, state bytes]: one row per rank
     at::Generator generator = at::detail::getDefaultCPUGenerator();
-    generator.set_state(c.tensor("rng/torch_cpu"));
+    generator.set_state(states[comm.rank()].contiguous());
   }
 
   // ---- run folder ----
@@ -196,6 +207,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
   // Writes a checkpoint whose resume point is `next` (rank 0, after a barrier).
   auto save_checkpoint = [&](const Position& next) {
+    const at::Tensor rng_states = all_gather(comm, at::detail::getDefaultCPUGenerator().get_state());
     comm.barrier();
     if (!root) return;
     Checkpoint c;
@@ -213,7 +225,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     c.strings["logs/metrics"] = metrics.contents();
     c.strings["logs/steps"] = step_log.contents();
     c.strings["logs/alphas"] = alphas_text;
-    c.tensors["rng/torch_cpu"] = at::detail::getDefaultCPUGenerator().get_state();
+    c.tensors["rng/torch_cpu"] = rng_states;
     write_checkpoint(o.out + "/" + checkpoint_name(searcher.steps_done()), c);
     rotate_checkpoints(o.out, o.keep_checkpoints);
   };
@@ -249,9 +261,10 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
         std::fflush(stdout);
       }
       const bool last_step = step + 1 == steps;
-      if (!last_step && (stop_requested() || (o.checkpoint_every > 0 && searcher.steps_done() % o.checkpoint_every == 0)))
+      const bool stop = stop_agreed(comm);
+      if (!last_step && (stop || (o.checkpoint_every > 0 && searcher.steps_done() % o.checkpoint_every == 0)))
         save_checkpoint(Position{epoch, step + 1});
-      if (!last_step && stop_requested())
+      if (!last_step && stop)
         throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
                         std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
     }
@@ -301,7 +314,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     }
     means = Means{};
     save_checkpoint(Position{epoch + 1, 0});
-    if (stop_requested() && epoch + 1 < o.epochs)
+    if (stop_agreed(comm) && epoch + 1 < o.epochs)
       throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written after epoch " +
                       std::to_string(epoch + 1));
   }

@@ -37,6 +37,16 @@ std::vector<torch::Tensor> gradients(const torch::Tensor& loss, const std::vecto
 
 }  // namespace
 
+torch::Device resolve_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) {
+    LDARTS_CHECK(torch::cuda::is_available(), "--device cuda but no CUDA device is available");
+    return torch::kCUDA;
+  }
+  LDARTS_CHECK(name == "auto", "--device must be auto, cpu or cuda, got '", name, "'");
+  return torch::kCPU;
+}
+
 Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
                    int64_t num_classes, Communicator& comm)
     : options_(options), space_(space), comm_(comm),
@@ -51,6 +61,9 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
                "--lambda-target must be inner or outer, got '", options.lambda_target, "'");
   LDARTS_CHECK(options.epsilon0 > 0, "--epsilon0 must be positive, got ", options.epsilon0);
   outer_ = options.lambda_target == "outer";
+  device_ = resolve_device(options.device);
+  network_->to(device_);
+  arch_.to(device_);
   // NB201 codebases update ω first; DARTS codebases update α first.
   arch_first_ = options.step_order == "arch-first" ||
                 (options.step_order == "auto" && space.kind == CellKind::darts);
@@ -88,25 +101,43 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
   if (arch_first_) arch_step(valid, train, schedule.lambda, stats);
   weight_step(train, schedule.lambda, stats);
   if (!arch_first_) arch_step(valid, train, schedule.lambda, stats);
+  // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
+  // every rank holds the same model and a checkpoint of rank 0 is everyone's.
+  if (comm_.world_size() > 1) {
+    std::vector<torch::Tensor> buffers = network_->buffers();
+    torch::NoGradGuard no_grad;
+    comm_.broadcast(buffers, 0);
+  }
   ++steps_done_;
   return stats;
 }
 
 // ω step: forward/backward on the train batch gives ∇ω L_train and every g_ℓ;
 // with λ_t > 0 the finite-difference passes add λ_t·r ≈ −λ_t∇ωΛ (eq. 13).
+// With --accumulate M the batch is cut into M micro-batches whose gradients
+// are averaged, exactly as M ranks would average theirs.
 void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) {
   const int cells = network_->num_search_cells();
-  std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
+  const std::vector<Batch> micro = micro_batches(train);
+  const double share = 1.0 / micro.size();
   weight_optimizer_->zero_grad();
-  const torch::Tensor logits = network_->forward(train.images, cell_weights);
-  const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, train.labels);
-  const double loss_value = loss.item<double>();
-  LDARTS_CHECK(std::isfinite(loss_value), "step ", steps_done_ + 1, ": the training loss is ", loss_value,
-               " (the search diverged; lower --lr or --lambda); the last checkpoint is untouched");
-  loss.backward();
+  torch::Tensor per_cell_sum;
+  double loss_sum = 0, acc_sum = 0;
+  for (const Batch& b : micro) {
+    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
+    const torch::Tensor logits = network_->forward(b.images, cell_weights);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
+    const double loss_value = loss.item<double>();
+    LDARTS_CHECK(std::isfinite(loss_value), "step ", steps_done_ + 1, ": the training loss is ", loss_value,
+                 " (the search diverged; lower --lr or --lambda); the last checkpoint is untouched");
+    (micro.size() == 1 ? loss : loss * share).backward();
+    const torch::Tensor g = stack_cell_grads(cell_weights);  // [cells, edges*ops]
+    per_cell_sum = per_cell_sum.defined() ? per_cell_sum + g : g;
+    loss_sum += loss_value, acc_sum += top1_percent(logits, b.labels);
+  }
 
   // Per-cell gradients, averaged over ranks before anything nonlinear uses them.
-  std::vector<torch::Tensor> per_cell{stack_cell_grads(cell_weights)};  // [cells, edges*ops]
+  std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
   stats.alignment_train = alignment(per_cell[0]).item<double>();
   stats.sign_alignment_train = sign_alignment(per_cell[0]).item<double>();
@@ -118,8 +149,16 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
     stats.delta_norm = delta.norm().item<double>();
     if (stats.delta_norm > 0) {
       stats.epsilon = options_.epsilon0 / stats.delta_norm;
+      // ∇ω of this rank's loss (the micro-batch mean) at perturbed cell weights.
       const GradientAt omega_gradient = [&](const std::vector<torch::Tensor>& w) {
-        return gradients(loss_of(train, w), params);
+        std::vector<torch::Tensor> sum;
+        for (const Batch& b : micro) {
+          const torch::Tensor loss = loss_of(b, w);
+          const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
+          if (sum.empty()) sum = g;
+          else for (size_t i = 0; i < g.size(); ++i) sum[i] = sum[i] + g[i];
+        }
+        return sum;
       };
       const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
       const std::vector<torch::Tensor> r = finite_difference(omega_gradient, probs, delta, stats.epsilon,
@@ -136,8 +175,7 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
                "; the search diverged and the last checkpoint is untouched");
   weight_optimizer_->step();
 
-  std::vector<torch::Tensor> metrics{torch::tensor({loss_value, top1_percent(logits, train.labels)},
-                                                   torch::kDouble)};
+  std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.train_loss = metrics[0][0].item<double>();
   stats.train_acc = metrics[0][1].item<double>();
@@ -147,12 +185,22 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
 // ∇α L_val through the per-cell copies; ω gradients are not computed.
 void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats) {
   const int cells = network_->num_search_cells();
-  std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
-  const torch::Tensor logits = network_->forward(valid.images, cell_weights);
-  const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, valid.labels);
-  const std::vector<torch::Tensor> g = torch::autograd::grad({loss}, cell_weights);
+  torch::Tensor per_cell_sum;
+  double loss_sum = 0, acc_sum = 0;
+  const std::vector<Batch> micro = micro_batches(valid);
+  const double share = 1.0 / micro.size();
+  for (const Batch& b : micro) {
+    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
+    const torch::Tensor logits = network_->forward(b.images, cell_weights);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
+    const std::vector<torch::Tensor> g =
+        torch::autograd::grad({micro.size() == 1 ? loss : loss * share}, cell_weights);
+    const torch::Tensor stacked = torch::stack(g).reshape({cells, -1});  // [cells, edges*ops]
+    per_cell_sum = per_cell_sum.defined() ? per_cell_sum + stacked : stacked;
+    loss_sum += loss.item<double>(), acc_sum += top1_percent(logits, b.labels);
+  }
 
-  std::vector<torch::Tensor> per_cell{torch::stack(g).reshape({cells, -1})};  // [cells, edges*ops]
+  std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
   stats.alignment_valid = alignment(per_cell[0]).item<double>();
   stats.sign_alignment_valid = sign_alignment(per_cell[0]).item<double>();
@@ -166,11 +214,20 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   arch_.set_grad_from_cells(arch_grad);
   arch_optimizer_->step();
 
-  std::vector<torch::Tensor> metrics{torch::tensor({loss.item<double>(), top1_percent(logits, valid.labels)},
-                                                   torch::kDouble)};
+  std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.valid_loss = metrics[0][0].item<double>();
   stats.valid_acc = metrics[0][1].item<double>();
+}
+
+std::vector<Batch> Searcher::micro_batches(const Batch& batch) const {
+  const int64_t m = options_.accumulate;
+  LDARTS_CHECK(m >= 1 && batch.labels.size(0) % m == 0, "a batch of ", batch.labels.size(0),
+               " per rank cannot be cut into --accumulate ", m, " equal micro-batches");
+  const auto images = batch.images.to(device_).chunk(m), labels = batch.labels.to(device_).chunk(m);
+  std::vector<Batch> out;
+  for (int64_t i = 0; i < m; ++i) out.push_back({images[i], labels[i]});
+  return out;
 }
 
 // Outer objective (§A.4): the same finite differences, but of ∂L_train/∂P, so
@@ -180,10 +237,10 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   const GradientAt cell_gradient = [&](const std::vector<torch::Tensor>& w) {
     std::vector<torch::Tensor> leaves;
     for (const auto& t : w) leaves.push_back(t.detach().requires_grad_(true));
-    return gradients(loss_of(train, leaves), leaves);
+    return gradients(loss_of(Batch{train.images.to(device_), train.labels.to(device_)}, leaves), leaves);
   };
   const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
-  std::vector<torch::Tensor> g_train = cell_gradient(probs);
+  std::vector<torch::Tensor> g_train = cell_gradient(probs);  // the whole train batch (no micro-batches here)
   std::vector<torch::Tensor> per_cell{torch::stack(g_train).reshape({cells, -1})};
   comm_.all_reduce_mean(per_cell);
   const torch::Tensor delta = perturbations(per_cell[0], regularizer_, network_->regularized_cells());
@@ -204,9 +261,10 @@ EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {
   const std::vector<torch::Tensor> cell_weights(network_->num_search_cells(), arch_.probabilities());
   double loss_sum = 0, correct = 0, count = 0;
   for (const Batch& b : batches) {
-    const torch::Tensor logits = network_->forward(b.images, cell_weights);
-    loss_sum += torch::nn::functional::cross_entropy(logits, b.labels).item<double>() * b.labels.size(0);
-    correct += logits.argmax(1).eq(b.labels).sum().item<double>();
+    const torch::Tensor labels = b.labels.to(device_);
+    const torch::Tensor logits = network_->forward(b.images.to(device_), cell_weights);
+    loss_sum += torch::nn::functional::cross_entropy(logits, labels).item<double>() * b.labels.size(0);
+    correct += logits.argmax(1).eq(labels).sum().item<double>();
     count += b.labels.size(0);
   }
   network_->train();

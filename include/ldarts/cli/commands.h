@@ -8,7 +8,9 @@ class App;
 
 namespace ldarts {
 
-void setup_search(CLI::App& app);
+class Runtime;
+
+void setup_search(CLI::App& app, const Runtime& runtime);
 void setup_nb201(CLI::App& app);
 void setup_bench(CLI::App& app);
 void setup_inspect(CLI::App& app);

@@ -19,6 +19,7 @@ class Architecture {
   at::Tensor& alpha() { return alpha_; }            // [edges, ops], a leaf
   const at::Tensor& alpha() const { return alpha_; }
   at::Tensor probabilities() const;                 // softmax(α) row-wise, no grad
+  void to(at::Device device);                       // moves α (before any optimizer holds it)
 
   // One leaf copy of softmax(α) per cell, each requiring grad.
   std::vector<at::Tensor> cell_copies(int cells) const;

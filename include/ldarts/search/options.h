@@ -43,6 +43,11 @@ struct SearchOptions {
   // "weights-first" (NB201 codebases), "arch-first" (DARTS codebases), "auto" = the space's default
   std::string step_order = "auto";
 
+  // distribution and device
+  int64_t accumulate = 1;      // micro-batches per rank batch (gradients averaged)
+  std::string device = "cpu";  // cpu | cuda | auto
+  std::string backend = "auto";  // communicator: auto | local | mpi | nccl
+
   // run
   uint64_t seed = 0;
   int threads = 0;  // intra-op threads (0 = LibTorch's default)

@@ -40,6 +40,9 @@ struct EvalStats {
   double loss = 0, accuracy = 0;
 };
 
+// "auto" (CUDA when available), "cpu" or "cuda".
+torch::Device resolve_device(const std::string& name);
+
 class Searcher {
  public:
   Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
@@ -58,6 +61,7 @@ class Searcher {
   void load_state(const Checkpoint& checkpoint);
   int64_t steps_done() const { return steps_done_; }
 
+  torch::Device device() const { return device_; }
   Nb201Network& network() { return network_; }
   Architecture& architecture() { return arch_; }
   bool arch_step_first() const { return arch_first_; }
@@ -68,6 +72,8 @@ class Searcher {
   // −∇Λ estimate for the outer objective: [cells, edges*ops], averaged over ranks.
   torch::Tensor outer_regularizer(const Batch& train, StepStats& stats);
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
+  // The batch on the device, cut into --accumulate micro-batches.
+  std::vector<Batch> micro_batches(const Batch& batch) const;
 
   SearchOptions options_;
   const SearchSpace& space_;
@@ -81,6 +87,7 @@ class Searcher {
   FdMode fd_mode_;
   bool outer_ = false;
   int64_t steps_done_ = 0;  // for the interleaved mode
+  torch::Device device_{torch::kCPU};
 };
 
 }  // namespace ldarts

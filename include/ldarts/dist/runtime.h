@@ -1,0 +1,45 @@
+// Starting and stopping the distributed runtime, and choosing the communicator.
+// Only src/dist/ includes <mpi.h> or <nccl.h>; the rest sees Communicator.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ldarts/dist/communicator.h"
+
+namespace ldarts {
+
+// True when the process was started by mpirun/srun as one of several ranks
+// (Open MPI, PMIx or PMI environment variables).
+bool launched_as_ranks();
+
+// Initializes MPI when launched as ranks (a no-op otherwise) and finalizes it
+// at destruction. One per process, in main().
+class Runtime {
+ public:
+  Runtime(int* argc, char*** argv);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+  bool distributed() const { return mpi_; }
+  int rank() const { return rank_; }
+  int world_size() const { return world_; }
+  int local_rank() const { return local_rank_; }  // rank among the ranks on this node
+  // Ends every rank after `message` from this rank (LAMMPS' Error::one): used
+  // when one rank fails so that the others do not wait forever.
+  [[noreturn]] void abort_all(const std::string& message, int code) const;
+
+ private:
+  bool mpi_ = false;
+  int rank_ = 0, world_ = 1, local_rank_ = 0;
+};
+
+// "auto": NCCL for CUDA runs with several ranks (when built with NCCL), MPI for
+// CPU runs with several ranks, the single-process communicator otherwise.
+// "local", "mpi", "nccl" force one.
+std::unique_ptr<Communicator> make_communicator(const Runtime& runtime, const std::string& backend, bool cuda);
+
+// Every rank's copy of a small tensor, stacked: [world, ...] (built on all_reduce).
+at::Tensor all_gather(Communicator& comm, const at::Tensor& local);
+
+}  // namespace ldarts
