@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include "ldarts/core/error.h"
 #include "ldarts/dist/communicator.h"
