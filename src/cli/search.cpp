@@ -69,7 +69,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--out", opt->out, "Run folder")->group("Run");
   sub->add_option("--nb201-table", opt->nb201_table,
                   "NB201 accuracy CSV to look each epoch's genotype up in (shipped: data/nb201/nb201_test_acc_200ep.csv)")
-      ->check(CLI::ExistingFile)->group("Run");
+      ->check(CLI::Validator(
+          [](std::string& path) { return path.empty() ? std::string() : CLI::ExistingFile(path); }, "FILE or \"\""))
+      ->group("Run");
   sub->add_option("--log-every", opt->log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
 
   sub->add_option("--resume", opt->resume, "Continue from a checkpoint file, or 'auto': the newest in --out if any")

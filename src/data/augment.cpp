@@ -8,7 +8,7 @@
 namespace ldarts {
 
 Batch make_batch(const ImageSet& set, const std::vector<int64_t>& indices, const Normalization& norm,
-                 const AugmentOptions& augment, Rng& rng) {
+                 const AugmentOptions& augment, uint64_t seed) {
   const int64_t channels = set.images.size(1);
   LDARTS_CHECK(static_cast<int64_t>(norm.mean.size()) == channels && norm.std.size() == norm.mean.size(),
                "normalization has ", norm.mean.size(), " channels, ", set.source, " has ", channels);
@@ -18,6 +18,7 @@ Batch make_batch(const ImageSet& set, const std::vector<int64_t>& indices, const
     const int64_t h = images.size(2), w = images.size(3), p = augment.pad;
     const at::Tensor padded = p > 0 ? at::constant_pad_nd(images, {p, p, p, p}, 0.0) : images;
     for (int64_t i = 0; i < images.size(0); ++i) {
+      Rng rng(derive_seed(seed, {static_cast<uint64_t>(indices[i])}));
       const int64_t top = p > 0 ? rng.below(2 * p + 1) : 0;
       const int64_t left = p > 0 ? rng.below(2 * p + 1) : 0;
       at::Tensor crop = padded[i].narrow(1, top, h).narrow(2, left, w);

@@ -179,7 +179,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     means.load(c);
     const at::Tensor& states = c.tensor("rng/torch_cpu");  // [world, state bytes]: one row per rank
     at::Generator generator = at::detail::getDefaultCPUGenerator();
-    generator.set_state(states[comm.rank()].contiguous());
+    generator.set_state(states[comm.rank()].clone());
   }
 
   // ---- run folder ----
@@ -241,10 +241,11 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     if (first_step == 0) means = Means{};
     for (int64_t step = first_step; step < steps; ++step) {
       lr = cosine_lr(o.lr, o.lr_min, epoch + double(step) / steps, o.epochs);
-      Rng rng(derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step), uint64_t(comm.rank())}));
-      const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, rng);
+      const uint64_t train_seed = derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step)});
+      const uint64_t valid_seed = derive_seed(o.seed, {4, uint64_t(epoch), uint64_t(step)});
+      const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
       const int64_t valid_step = step % valid_sampler.batches_per_epoch();
-      const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, rng);
+      const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
       const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda});
       means.add(s);
       if (root)
@@ -271,10 +272,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
     // ---- end of epoch: supernet validation accuracy, genotype, logs ----
     std::vector<Batch> eval_batches;
-    Rng unused(0);
     const AugmentOptions no_augment{false};
     for (int64_t b = 0; b < eval_steps; ++b)
-      eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, unused));
+      eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
     const EvalStats eval = searcher.evaluate(eval_batches);
     const torch::Tensor probs = searcher.architecture().probabilities();
     const std::string genotype = to_nb201_string(space, derive_nb201(space, to_vector(probs)));

@@ -138,16 +138,19 @@ TEST(Augment, NormalizesAndIsSeeded) {
   set.images = torch::full({4, 1, 6, 6}, 255, torch::kByte);
   set.labels = torch::arange(4);
   const Normalization norm{{0.5f}, {0.25f}};
-  Rng r1(5), r2(5);
-  const Batch plain = make_batch(set, {2, 0}, norm, AugmentOptions{false}, r1);
+  const Batch plain = make_batch(set, {2, 0}, norm, AugmentOptions{false}, 5);
   EXPECT_TRUE(torch::allclose(plain.images, torch::full({2, 1, 6, 6}, 2.0)));  // (1 - 0.5) / 0.25
   EXPECT_EQ(plain.labels[0].item<int64_t>(), 2);
 
   set.images = torch::randint(0, 256, {4, 1, 6, 6}).to(torch::kByte);
-  Rng a(9), b(9);
-  const Batch x = make_batch(set, {0, 1, 2, 3}, norm, AugmentOptions{}, a);
-  const Batch y = make_batch(set, {0, 1, 2, 3}, norm, AugmentOptions{}, b);
+  const Batch x = make_batch(set, {0, 1, 2, 3}, norm, AugmentOptions{}, 9);
+  const Batch y = make_batch(set, {0, 1, 2, 3}, norm, AugmentOptions{}, 9);
   EXPECT_TRUE(torch::equal(x.images, y.images));
+  // An image's augmentation does not depend on its batch or position.
+  const Batch pair = make_batch(set, {3, 1}, norm, AugmentOptions{}, 9);
+  EXPECT_TRUE(torch::equal(pair.images[0], x.images[3]));
+  EXPECT_TRUE(torch::equal(pair.images[1], x.images[1]));
+  EXPECT_FALSE(torch::equal(make_batch(set, {0, 1, 2, 3}, norm, AugmentOptions{}, 10).images, x.images));
   // Padding is zero before normalization: padded pixels read (0 - 0.5)/0.25 = -2.
   EXPECT_GE(x.images.min().item<double>(), -2.0 - 1e-6);
 }

@@ -10,8 +10,6 @@
 
 namespace ldarts {
 
-class Rng;
-
 struct AugmentOptions {
   bool enabled = true;
   int64_t pad = 4;   // random crop of the original size from the zero-padded image
@@ -23,9 +21,11 @@ struct Batch {
   at::Tensor labels;  // int64 [B]
 };
 
-// Gathers `indices` of `set` into a batch; augmentation draws from `rng` in
-// index order, so the result depends only on the rng's seed.
+// Gathers `indices` of `set` into a batch. Image i is augmented with a
+// generator seeded from (seed, indices[i]) alone, so an image gets the same
+// crop and flip whichever rank, micro-batch or position it lands in: R ranks
+// see exactly what one process accumulating R micro-batches sees.
 Batch make_batch(const ImageSet& set, const std::vector<int64_t>& indices, const Normalization& norm,
-                 const AugmentOptions& augment, Rng& rng);
+                 const AugmentOptions& augment, uint64_t seed);
 
 }  // namespace ldarts

@@ -1,0 +1,148 @@
+// Run under `mpirun -np 2` (ctest does): collectives, R ranks against one
+// process accumulating R micro-batches, and exact resume with 2 ranks.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "ldarts/core/files.h"
+#include "ldarts/dist/runtime.h"
+#include "ldarts/io/checkpoint.h"
+#include "ldarts/search/search_run.h"
+#include "support/test_support.h"
+
+using namespace ldarts;
+
+namespace {
+
+Runtime* runtime = nullptr;
+std::unique_ptr<Communicator> world;
+
+// A folder shared by the ranks: rank 0 makes it, everyone gets its name.
+std::string shared_dir(const std::string& name) {
+  const std::string dir = "/tmp/ldarts-mpi-test-" + std::to_string(getppid()) + "-" + name;
+  if (world->is_root()) {
+    remove_tree(dir);
+    make_dirs(dir);
+    test::write_tiny_mnist(dir, 96, 12);
+  }
+  world->barrier();
+  return dir;
+}
+
+SearchOptions tiny_run(const std::string& dir, const std::string& out) {
+  SearchOptions o;
+  o.dataset = "mnist";
+  o.data_dir = dir;
+  o.channels = 4;
+  o.cells_per_stage = 1;
+  o.batch_size = 16;  // global: 8 per rank
+  o.epochs = 2;
+  o.max_steps = 3;
+  o.eval_steps = 1;
+  o.lambda = 0.5;  // Λ regularizer (central) active in epoch 2
+  o.seed = 3;
+  o.threads = 1;
+  o.keep_checkpoints = 100;
+  o.checkpoint_every = 1;
+  o.out = dir + "/" + out;
+  return o;
+}
+
+}  // namespace
+
+TEST(Mpi, Collectives) {
+  ASSERT_EQ(world->world_size(), 2) << "run this under mpirun -np 2";
+  const double r = world->rank();
+  std::vector<at::Tensor> t{torch::full({3}, r, torch::kFloat), torch::full({2, 2}, 10 * r, torch::kDouble),
+                            torch::full({1}, r + 1, torch::kFloat)};
+  world->all_reduce_mean(t);
+  EXPECT_TRUE(torch::allclose(t[0], torch::full({3}, 0.5, torch::kFloat)));
+  EXPECT_TRUE(torch::allclose(t[1], torch::full({2, 2}, 5.0, torch::kDouble)));
+  EXPECT_TRUE(torch::allclose(t[2], torch::full({1}, 1.5, torch::kFloat)));
+  std::vector<at::Tensor> b{torch::full({4}, r + 7)};
+  world->broadcast(b, 1);
+  EXPECT_TRUE(torch::equal(b[0], torch::full({4}, 8.0)));
+  const at::Tensor gathered = all_gather(*world, torch::full({3}, int64_t(world->rank()) + 1, torch::kLong));
+  EXPECT_TRUE(torch::equal(gathered, torch::tensor({1, 1, 1, 2, 2, 2}, torch::kLong).view({2, 3})));
+}
+
+// Relative difference ‖a − b‖ / ‖a‖ of every ω / α / optimizer tensor.
+void expect_same_trajectory(const Checkpoint& a, const Checkpoint& b, double tolerance) {
+  int compared = 0;
+  double worst = 0;
+  for (const auto& [key, t] : a.tensors) {
+    if (key.rfind("rng/", 0) == 0 || key.find("running_") != std::string::npos ||
+        key.find("num_batches") != std::string::npos)
+      continue;  // BN running statistics follow rank 0's batches by design
+    const double norm = t.to(torch::kDouble).norm().item<double>();
+    const double diff = (t.to(torch::kDouble) - b.tensor(key).to(torch::kDouble)).norm().item<double>();
+    const double rel = norm > 0 ? diff / norm : diff;
+    worst = std::max(worst, rel);
+    EXPECT_LT(rel, tolerance) << key;
+    ++compared;
+  }
+  std::printf("[ mpi ] %d tensors compared, worst relative difference %.3e (tolerance %.0e)\n", compared, worst,
+              tolerance);
+  EXPECT_GT(compared, 50);
+  EXPECT_EQ(a.string("genotype/nb201"), b.string("genotype/nb201"));
+}
+
+void ranks_against_micro_batches(double lambda, double tolerance) {
+  const std::string dir = shared_dir("equivalence");
+  SearchOptions ranks = tiny_run(dir, "ranks");
+  ranks.lambda = lambda;
+  run_search(ranks, "", *world);  // 2 ranks x 8 images
+  if (world->is_root()) {
+    LocalCommunicator local;
+    SearchOptions one = tiny_run(dir, "micro");
+    one.lambda = lambda;
+    one.accumulate = 2;  // 1 process x 2 micro-batches of 8
+    run_search(one, "", local);
+    expect_same_trajectory(read_checkpoint(dir + "/ranks/" + checkpoint_name(6)),
+                           read_checkpoint(dir + "/micro/" + checkpoint_name(6)), tolerance);
+  }
+  world->barrier();
+}
+
+// Plain DARTS: only the summation order differs (float32 round-off).
+TEST(Mpi, RanksEqualMicroBatches) { ranks_against_micro_batches(0.0, 1e-5); }
+
+// With the Λ regularizer the central difference divides round-off by 2ε
+// (ε ≈ 1e-4/‖Δ‖), so float32 summation-order differences grow; still the same
+// trajectory to 1e-3.
+TEST(Mpi, RanksEqualMicroBatchesWithRegularizer) { ranks_against_micro_batches(0.5, 1e-3); }
+
+TEST(Mpi, ResumeWithTwoRanksIsExact) {
+  const std::string dir = shared_dir("resume");
+  run_search(tiny_run(dir, "whole"), "", *world);
+  SearchOptions resumed = tiny_run(dir, "resumed");
+  resumed.resume = dir + "/whole/" + checkpoint_name(4);  // epoch 2, step 1
+  run_search(resumed, "", *world);
+  if (world->is_root()) {
+    const Checkpoint a = read_checkpoint(dir + "/whole/" + checkpoint_name(6));
+    const Checkpoint b = read_checkpoint(dir + "/resumed/" + checkpoint_name(6));
+    for (const auto& [key, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;
+    EXPECT_EQ(test::read_text(dir + "/whole/steps.csv"), test::read_text(dir + "/resumed/steps.csv"));
+    EXPECT_EQ(a.tensor("rng/torch_cpu").size(0), 2);  // one generator state per rank
+  }
+  world->barrier();
+}
+
+int main(int argc, char** argv) {
+  Runtime rt(&argc, &argv);
+  runtime = &rt;
+  ::testing::InitGoogleTest(&argc, argv);
+  if (!rt.distributed()) {
+    std::fprintf(stderr, "ldarts_mpi_tests: not started by mpirun; skipping\n");
+    return 0;
+  }
+  world = make_communicator(rt, "mpi", false);
+  torch::set_num_threads(1);
+  if (rt.rank() != 0) delete ::testing::UnitTest::GetInstance()->listeners().Release(
+      ::testing::UnitTest::GetInstance()->listeners().default_result_printer());
+  const int failed = RUN_ALL_TESTS();
+  // Every rank must agree on the outcome.
+  std::vector<at::Tensor> flag{torch::tensor({double(failed)}, torch::kDouble)};
+  world->all_reduce_mean(flag);
+  world.reset();
+  return flag[0].item<double>() > 0 ? 1 : 0;
+}
