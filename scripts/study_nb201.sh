@@ -14,7 +14,7 @@ for seed in "${seeds[@]}"; do
   for method in none corr signcorr; do
     dir=$out/$method-seed$seed
     [ -f "$dir/genotype.json" ] && continue
-    "$root/build/ldarts" search "${common[@]}" --seed "$seed" --regularizer "$method" --lambda 0.25 \
+    "${LDARTS_BIN:-$root/build/ldarts}" search "${common[@]}" --seed "$seed" --regularizer "$method" --lambda 0.25 \
       --out "$dir" > "$out.$method-seed$seed.log" 2>&1 || { echo "run $dir failed, see $out.$method-seed$seed.log"; exit 1; }
   done
 done

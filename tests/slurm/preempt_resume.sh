@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A real single-node SLURM cluster (munge, slurmctld, slurmd on localhost, 2 CPUs):
+# submits the tiny 2-rank search through jobs/search-tiny-cpu.sbatch, preempts it
+# midway with USR1, lets SLURM requeue it, and checks that it resumed from its
+# checkpoint and finished with the same steps and genotype as an uninterrupted run.
+# Exit 77 (ctest: skipped) when SLURM or munge is not installed or we are not root.
+#   tests/slurm/preempt_resume.sh SOURCE_DIR BUILD_DIR
+set -uo pipefail
+src=${1:?source dir}
+build=${2:?build dir}
+skip() { echo "SKIP: $*"; exit 77; }
+die() { echo "FAIL: $*"; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
+[ "$(id -u)" -eq 0 ] || skip "needs root to start slurmd"
+for cmd in slurmctld slurmd sbatch munged mpirun; do command -v $cmd >/dev/null || skip "$cmd not installed"; done
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || skip "dataset-fashion-mnist not installed"
+
+work=$(mktemp -d /tmp/ldarts-slurm-XXXXXX)
+host=$(hostname -s)
+pids=()
+cleanup() {
+  [ -n "${job:-}" ] && scancel "$job" 2>/dev/null
+  for f in "$work/slurmctld.pid" "$work/slurmd.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  sleep 1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- munge ----
+if ! (munge -n | unmunge) >/dev/null 2>&1; then
+  mkdir -p /etc/munge /run/munge /var/lib/munge /var/log/munge
+  [ -s /etc/munge/munge.key ] || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null
+  chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null
+  chmod 400 /etc/munge/munge.key
+  su -s /bin/sh munge -c munged 2>/dev/null || munged --force 2>/dev/null || true
+  sleep 1
+  (munge -n | unmunge) >/dev/null 2>&1 || die "munged did not start"
+fi
+
+# ---- slurm ----
+mkdir -p "$work/state" "$work/spool"
+export SLURM_CONF=$work/slurm.conf
+cat > "$SLURM_CONF" <<CONF
+ClusterName=ldarts-test
+SlurmctldHost=$host
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+JobAcctGatherType=jobacct_gather/none
+MpiDefault=none
+ReturnToService=2
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldLogFile=$work/slurmctld.log
+SlurmdLogFile=$work/slurmd.log
+SlurmctldPort=16817
+SlurmdPort=16818
+NodeName=$host CPUs=2 RealMemory=4000 State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+CONF
+slurmctld -f "$SLURM_CONF" || die "slurmctld did not start ($(tail -5 $work/slurmctld.log 2>/dev/null))"
+slurmd -f "$SLURM_CONF" || die "slurmd did not start"
+for i in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -q idle && break; sleep 1; done
+sinfo -h -o %t | grep -q idle || die "node not idle: $(sinfo 2>&1)"
+
+# ---- the run, uninterrupted (reference) ----
+args=(--dataset fashion-mnist --channels 4 --cells-per-stage 1 --batch-size 16 --epochs 2 --max-steps 40
+      --eval-steps 2 --seed 7 --lambda 0.5 --fd-mode interleaved --checkpoint-every 5 --log-every 10)
+cd "$src"
+mpirun --allow-run-as-root --oversubscribe -np 2 "$build/ldarts" search --config configs/tiny.toml --out "$work/reference" \
+  --threads 1 --backend mpi "${args[@]}" > "$work/reference.log" 2>&1 || die "reference run failed: $(tail -5 $work/reference.log)"
+
+# ---- the same run as a SLURM job, preempted midway ----
+export LDARTS_HOME=$src LDARTS_BIN=$build/ldarts LDARTS_LAUNCH=mpirun
+job=$(sbatch --parsable --chdir "$work" --output "$work/job-%j.out" "$src/jobs/search-tiny-cpu.sbatch" \
+      configs/tiny.toml "$work/job" "${args[@]}") || die "sbatch failed"
+echo "submitted job $job"
+for i in $(seq 240); do
+  rows=0; [ -f "$work/job/steps.csv" ] && rows=$(wc -l < "$work/job/steps.csv")
+  (( rows > 12 )) && break
+  sleep 0.5
+done
+(( rows > 12 )) || die "the job did not start stepping"
+scancel --signal=USR1 --batch "$job" || die "scancel failed"
+echo "sent USR1 after $((rows - 1)) steps"
+# Requeued jobs wait ~2 minutes (BeginTime); start it at once.
+for i in $(seq 120); do
+  if grep -q "requeueing" "$work"/job-*.out 2>/dev/null && squeue -h -j "$job" -o %T | grep -q PENDING; then
+    scontrol update jobid="$job" StartTime=now
+    break
+  fi
+  sleep 1
+done
+for i in $(seq 300); do
+  squeue -h -j "$job" 2>/dev/null | grep -q . || break
+  state=$(squeue -h -j "$job" -o %T 2>/dev/null)
+  [ "$state" = PENDING ] && scontrol update jobid="$job" StartTime=now 2>/dev/null
+  sleep 1
+done
+squeue -h -j "$job" 2>/dev/null | grep -q . && die "job $job did not finish"
+
+out=$(cat "$work"/job-*.out)
+grep -q "preempted" <<<"$out" || die "no preemption in the job log"
+grep -q "requeueing job" <<<"$out" || die "the job did not requeue itself"
+grep -q "resumed from" <<<"$out" || die "the restarted job did not resume from a checkpoint"
+cmp -s "$work/reference/genotype.json" "$work/job/genotype.json" || die "genotype differs from the uninterrupted run"
+cmp -s "$work/reference/steps.csv" "$work/job/steps.csv" || die "steps.csv differs from the uninterrupted run"
+echo "PASS: job $job was preempted after $((rows - 1)) steps, requeued, resumed, and matches the uninterrupted run:"
+grep -E "resumed from|final genotype" <<<"$out"
+exit 0
