@@ -2,7 +2,7 @@
 # Set up ldarts on this machine and build it. Idempotent: a second run only
 # rebuilds what changed.
 #   1. Debian packages (compiler, CMake, Open MPI, HDF5, CLI11, GoogleTest, zlib,
-#      Fashion-MNIST, ...) when one is missing;
+#      Fashion-MNIST, SLURM and munge for the job-script test) when one is missing;
 #   2. LibTorch from the pinned PyPI torch wheel, in a virtual environment kept
 #      in a cache outside the clone ($LDARTS_CACHE, default ~/.cache/ldarts),
 #      unless Torch_DIR points at another LibTorch;
@@ -21,7 +21,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # ---- 1. Debian packages ---------------------------------------------------------
 packages=(g++ cmake ninja-build ccache pkg-config python3 python3-venv
           libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev
-          libgtest-dev zlib1g-dev dataset-fashion-mnist)
+          libgtest-dev zlib1g-dev dataset-fashion-mnist slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -16,11 +16,10 @@ for cmd in slurmctld slurmd sbatch munged mpirun; do command -v $cmd >/dev/null 
 
 work=$(mktemp -d /tmp/ldarts-slurm-XXXXXX)
 host=$(hostname -s)
-pids=()
 cleanup() {
   [ -n "${job:-}" ] && scancel "$job" 2>/dev/null
   for f in "$work/slurmctld.pid" "$work/slurmd.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  [ -n "${started_munge:-}" ] && [ -f /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
   sleep 1
   rm -rf "$work"
 }
@@ -33,6 +32,7 @@ if ! (munge -n | unmunge) >/dev/null 2>&1; then
   chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null
   chmod 400 /etc/munge/munge.key
   su -s /bin/sh munge -c munged 2>/dev/null || munged --force 2>/dev/null || true
+  started_munge=1
   sleep 1
   (munge -n | unmunge) >/dev/null 2>&1 || die "munged did not start"
 fi
