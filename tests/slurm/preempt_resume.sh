@@ -9,7 +9,7 @@ set -uo pipefail
 src=${1:?source dir}
 build=${2:?build dir}
 skip() { echo "SKIP: $*"; exit 77; }
-die() { echo "FAIL: $*"; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
+die() { echo "FAIL: $*"; tail -15 "$work/slurmd.log" "$work/slurmctld.log" 2>/dev/null; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "needs root to start slurmd"
 for cmd in slurmctld slurmd sbatch munged mpirun; do command -v $cmd >/dev/null || skip "$cmd not installed"; done
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || skip "dataset-fashion-mnist not installed"
@@ -17,6 +17,7 @@ for cmd in slurmctld slurmd sbatch munged mpirun; do command -v $cmd >/dev/null 
 work=$(mktemp -d /tmp/ldarts-slurm-XXXXXX)
 host=$(hostname -s)
 cleanup() {
+  [ -n "${LDARTS_SLURM_KEEP:-}" ] && { echo "kept $work"; return; }
   [ -n "${job:-}" ] && scancel "$job" 2>/dev/null
   for f in "$work/slurmctld.pid" "$work/slurmd.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
   [ -n "${started_munge:-}" ] && [ -f /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
@@ -89,18 +90,23 @@ done
 (( rows > 12 )) || die "the job did not start stepping"
 scancel --signal=USR1 --batch "$job" || die "scancel failed"
 echo "sent USR1 after $((rows - 1)) steps"
-# Requeued jobs wait ~2 minutes (BeginTime); start it at once.
-for i in $(seq 120); do
-  if grep -q "requeueing" "$work"/job-*.out 2>/dev/null && squeue -h -j "$job" -o %T | grep -q PENDING; then
-    scontrol update jobid="$job" StartTime=now
-    break
+# Requeued jobs wait ~2 minutes (BeginTime). Start it at once, but only after the
+# preempted instance has left the node (node idle): an immediate restart races
+# slurmd's cleanup of the old batch step and fails to launch.
+requeued=
+for i in $(seq 180); do
+  state=$(squeue -h -j "$job" -o %T 2>/dev/null)
+  if [ "$state" = PENDING ] && grep -q "requeueing" "$work"/job-*.out 2>/dev/null && \
+     sinfo -h -o %t | grep -q idle; then
+    sleep 2
+    scontrol update jobid="$job" StartTime=now && requeued=1 && break
   fi
+  [ -z "$state" ] && break
   sleep 1
 done
+[ -n "$requeued" ] || die "the job was not requeued"
 for i in $(seq 300); do
   squeue -h -j "$job" 2>/dev/null | grep -q . || break
-  state=$(squeue -h -j "$job" -o %T 2>/dev/null)
-  [ "$state" = PENDING ] && scontrol update jobid="$job" StartTime=now 2>/dev/null
   sleep 1
 done
 squeue -h -j "$job" 2>/dev/null | grep -q . && die "job $job did not finish"
