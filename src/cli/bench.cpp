@@ -2,6 +2,8 @@
 // data, for plain DARTS and for Λ-DARTS in each finite-difference mode, measured
 // in the same process, as a table with ratios, threads and peak memory.
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,7 +14,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/cli/commands.h"
-#include "ldarts/core/error.h"
+#include "ldarts/io/checkpoint.h"
 #include "ldarts/search/searcher.h"
 
 namespace ldarts {
@@ -60,6 +62,29 @@ Timing time_method(const std::string& method, const BenchOptions& o, const Batch
   return {method, ms[ms.size() / 2], ms.front(), ms.back()};
 }
 
+// Size and write/read time of the search state after one step (momentum and
+// Adam moments exist), as a search would checkpoint it.
+void time_checkpoint(const BenchOptions& o, const Batch& train, const Batch& valid) {
+  LocalCommunicator comm;
+  Searcher searcher(method_options("darts", o), find_space("nb201"), 3, 10, comm);
+  searcher.step(train, valid, StepSchedule{0.025, 0.0});
+  Checkpoint c;
+  searcher.save_state(c);
+  const std::string path = "/tmp/ldarts-bench-" + std::to_string(::getpid()) + ".h5";
+  const auto t0 = std::chrono::steady_clock::now();
+  write_checkpoint(path, c);
+  const auto t1 = std::chrono::steady_clock::now();
+  const Checkpoint back = read_checkpoint(path);
+  const auto t2 = std::chrono::steady_clock::now();
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  ::unlink(path.c_str());
+  std::printf("checkpoint of the search state: %zu datasets, %.2f MiB, write %.0f ms, read %.0f ms\n",
+              back.tensors.size(), st.st_size / 1048576.0,
+              std::chrono::duration<double, std::milli>(t1 - t0).count(),
+              std::chrono::duration<double, std::milli>(t2 - t1).count());
+}
+
 void run_bench(const BenchOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   for (const auto& m : o.methods) method_options(m, o);  // validate names before the long part
@@ -88,6 +113,7 @@ void run_bench(const BenchOptions& o) {
       std::printf("| %s | %.1f | %.1f | %.1f | - |\n", label.c_str(), t.median, t.min, t.max);
   }
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
+  time_checkpoint(o, train, valid);
 }
 
 }  // namespace

@@ -101,7 +101,7 @@ const std::string& Checkpoint::string(const std::string& key) const {
 void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t format) {
   silence_hdf5();
   const std::string tmp = path + ".tmp";
-  {
+  try {
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     LDARTS_CHECK(file.id >= 0, "cannot create checkpoint file ", tmp);
     write_dataset(file.id, "format_version", H5T_NATIVE_INT64, {1}, &format);
@@ -119,6 +119,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t form
       write_dataset(file.id, "strings/" + key, type.id, {1}, padded.data());
     }
     LDARTS_CHECK(H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0, "cannot flush checkpoint file ", tmp);
+  } catch (...) {
+    ::unlink(tmp.c_str());  // the previous checkpoint at `path` is untouched
+    throw;
   }
   const int fd = ::open(tmp.c_str(), O_RDONLY);
   if (fd >= 0) {
