@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   ldarts::setup_search(app, runtime);
   ldarts::setup_nb201(app);
-  ldarts::setup_bench(app);
+  ldarts::setup_bench(app, runtime);
   ldarts::setup_inspect(app);
   try {
     app.parse(argc, argv);

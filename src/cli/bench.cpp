@@ -14,6 +14,9 @@
 #include <torch/torch.h>
 
 #include "ldarts/cli/commands.h"
+#include "ldarts/core/error.h"
+#include "ldarts/dist/counting_communicator.h"
+#include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/search/searcher.h"
 
@@ -23,6 +26,7 @@ namespace {
 struct BenchOptions {
   int64_t channels = 16, cells_per_stage = 5, batch_size = 64, image_size = 32;
   int repeats = 5, warmup = 1, threads = 0;
+  bool checkpoint = false;
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
 };
 
@@ -45,21 +49,28 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o) {
 struct Timing {
   std::string method;
   double median, min, max;
+  double collective_percent;  // share of the step time spent in collectives
+  double bytes_per_step;      // reduced + broadcast payload per step
 };
 
-Timing time_method(const std::string& method, const BenchOptions& o, const Batch& train, const Batch& valid) {
+Timing time_method(const std::string& method, const BenchOptions& o, const Batch& train, const Batch& valid,
+                   Communicator& world) {
   torch::manual_seed(0);
-  LocalCommunicator comm;
+  CountingCommunicator comm(world);
   Searcher searcher(method_options(method, o), find_space("nb201"), 3, 10, comm);
   std::vector<double> ms;
   for (int i = 0; i < o.warmup + o.repeats; ++i) {
+    if (i == o.warmup) comm.reset();
     const auto start = std::chrono::steady_clock::now();
     searcher.step(train, valid, StepSchedule{0.025, 0.25});
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= o.warmup) ms.push_back(t);
   }
+  double total = 0;
+  for (double t : ms) total += t;
   std::sort(ms.begin(), ms.end());
-  return {method, ms[ms.size() / 2], ms.front(), ms.back()};
+  return {method, ms[ms.size() / 2], ms.front(), ms.back(), 100.0 * comm.seconds * 1000.0 / total,
+          double(comm.reduced_bytes + comm.broadcast_bytes) / o.repeats};
 }
 
 // Size and write/read time of the search state after one step (momentum and
@@ -85,40 +96,44 @@ void time_checkpoint(const BenchOptions& o, const Batch& train, const Batch& val
               std::chrono::duration<double, std::milli>(t2 - t1).count());
 }
 
-void run_bench(const BenchOptions& o) {
+void run_bench(const BenchOptions& o, const Runtime& runtime) {
+  const std::unique_ptr<Communicator> world = make_communicator(runtime, "auto", false);
+  const bool root = world->is_root();
   if (o.threads > 0) torch::set_num_threads(o.threads);
+  LDARTS_CHECK(o.batch_size % world->world_size() == 0, "--batch-size must be a multiple of the ranks");
+  const int64_t local_batch = o.batch_size / world->world_size();
   for (const auto& m : o.methods) method_options(m, o);  // validate names before the long part
-  torch::manual_seed(1);
+  torch::manual_seed(1 + world->rank());
   auto batch = [&] {
-    return Batch{torch::randn({o.batch_size, 3, o.image_size, o.image_size}), torch::randint(0, 10, {o.batch_size})};
+    return Batch{torch::randn({local_batch, 3, o.image_size, o.image_size}), torch::randint(0, 10, {local_batch})};
   };
   const Batch train = batch(), valid = batch();
-  std::printf("NB201 supernet C=%ld N=%ld, batch %ld, input 3x%ldx%ld, %d threads, %d timed steps after %d warm-up\n",
-              long(o.channels), long(o.cells_per_stage), long(o.batch_size), long(o.image_size), long(o.image_size),
-              torch::get_num_threads(), o.repeats, o.warmup);
+  if (root)
+    std::printf("NB201 supernet C=%ld N=%ld, global batch %ld on %d rank(s) (%ld each), input 3x%ldx%ld, %d threads "
+                "per rank, %d timed steps after %d warm-up\n",
+                long(o.channels), long(o.cells_per_stage), long(o.batch_size), world->world_size(), long(local_batch),
+                long(o.image_size), long(o.image_size), torch::get_num_threads(), o.repeats, o.warmup);
   std::vector<Timing> rows;
-  for (const auto& m : o.methods) {
-    rows.push_back(time_method(m, o, train, valid));
-    std::fflush(stdout);
-  }
+  for (const auto& m : o.methods) rows.push_back(time_method(m, o, train, valid, *world));
+  if (!root) return;
   const auto plain = std::find_if(rows.begin(), rows.end(), [](const Timing& t) { return t.method == "darts"; });
-  std::printf("| method | median ms/step | min | max | ratio to DARTS |\n|---|---|---|---|---|\n");
+  std::printf("| method | median ms/step | min | max | ratio to DARTS | steps/s | in collectives | bytes/step |\n"
+              "|---|---|---|---|---|---|---|---|\n");
   for (const auto& t : rows) {
     const std::string label = t.method == "darts"      ? "DARTS (1st order)"
                               : t.method == "signcorr" ? "Λ-DARTS signcorr, central"
                                                        : "Λ-DARTS corr, " + t.method;
-    if (plain != rows.end())
-      std::printf("| %s | %.1f | %.1f | %.1f | %.2f |\n", label.c_str(), t.median, t.min, t.max, t.median / plain->median);
-    else
-      std::printf("| %s | %.1f | %.1f | %.1f | - |\n", label.c_str(), t.median, t.min, t.max);
+    const std::string ratio = plain != rows.end() ? std::to_string(t.median / plain->median).substr(0, 4) : "-";
+    std::printf("| %s | %.1f | %.1f | %.1f | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(), t.median, t.min, t.max,
+                ratio.c_str(), 1000.0 / t.median, t.collective_percent, t.bytes_per_step);
   }
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
-  time_checkpoint(o, train, valid);
+  if (o.checkpoint) time_checkpoint(o, train, valid);
 }
 
 }  // namespace
 
-void setup_bench(CLI::App& app) {
+void setup_bench(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<BenchOptions>();
   CLI::App* sub = app.add_subcommand("bench", "Time one search step (ω pass + α pass) on synthetic data");
   sub->add_option("--channels", opt->channels, "C")->capture_default_str();
@@ -131,7 +146,8 @@ void setup_bench(CLI::App& app) {
   sub->add_option("--methods", opt->methods, "Any of darts, central, forward, backward, interleaved, signcorr")
       ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
       ->capture_default_str();
-  sub->callback([opt] { run_bench(*opt); });
+  sub->add_flag("--checkpoint", opt->checkpoint, "Also time writing and reading the search state's checkpoint");
+  sub->callback([opt, &runtime] { run_bench(*opt, runtime); });
 }
 
 }  // namespace ldarts

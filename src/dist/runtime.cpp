@@ -71,7 +71,11 @@ at::Tensor all_gather(Communicator& comm, const at::Tensor& local) {
   rows[comm.rank()].copy_(local.to(at::kDouble));
   std::vector<at::Tensor> buffer{rows};
   comm.all_reduce_mean(buffer);
-  return buffer[0].mul(comm.world_size()).round().to(local.scalar_type());
+  // Each entry is x/world summed with zeros: times world gives x back (exactly
+  // for a power-of-two world; integer types are rounded, so always exactly).
+  at::Tensor rows_back = buffer[0].mul(comm.world_size());
+  if (!at::isFloatingType(local.scalar_type())) rows_back = rows_back.round();
+  return rows_back.to(local.scalar_type());
 }
 
 }  // namespace ldarts

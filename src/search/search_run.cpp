@@ -1,6 +1,7 @@
 #include "ldarts/search/search_run.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -121,6 +122,15 @@ bool stop_agreed(Communicator& comm) {
   std::vector<torch::Tensor> flag{torch::tensor({stop_requested() ? 1.0 : 0.0}, torch::kDouble)};
   comm.all_reduce_mean(flag);
   return flag[0].item<double>() > 0;
+}
+
+// Fault injection for the failure tests (docs/distributed.md): with
+// LDARTS_FAULT_RANK=r and LDARTS_FAULT_STEP=s set, rank r fails at global step s.
+void maybe_inject_fault(const Communicator& comm, int64_t global_step) {
+  const char* rank = std::getenv("LDARTS_FAULT_RANK");
+  const char* step = std::getenv("LDARTS_FAULT_STEP");
+  if (rank && step && std::atoi(rank) == comm.rank() && std::atoll(step) == global_step)
+    fail("injected fault at step ", global_step, " (LDARTS_FAULT_RANK / LDARTS_FAULT_STEP are set)");
 }
 
 // The resume point of a checkpoint.
@@ -246,6 +256,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
       const int64_t valid_step = step % valid_sampler.batches_per_epoch();
       const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
+      maybe_inject_fault(comm, searcher.steps_done() + 1);
       const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda});
       means.add(s);
       if (root)

@@ -7,6 +7,7 @@
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/search/search_run.h"
+#include "ldarts/search/searcher.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -125,6 +126,34 @@ TEST(Mpi, ResumeWithTwoRanksIsExact) {
     EXPECT_EQ(a.tensor("rng/torch_cpu").size(0), 2);  // one generator state per rank
   }
   world->barrier();
+}
+
+// After steps of Λ-DARTS on different data per rank, every rank holds the same
+// ω and α (a digest of all of them), and saw the same Λ, ε and ‖Δ‖.
+TEST(Mpi, RanksHoldIdenticalStateAndStatistics) {
+  SearchOptions o;
+  o.channels = 4;
+  o.cells_per_stage = 1;
+  torch::manual_seed(world->rank() + 11);  // different init per rank: the broadcast must fix it
+  Searcher searcher(o, find_space("nb201"), 1, 10, *world);
+  StepStats s;
+  for (int i = 0; i < 3; ++i) {
+    torch::manual_seed(100 * i + world->rank());  // each rank its own batch
+    const Batch train{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
+    const Batch valid{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
+    s = searcher.step(train, valid, StepSchedule{0.025, 0.5});
+  }
+  ASSERT_TRUE(s.regularized);
+  double digest = 0;
+  int64_t k = 1;
+  for (const auto& p : searcher.network()->parameters()) digest += (p.to(torch::kDouble) * double(k++)).sum().item<double>();
+  for (const auto& b : searcher.network()->buffers()) digest += (b.to(torch::kDouble) * double(k++)).sum().item<double>();
+  digest += searcher.architecture().alpha().to(torch::kDouble).sum().item<double>() * double(k);
+  const at::Tensor mine = torch::tensor({digest, s.alignment_train, s.alignment_valid, s.epsilon, s.delta_norm,
+                                         s.grad_norm, s.train_loss},
+                                        torch::kDouble);
+  const at::Tensor all = all_gather(*world, mine);  // exact: doubles through a double all-reduce
+  EXPECT_TRUE(torch::equal(all[0], all[1])) << all;
 }
 
 int main(int argc, char** argv) {

@@ -64,7 +64,11 @@ std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels, 
 std::string source_path(const std::string& relative) { return std::string(LDARTS_SOURCE_DIR) + "/" + relative; }
 
 int run_ldarts(const std::string& args, std::string& output) {
-  const std::string cmd = std::string(LDARTS_BINARY) + " " + args + " 2>&1";
+  return run_command(std::string(LDARTS_BINARY) + " " + args, output);
+}
+
+int run_command(const std::string& command, std::string& output) {
+  const std::string cmd = "(" + command + ") 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed");
   std::array<char, 4096> buf;

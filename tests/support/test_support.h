@@ -32,6 +32,8 @@ std::string source_path(const std::string& relative);
 // Runs the ldarts binary with arguments; returns the exit code and fills output
 // with stdout and stderr together.
 int run_ldarts(const std::string& args, std::string& output);
+// The same for any shell command.
+int run_command(const std::string& command, std::string& output);
 
 }  // namespace ldarts::test
 

@@ -1,8 +1,12 @@
 // The ldarts binary: config files, flags winning over them, errors, nb201 lookup.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+
 #include "support/test_support.h"
 
+using ldarts::test::run_command;
 using ldarts::test::run_ldarts;
 
 TEST(Cli, Nb201Lookup) {
@@ -44,4 +48,23 @@ TEST(Cli, BadDataDirIsOneClearLine) {
   EXPECT_EQ(run_ldarts("search --dataset mnist --data-dir /nonexistent-ldarts --out /tmp/ldarts-never", out), 1);
   EXPECT_NE(out.find("ldarts: error: data folder /nonexistent-ldarts does not exist"), std::string::npos) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+}
+
+TEST(Cli, OneFailingRankEndsAllRanksWithItsMessage) {
+  if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not installed";
+  ldarts::test::TempDir dir;
+  ldarts::test::write_tiny_mnist(dir.path(), 64, 8);
+  std::string out;
+  const auto start = std::chrono::steady_clock::now();
+  const int code = run_command(
+      "LDARTS_FAULT_RANK=1 LDARTS_FAULT_STEP=2 timeout 60 mpirun --allow-run-as-root --oversubscribe -np 2 " +
+          std::string(LDARTS_BINARY) + " search --dataset mnist --data-dir " + dir.path() +
+          " --channels 4 --cells-per-stage 1 --batch-size 8 --epochs 1 --max-steps 4 --threads 1 --out " +
+          dir.file("run"),
+      out);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(code, 124) << "mpirun hung until the timeout:\n" << out;
+  EXPECT_NE(out.find("ldarts: error on rank 1 of 2: injected fault at step 2"), std::string::npos) << out;
+  EXPECT_LT(seconds, 30) << out;
 }

@@ -12,7 +12,7 @@ class Runtime;
 
 void setup_search(CLI::App& app, const Runtime& runtime);
 void setup_nb201(CLI::App& app);
-void setup_bench(CLI::App& app);
+void setup_bench(CLI::App& app, const Runtime& runtime);
 void setup_inspect(CLI::App& app);
 
 }  // namespace ldarts

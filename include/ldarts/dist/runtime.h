@@ -39,7 +39,8 @@ class Runtime {
 // "local", "mpi", "nccl" force one.
 std::unique_ptr<Communicator> make_communicator(const Runtime& runtime, const std::string& backend, bool cuda);
 
-// Every rank's copy of a small tensor, stacked: [world, ...] (built on all_reduce).
+// Every rank's copy of a small tensor, stacked: [world, ...] (built on all_reduce;
+// exact for integer types, and for floating types with a power-of-two world).
 at::Tensor all_gather(Communicator& comm, const at::Tensor& local);
 
 }  // namespace ldarts
