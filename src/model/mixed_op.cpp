@@ -1,9 +1,14 @@
 #include "ldarts/model/mixed_op.h"
 
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/pooling.h>
 
 #include "ldarts/core/error.h"
 #include "ldarts/ops/avg_pool.h"
+#include "ldarts/ops/dil_conv.h"
+#include "ldarts/ops/factorized_reduce.h"
+#include "ldarts/ops/noise.h"
+#include "ldarts/ops/sep_conv.h"
 #include "ldarts/ops/zero.h"
 
 namespace ldarts {
@@ -12,11 +17,19 @@ torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64
                              int64_t stride, BatchNormSpec bn) {
   if (name == "none") return torch::nn::AnyModule(Zero(in_channels, out_channels, stride));
   if (name == "skip_connect") {
-    LDARTS_CHECK(stride == 1 && in_channels == out_channels,
-                 "skip_connect with stride ", stride, " or ", in_channels, "->", out_channels,
-                 " channels needs FactorizedReduce, which this space does not use");
-    return torch::nn::AnyModule(torch::nn::Identity());
+    if (stride == 1 && in_channels == out_channels) return torch::nn::AnyModule(torch::nn::Identity());
+    LDARTS_CHECK(stride == 2, "skip_connect from ", in_channels, " to ", out_channels, " channels at stride 1");
+    return torch::nn::AnyModule(FactorizedReduce(in_channels, out_channels, bn));
   }
+  if (name == "noise") return torch::nn::AnyModule(Noise(in_channels, out_channels, stride));
+  if (name == "max_pool_3x3")
+    return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(stride).padding(1)));
+  if (name == "sep_conv_3x3") return torch::nn::AnyModule(SepConv(in_channels, out_channels, 3, stride, bn));
+  if (name == "sep_conv_5x5") return torch::nn::AnyModule(SepConv(in_channels, out_channels, 5, stride, bn));
+  if (name == "dil_conv_3x3")
+    return torch::nn::AnyModule(DilConv(in_channels, out_channels, 3, stride, bn));
+  if (name == "dil_conv_5x5")
+    return torch::nn::AnyModule(DilConv(in_channels, out_channels, 5, stride, bn));
   if (name == "nor_conv_1x1")
     return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{in_channels, out_channels, 1, stride, 0, 1, bn}));
   if (name == "nor_conv_3x3")
