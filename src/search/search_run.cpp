@@ -246,7 +246,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   for (int epoch = start.epoch; epoch < o.epochs; ++epoch) {
     const double epoch_start = progress.elapsed_seconds();
     double lr = o.lr;
-    const double lambda = lambda_at_epoch(o.lambda, epoch, o.epochs);
+    // λ_t (0 for plain DARTS, so that the logs say what acted).
+    const double lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const int64_t first_step = epoch == start.epoch ? start.step : 0;
     if (first_step == 0) means = Means{};
     for (int64_t step = first_step; step < steps; ++step) {
