@@ -18,7 +18,7 @@ namespace ldarts {
 
 void setup_search(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<SearchOptions>();
-  CLI::App* sub = app.add_subcommand("search", "Run an architecture search (DARTS on NAS-Bench-201)");
+  CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NAS-Bench-201 space)");
   sub->option_defaults()->always_capture_default();
   auto config_path = std::make_shared<std::string>();
   add_config_option(*sub, *config_path);

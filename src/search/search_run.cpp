@@ -147,6 +147,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   if (o.threads > 0) torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
   const SearchSpace& space = find_space(o.space);
+  LDARTS_CHECK(space.kind == CellKind::nb201, "--space ", space.name,
+               ": the search network of the DARTS-family spaces is not implemented yet; --space nb201 is");
 
   // ---- data ----
   const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
