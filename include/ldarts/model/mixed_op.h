@@ -19,8 +19,10 @@ torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64
 
 class MixedOpImpl : public torch::nn::Module {
  public:
+  // pool_bn: follow pooling ops by a BN without affine parameters, as the DARTS
+  // search code does (its pooled outputs are otherwise on another scale).
   MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
-              int64_t out_channels, int64_t stride, BatchNormSpec bn);
+              int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn = false);
   // weights: [ops]
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
 

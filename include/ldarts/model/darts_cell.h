@@ -1,0 +1,35 @@
+// The DARTS search cell: two inputs (the outputs of the previous two cells,
+// preprocessed to C channels), four intermediate nodes each summing one mixed
+// edge from every earlier node (14 edges), output = concat of the four nodes.
+// In a reduction cell the edges leaving the inputs have stride 2.
+#pragma once
+
+#include "ldarts/model/mixed_op.h"
+#include "ldarts/spaces/space.h"
+
+namespace ldarts {
+
+struct DartsCellOptions {
+  int64_t prev_prev_channels, prev_channels, channels;
+  bool reduction = false, reduction_prev = false;
+};
+
+class DartsCellImpl : public torch::nn::Module {
+ public:
+  DartsCellImpl(const SearchSpace& space, const CellType& type, const DartsCellOptions& options, BatchNormSpec bn);
+  // weights: [edges, ops], this cell's own copy of softmax(α of its type)
+  torch::Tensor forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights);
+  bool reduction() const { return reduction_; }
+  int64_t out_channels() const { return out_channels_; }
+
+ private:
+  torch::nn::AnyModule preprocess0_, preprocess1_;
+  std::vector<Edge> edges_;
+  int nodes_;
+  std::vector<MixedOp> mixed_;
+  bool reduction_;
+  int64_t out_channels_;
+};
+TORCH_MODULE(DartsCell);
+
+}  // namespace ldarts

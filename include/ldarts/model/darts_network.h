@@ -1,0 +1,45 @@
+// The DARTS search network (supernet) for 32×32 inputs: stem Conv3×3(3C)+BN;
+// L cells with reduction cells at L/3 and 2L/3 (channels doubled); global
+// average pool, linear. Normal and reduction cells have separate α; every cell
+// receives its own copy of softmax(α of its type). Not yet wired into the
+// searcher (which drives the NB201 supernet).
+#pragma once
+
+#include <vector>
+
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
+#include "ldarts/model/darts_cell.h"
+
+namespace ldarts {
+
+struct DartsNetworkOptions {
+  int64_t channels = 16;  // C
+  int64_t layers = 8;     // L
+  int64_t in_channels = 3;
+  int64_t num_classes = 10;
+  int64_t stem_multiplier = 3;
+};
+
+class DartsNetworkImpl : public torch::nn::Module {
+ public:
+  DartsNetworkImpl(const SearchSpace& space, const DartsNetworkOptions& options);
+  // cell_weights: one [edges, ops] tensor per cell, in order (normal or reduce α by cell_type(i)).
+  torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights);
+  int num_search_cells() const { return static_cast<int>(types_.size()); }
+  // Index into space.cell_types of each cell (0 normal, 1 reduce).
+  const std::vector<int>& cell_types() const { return types_; }
+  // The Λ regularizer acts on the normal cells only (§A.9.2).
+  std::vector<bool> regularized_cells() const;
+
+ private:
+  torch::nn::Sequential stem{nullptr};
+  torch::nn::ModuleList cells{nullptr};
+  torch::nn::Linear classifier{nullptr};
+  std::vector<int> types_;
+};
+TORCH_MODULE(DartsNetwork);
+
+}  // namespace ldarts

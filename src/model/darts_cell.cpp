@@ -1,0 +1,37 @@
+#include "ldarts/model/darts_cell.h"
+
+#include "ldarts/ops/factorized_reduce.h"
+
+namespace ldarts {
+
+DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, const DartsCellOptions& o,
+                             BatchNormSpec bn)
+    : edges_(space.edges), nodes_(space.nodes), reduction_(o.reduction) {
+  // After a reduction cell the older input has twice the resolution: reduce it.
+  preprocess0_ = o.reduction_prev
+                     ? torch::nn::AnyModule(FactorizedReduce(o.prev_prev_channels, o.channels, bn))
+                     : torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{o.prev_prev_channels, o.channels, 1, 1, 0, 1, bn}));
+  preprocess1_ = torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{o.prev_channels, o.channels, 1, 1, 0, 1, bn}));
+  register_module("preprocess0", preprocess0_.ptr());
+  register_module("preprocess1", preprocess1_.ptr());
+  for (size_t e = 0; e < edges_.size(); ++e) {
+    const int64_t stride = o.reduction && edges_[e].from < 2 ? 2 : 1;
+    const std::string name = "edge_" + std::to_string(edges_[e].to) + "_" + std::to_string(edges_[e].from);
+    mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], o.channels, o.channels, stride, bn, /*pool_bn=*/true)));
+  }
+  out_channels_ = (nodes_ - 2) * o.channels;
+}
+
+torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights) {
+  std::vector<torch::Tensor> states(nodes_);
+  states[0] = preprocess0_.forward(s0);
+  states[1] = preprocess1_.forward(s1);
+  for (size_t e = 0; e < edges_.size(); ++e) {
+    torch::Tensor out = mixed_[e](states[edges_[e].from], weights[e]);
+    torch::Tensor& node = states[edges_[e].to];
+    node = node.defined() ? node + out : out;
+  }
+  return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
+}
+
+}  // namespace ldarts
