@@ -189,6 +189,21 @@ TEST(Resume, RefusesAnotherNetworkOrSpace) {
   wider.channels = 6;
   wider.resume = "auto";
   EXPECT_ERROR_WITH(run_search(wider, "", comm), checkpoint_name(3), "model/", "has shape", "--channels");
+
+  // The same checkpoint claiming another space, or another world size.
+  Checkpoint c = read_checkpoint(dir.file("run/" + checkpoint_name(3)));
+  c.strings["run/space"] = "darts";
+  write_checkpoint(dir.file("space.h5"), c);
+  SearchOptions again = o;
+  again.resume = dir.file("space.h5");
+  again.out = dir.file("run2");
+  EXPECT_ERROR_WITH(run_search(again, "", comm), "space.h5", "of space 'darts'", "this run is 'nb201'");
+  c.strings["run/space"] = "nb201";
+  c.integers["run/world_size"] = 4;
+  write_checkpoint(dir.file("world.h5"), c);
+  again.resume = dir.file("world.h5");
+  EXPECT_ERROR_WITH(run_search(again, "", comm), "world.h5", "written by 4 rank(s)", "has 1");
+  EXPECT_FALSE(file_exists(dir.file("run2/metrics.csv")));  // nothing written on a refused resume
 }
 
 TEST(Resume, DivergenceStopsAndKeepsTheLastCheckpoint) {
