@@ -27,16 +27,18 @@ void setup_inspect(CLI::App& app) {
     std::printf("world size      %ld\n", long(c.integer("run/world_size")));
     std::printf("resume point    epoch %ld, step %ld (global step %ld)\n", long(c.integer("state/epoch")) + 1,
                 long(c.integer("state/step")), long(c.integer("search/steps_done")));
-    std::printf("genotype        %s\n", c.string("genotype/nb201").c_str());
+    std::printf("genotype        %s\n", c.string("genotype/text").c_str());
     std::printf("model           %ld tensors, %ld values (parameters and buffers)\n", long(model_tensors),
                 long(model_values));
-    const auto& alpha = c.tensor("arch/alpha");
-    std::printf("alpha           [%ld, %ld]; softmax:\n", long(alpha.size(0)), long(alpha.size(1)));
-    const auto p = torch::softmax(alpha.to(torch::kDouble), -1);
-    for (int64_t e = 0; e < p.size(0); ++e) {
-      std::printf("   ");
-      for (int64_t o = 0; o < p.size(1); ++o) std::printf(" %.3f", p[e][o].item<double>());
-      std::printf("\n");
+    for (const auto& [key, alpha] : c.tensors) {
+      if (key.rfind("arch/", 0) != 0) continue;
+      std::printf("alpha %-9s [%ld, %ld]; softmax:\n", key.substr(5).c_str(), long(alpha.size(0)), long(alpha.size(1)));
+      const auto p = torch::softmax(alpha.to(torch::kDouble), -1);
+      for (int64_t e = 0; e < p.size(0); ++e) {
+        std::printf("   ");
+        for (int64_t o = 0; o < p.size(1); ++o) std::printf(" %.3f", p[e][o].item<double>());
+        std::printf("\n");
+      }
     }
     const std::string& metrics = c.string("logs/metrics");
     std::printf("metrics         %ld epoch rows logged\n", long(std::count(metrics.begin(), metrics.end(), '\n')) - 1);

@@ -25,7 +25,8 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
 
   sub->add_option("--space", opt->space, "Search space")->check(CLI::IsMember(space_names()))->group("Model");
   sub->add_option("--channels", opt->channels, "Channels C of the first stage")->check(CLI::PositiveNumber)->group("Model");
-  sub->add_option("--cells-per-stage", opt->cells_per_stage, "Search cells N per stage")->check(CLI::PositiveNumber)->group("Model");
+  sub->add_option("--cells-per-stage", opt->cells_per_stage, "NB201: search cells N per stage")->check(CLI::PositiveNumber)->group("Model");
+  sub->add_option("--layers", opt->layers, "DARTS spaces: cells L (reductions at L/3 and 2L/3)")->check(CLI::PositiveNumber)->group("Model");
 
   sub->add_option("--dataset", opt->dataset, "Data set")->check(CLI::IsMember(dataset_names()))->group("Data");
   sub->add_option("--data-dir", opt->data_dir, "Folder with the data set's files (default: its standard folder)")->group("Data");

@@ -28,7 +28,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
     }
     for (int64_t i = 0; i < o.cells_per_stage; ++i) {
       cells->push_back(Nb201Cell(space, channels, cell_bn));
-      ++num_search_cells_;
+      types_.push_back(0);
     }
   }
   head_bn = register_module("head_bn", make_batch_norm(channels, BatchNormSpec{}));
@@ -37,8 +37,8 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
 
 torch::Tensor Nb201NetworkImpl::forward(const torch::Tensor& x,
                                         const std::vector<torch::Tensor>& cell_weights) {
-  LDARTS_CHECK(static_cast<int>(cell_weights.size()) == num_search_cells_, "network has ",
-               num_search_cells_, " search cells but got ", cell_weights.size(), " weight tensors");
+  LDARTS_CHECK(cell_weights.size() == types_.size(), "network has ", types_.size(),
+               " search cells but got ", cell_weights.size(), " weight tensors");
   torch::Tensor h = stem->forward(x);
   size_t next = 0;
   for (const auto& module : *cells) {

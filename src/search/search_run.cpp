@@ -20,6 +20,7 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
 #include "ldarts/io/nb201_table.h"
+#include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/regularizer.h"
 #include "ldarts/search/schedule.h"
@@ -49,32 +50,71 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-std::string softmax_rows(const SearchSpace& space, const torch::Tensor& p) {
+std::string softmax_rows(const SearchSpace& space, const Architecture& arch) {
   std::string out;
-  char buf[64];
-  for (int e = 0; e < space.num_edges(); ++e) {
-    std::snprintf(buf, sizeof buf, "    %d<-%d ", space.edges[e].to, space.edges[e].from);
-    out += buf;
-    for (int o = 0; o < space.num_ops(); ++o) {
-      std::snprintf(buf, sizeof buf, " %s=%.3f", space.ops[o].c_str(), p[e][o].item<double>());
+  char buf[96];
+  for (int t = 0; t < arch.num_types(); ++t) {
+    const torch::Tensor p = arch.probabilities(t).cpu();
+    out += "  softmax(alpha) of the " + arch.type_name(t) + " cells:\n";
+    for (int e = 0; e < space.num_edges(); ++e) {
+      std::snprintf(buf, sizeof buf, "    %d<-%d ", space.edges[e].to, space.edges[e].from);
       out += buf;
+      const auto& ops = space.cell_types[t].edge_ops[e];
+      for (size_t o = 0; o < ops.size(); ++o) {
+        std::snprintf(buf, sizeof buf, " %s=%.3f", ops[o].c_str(), p[e][o].item<double>());
+        out += buf;
+      }
+      out += "\n";
     }
-    out += "\n";
   }
   return out;
 }
 
-std::string alpha_json_line(int epoch, const SearchSpace& space, const torch::Tensor& probs) {
+std::string alpha_json_line(int epoch, const Architecture& arch) {
   std::ostringstream out;
   out.precision(8);
-  out << "{\"epoch\": " << epoch << ", \"softmax\": [";
-  for (int r = 0; r < space.num_edges(); ++r) {
-    out << (r ? ", [" : "[");
-    for (int c = 0; c < space.num_ops(); ++c) out << (c ? ", " : "") << probs[r][c].item<double>();
+  out << "{\"epoch\": " << epoch;
+  for (int t = 0; t < arch.num_types(); ++t) {
+    const torch::Tensor p = arch.probabilities(t).cpu();
+    out << ", \"" << arch.type_name(t) << "\": [";
+    for (int r = 0; r < p.size(0); ++r) {
+      out << (r ? ", [" : "[");
+      for (int c = 0; c < p.size(1); ++c) out << (c ? ", " : "") << p[r][c].item<double>();
+      out << "]";
+    }
     out << "]";
   }
-  out << "]}\n";
+  out << "}\n";
   return out.str();
+}
+
+// The discrete cell(s) of the current α, in the space's forms.
+struct GenotypeView {
+  std::string text;  // NB201 string, or DARTS' Genotype(...) text
+  std::string json;
+  std::vector<std::pair<std::string, std::string>> pictures;  // (file name, DOT)
+};
+
+GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arch) {
+  GenotypeView view;
+  if (space.kind == CellKind::nb201) {
+    const Nb201Genotype g = derive_nb201(space, to_vector(arch.probabilities(0)));
+    view.text = to_nb201_string(space, g);
+    view.json = to_json(space, g);
+    return view;
+  }
+  DartsGenotype g;
+  g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)));
+  g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)));
+  view.text = to_genotype_text(g);
+  view.json = to_json(g);
+  view.pictures = {{"normal.dot", to_dot(g.normal, "normal cell")}, {"reduce.dot", to_dot(g.reduce, "reduction cell")}};
+  return view;
+}
+
+// A CSV field: quoted when it holds a comma (DARTS genotype text).
+std::string csv_field(const std::string& text) {
+  return text.find(',') == std::string::npos ? text : "\"" + text + "\"";
 }
 
 // Running sums of the step statistics over an epoch (checkpointed mid-epoch).
@@ -147,8 +187,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   if (o.threads > 0) torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
   const SearchSpace& space = find_space(o.space);
-  LDARTS_CHECK(space.kind == CellKind::nb201, "--space ", space.name,
-               ": the search network of the DARTS-family spaces is not implemented yet; --space nb201 is");
+  LDARTS_CHECK(o.nb201_table.empty() || space.kind == CellKind::nb201, "--nb201-table needs --space nb201");
 
   // ---- data ----
   const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
@@ -204,8 +243,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     step_log = CsvLog(o.out + "/steps.csv", kStepColumns, resumed ? resumed->string("logs/steps") : "");
     alphas_text = resumed ? resumed->string("logs/alphas") : "";
     write_file_atomically(o.out + "/alphas.jsonl", alphas_text);
-    std::printf("ldarts search: space %s, %d search cells (C=%ld, N=%ld), %s %ld images -> %zu train / %zu valid\n",
-                space.name.c_str(), cells, long(o.channels), long(o.cells_per_stage), o.dataset.c_str(),
+    std::printf("ldarts search: space %s, %d search cells (C=%ld, %s=%ld), %s %ld images -> %zu train / %zu valid\n",
+                space.name.c_str(), cells, long(o.channels), space.kind == CellKind::nb201 ? "N" : "L",
+                long(space.kind == CellKind::nb201 ? o.cells_per_stage : o.layers), o.dataset.c_str(),
                 long(data.size()), split.train.size(), split.valid.size());
     std::printf("  regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.regularizer.c_str(), o.lambda,
                 o.epsilon0, o.fd_mode.c_str(), o.lambda_target.c_str());
@@ -232,8 +272,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     c.strings["run/config"] = resolved_config;
     c.strings["run/ldarts_version"] = LDARTS_VERSION;
     c.strings["run/torch_version"] = TORCH_VERSION;
-    c.strings["genotype/nb201"] =
-        to_nb201_string(space, derive_nb201(space, to_vector(searcher.architecture().probabilities())));
+    c.strings["genotype/text"] = describe_genotype(space, searcher.architecture()).text;
     c.strings["logs/metrics"] = metrics.contents();
     c.strings["logs/steps"] = step_log.contents();
     c.strings["logs/alphas"] = alphas_text;
@@ -290,8 +329,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     for (int64_t b = 0; b < eval_steps; ++b)
       eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
     const EvalStats eval = searcher.evaluate(eval_batches);
-    const torch::Tensor probs = searcher.architecture().probabilities();
-    const std::string genotype = to_nb201_string(space, derive_nb201(space, to_vector(probs)));
+    const GenotypeView view = describe_genotype(space, searcher.architecture());
+    const std::string& genotype = view.text;
 
     EpochSummary e;
     e.epoch = epoch, e.lr = lr, e.genotype = genotype;
@@ -313,9 +352,10 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                   means.regularized_mean(&StepStats::delta_norm), means.mean(&StepStats::grad_norm), e.train_loss,
                   e.train_acc, means.mean(&StepStats::valid_loss), means.mean(&StepStats::valid_acc), e.valid_loss,
                   e.valid_acc, e.alignment_train, e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid,
-                  genotype, cell(&Nb201Accuracy::cifar10), cell(&Nb201Accuracy::cifar100),
+                  csv_field(genotype), cell(&Nb201Accuracy::cifar10), cell(&Nb201Accuracy::cifar100),
                   cell(&Nb201Accuracy::imagenet16), e.seconds);
-      alphas_text += alpha_json_line(epoch, space, probs);
+      alphas_text += alpha_json_line(epoch, searcher.architecture());
+      for (const auto& [file, dot] : view.pictures) write_file_atomically(o.out + "/" + file, dot);
       write_file_atomically(o.out + "/alphas.jsonl", alphas_text);
       std::printf("== epoch %d/%d: λ_t %.4f | train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
                   "Λ± train %.4f valid %.4f | %s\n   genotype %s",
@@ -323,7 +363,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                   e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(),
                   genotype.c_str());
       if (acc) std::printf("  (NB201 test: CIFAR-10 %.2f, CIFAR-100 %.2f, ImageNet16-120 %.2f)", acc->cifar10, acc->cifar100, acc->imagenet16);
-      std::printf("\n  softmax(alpha):\n%s", softmax_rows(space, probs).c_str());
+      std::printf("\n%s", softmax_rows(space, searcher.architecture()).c_str());
       std::fflush(stdout);
     }
     means = Means{};
@@ -333,10 +373,10 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                       std::to_string(epoch + 1));
   }
 
-  result.genotype = to_nb201_string(space, derive_nb201(space, to_vector(searcher.architecture().probabilities())));
+  const GenotypeView final_view = describe_genotype(space, searcher.architecture());
+  result.genotype = final_view.text;
   if (root) {
-    write_file_atomically(o.out + "/genotype.json",
-                          to_json(space, derive_nb201(space, to_vector(searcher.architecture().probabilities()))));
+    write_file_atomically(o.out + "/genotype.json", final_view.json);
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
     for (const auto& e : result.epochs)
       std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);

@@ -1,5 +1,6 @@
 #include "ldarts/search/searcher.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <torch/autograd.h>
@@ -50,7 +51,8 @@ torch::Device resolve_device(const std::string& name) {
 Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
                    int64_t num_classes, Communicator& comm)
     : options_(options), space_(space), comm_(comm),
-      network_(space, Nb201NetworkOptions{options.channels, options.cells_per_stage, in_channels, num_classes}),
+      network_(make_search_network(space, SearchNetworkOptions{options.channels, options.cells_per_stage,
+                                                               options.layers, in_channels, num_classes})),
       arch_(space),
       regularizer_(parse_regularizer(options.regularizer)),
       fd_mode_(parse_fd_mode(options.fd_mode)) {
@@ -61,6 +63,11 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
                "--lambda-target must be inner or outer, got '", options.lambda_target, "'");
   LDARTS_CHECK(options.epsilon0 > 0, "--epsilon0 must be positive, got ", options.epsilon0);
   outer_ = options.lambda_target == "outer";
+  const auto regularized = network_->regularized_cells();
+  LDARTS_CHECK(std::count(regularized.begin(), regularized.end(), true) >= 2, "space ", space.name,
+               ": the layer alignment needs at least 2 ", space.kind == CellKind::darts ? "normal " : "",
+               "cells, this network has ", std::count(regularized.begin(), regularized.end(), true),
+               space.kind == CellKind::darts ? " (use --layers 4 or more)" : "");
   device_ = resolve_device(options.device);
   network_->to(device_);
   arch_.to(device_);
@@ -71,7 +78,7 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
   // Every rank starts from rank 0's ω and α.
   std::vector<torch::Tensor> initial = network_->parameters();
   for (const auto& b : network_->buffers()) initial.push_back(b);
-  initial.push_back(arch_.alpha());
+  for (const auto& a : arch_.alphas()) initial.push_back(a);
   {
     torch::NoGradGuard no_grad;
     comm_.broadcast(initial, 0);
@@ -83,7 +90,7 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
                                .weight_decay(options.weight_decay)
                                .nesterov(options.nesterov));
   arch_optimizer_ = std::make_unique<torch::optim::Adam>(
-      std::vector<torch::Tensor>{arch_.alpha()},
+      arch_.alphas(),
       torch::optim::AdamOptions(options.arch_lr)
           .betas({options.arch_beta1, options.arch_beta2})
           .weight_decay(options.arch_weight_decay));
@@ -117,14 +124,13 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
 // With --accumulate M the batch is cut into M micro-batches whose gradients
 // are averaged, exactly as M ranks would average theirs.
 void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) {
-  const int cells = network_->num_search_cells();
   const std::vector<Batch> micro = micro_batches(train);
   const double share = 1.0 / micro.size();
   weight_optimizer_->zero_grad();
   torch::Tensor per_cell_sum;
   double loss_sum = 0, acc_sum = 0;
   for (const Batch& b : micro) {
-    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
+    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     const double loss_value = loss.item<double>();
@@ -139,8 +145,9 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
   // Per-cell gradients, averaged over ranks before anything nonlinear uses them.
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
-  stats.alignment_train = alignment(per_cell[0]).item<double>();
-  stats.sign_alignment_train = sign_alignment(per_cell[0]).item<double>();
+  const torch::Tensor aligned_train = regularized_rows(per_cell[0]);  // Λ of the regularized (normal) cells
+  stats.alignment_train = alignment(aligned_train).item<double>();
+  stats.sign_alignment_train = sign_alignment(aligned_train).item<double>();
 
   std::vector<torch::Tensor> params = network_->weights();
   std::vector<torch::Tensor> grads = parameter_grads(params);
@@ -160,7 +167,7 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
         }
         return sum;
       };
-      const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
+      const std::vector<torch::Tensor> probs = arch_.cell_probabilities(network_->cell_types());
       const std::vector<torch::Tensor> r = finite_difference(omega_gradient, probs, delta, stats.epsilon,
                                                              resolve_fd_mode(fd_mode_, steps_done_), grads);
       torch::NoGradGuard no_grad;
@@ -190,7 +197,7 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   const std::vector<Batch> micro = micro_batches(valid);
   const double share = 1.0 / micro.size();
   for (const Batch& b : micro) {
-    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(cells);
+    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     const std::vector<torch::Tensor> g =
@@ -202,8 +209,9 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
 
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
-  stats.alignment_valid = alignment(per_cell[0]).item<double>();
-  stats.sign_alignment_valid = sign_alignment(per_cell[0]).item<double>();
+  const torch::Tensor aligned_valid = regularized_rows(per_cell[0]);
+  stats.alignment_valid = alignment(aligned_valid).item<double>();
+  stats.sign_alignment_valid = sign_alignment(aligned_valid).item<double>();
 
   torch::Tensor arch_grad = per_cell[0];
   if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
@@ -211,13 +219,22 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   LDARTS_CHECK(torch::isfinite(arch_grad).all().item<bool>(), "step ", steps_done_ + 1,
                ": the α gradient is not finite (the search diverged); the last checkpoint is untouched");
   arch_optimizer_->zero_grad();
-  arch_.set_grad_from_cells(arch_grad);
+  arch_.set_grad_from_cells(arch_grad, network_->cell_types());
   arch_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.valid_loss = metrics[0][0].item<double>();
   stats.valid_acc = metrics[0][1].item<double>();
+}
+
+torch::Tensor Searcher::regularized_rows(const torch::Tensor& per_cell) const {
+  const std::vector<bool> mask = network_->regularized_cells();
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (mask[i]) rows.push_back(static_cast<int64_t>(i));
+  if (rows.size() == mask.size()) return per_cell;
+  return per_cell.index_select(0, torch::tensor(rows, torch::kLong).to(per_cell.device()));
 }
 
 std::vector<Batch> Searcher::micro_batches(const Batch& batch) const {
@@ -239,7 +256,7 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
     for (const auto& t : w) leaves.push_back(t.detach().requires_grad_(true));
     return gradients(loss_of(Batch{train.images.to(device_), train.labels.to(device_)}, leaves), leaves);
   };
-  const std::vector<torch::Tensor> probs(cells, arch_.probabilities());
+  const std::vector<torch::Tensor> probs = arch_.cell_probabilities(network_->cell_types());
   std::vector<torch::Tensor> g_train = cell_gradient(probs);  // the whole train batch (no micro-batches here)
   std::vector<torch::Tensor> per_cell{torch::stack(g_train).reshape({cells, -1})};
   comm_.all_reduce_mean(per_cell);
@@ -258,7 +275,7 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
 EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {
   torch::NoGradGuard no_grad;
   network_->eval();
-  const std::vector<torch::Tensor> cell_weights(network_->num_search_cells(), arch_.probabilities());
+  const std::vector<torch::Tensor> cell_weights = arch_.cell_probabilities(network_->cell_types());
   double loss_sum = 0, correct = 0, count = 0;
   for (const Batch& b : batches) {
     const torch::Tensor labels = b.labels.to(device_);

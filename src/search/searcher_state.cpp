@@ -23,7 +23,7 @@ void restore_into(const torch::Tensor& target, const Checkpoint& c, const std::s
 void Searcher::save_state(Checkpoint& c) const {
   for (const auto& p : network_->named_parameters()) c.tensors["model/" + p.key()] = p.value().detach().clone();
   for (const auto& b : network_->named_buffers()) c.tensors["model/" + b.key()] = b.value().detach().clone();
-  c.tensors["arch/alpha"] = arch_.alpha().detach().clone();
+  for (int t = 0; t < arch_.num_types(); ++t) c.tensors["arch/" + arch_.type_name(t)] = arch_.alpha(t).detach().clone();
   c.integers["search/steps_done"] = steps_done_;
 
   const auto& sgd_state = weight_optimizer_->state();
@@ -34,19 +34,21 @@ void Searcher::save_state(Checkpoint& c) const {
     if (s.momentum_buffer().defined()) c.tensors["optim/weights/" + p.key() + "/momentum_buffer"] = s.momentum_buffer().clone();
   }
   const auto& adam_state = arch_optimizer_->state();
-  auto it = adam_state.find(arch_.alpha().unsafeGetTensorImpl());
-  if (it != adam_state.end()) {
+  for (int t = 0; t < arch_.num_types(); ++t) {
+    auto it = adam_state.find(arch_.alpha(t).unsafeGetTensorImpl());
+    if (it == adam_state.end()) continue;
     const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
-    c.integers["optim/arch/step"] = s.step();
-    c.tensors["optim/arch/exp_avg"] = s.exp_avg().clone();
-    c.tensors["optim/arch/exp_avg_sq"] = s.exp_avg_sq().clone();
+    const std::string key = "optim/arch/" + arch_.type_name(t);
+    c.integers[key + "/step"] = s.step();
+    c.tensors[key + "/exp_avg"] = s.exp_avg().clone();
+    c.tensors[key + "/exp_avg_sq"] = s.exp_avg_sq().clone();
   }
 }
 
 void Searcher::load_state(const Checkpoint& c) {
   for (const auto& p : network_->named_parameters()) restore_into(p.value(), c, "model/" + p.key());
   for (const auto& b : network_->named_buffers()) restore_into(b.value(), c, "model/" + b.key());
-  restore_into(arch_.alpha(), c, "arch/alpha");
+  for (int t = 0; t < arch_.num_types(); ++t) restore_into(arch_.alpha(t), c, "arch/" + arch_.type_name(t));
   steps_done_ = c.integer("search/steps_done");
 
   auto& sgd_state = weight_optimizer_->state();
@@ -62,15 +64,17 @@ void Searcher::load_state(const Checkpoint& c) {
   }
   auto& adam_state = arch_optimizer_->state();
   adam_state.clear();
-  if (c.integers.count("optim/arch/step")) {
+  for (int t = 0; t < arch_.num_types(); ++t) {
+    const std::string key = "optim/arch/" + arch_.type_name(t);
+    if (!c.integers.count(key + "/step")) continue;
     auto state = std::make_unique<torch::optim::AdamParamState>();
-    torch::Tensor exp_avg = torch::empty_like(arch_.alpha()), exp_avg_sq = torch::empty_like(arch_.alpha());
-    restore_into(exp_avg, c, "optim/arch/exp_avg");
-    restore_into(exp_avg_sq, c, "optim/arch/exp_avg_sq");
-    state->step(c.integer("optim/arch/step"));
+    torch::Tensor exp_avg = torch::empty_like(arch_.alpha(t)), exp_avg_sq = torch::empty_like(arch_.alpha(t));
+    restore_into(exp_avg, c, key + "/exp_avg");
+    restore_into(exp_avg_sq, c, key + "/exp_avg_sq");
+    state->step(c.integer(key + "/step"));
     state->exp_avg(exp_avg);
     state->exp_avg_sq(exp_avg_sq);
-    adam_state[arch_.alpha().unsafeGetTensorImpl()] = std::move(state);
+    adam_state[arch_.alpha(t).unsafeGetTensorImpl()] = std::move(state);
   }
 }
 

@@ -143,16 +143,20 @@ TEST(Checkpoint, RotationKeepsTheNewest) {
 }
 
 // Stops at global step `stop` (mid-epoch) and resumes into another folder.
-void expect_exact_resume(const std::string& fd_mode, int stop) {
+void expect_exact_resume(const std::string& fd_mode, int stop, const std::string& space = "nb201") {
   TempDir dir;
   test::write_tiny_mnist(dir.path(), 64, 10);
   LocalCommunicator comm;
   SearchOptions whole = tiny_run(dir.path(), dir.file("whole"));
   whole.fd_mode = fd_mode;
+  whole.space = space;
+  whole.layers = 4;
   run_search(whole, "", comm);
 
   SearchOptions resumed = tiny_run(dir.path(), dir.file("resumed"));
   resumed.fd_mode = fd_mode;
+  resumed.space = space;
+  resumed.layers = 4;
   resumed.resume = dir.file("whole/" + checkpoint_name(stop));
   run_search(resumed, "", comm);
 
@@ -173,6 +177,9 @@ TEST(Resume, ContinuesExactlyAsAnUninterruptedRun) { expect_exact_resume("centra
 
 // Interleaved alternates forward/backward by global step: resuming after an odd
 // and after an even number of steps must keep the alternation.
+// The DARTS space: two α (normal, reduce), α step first, Λ on the normal cells.
+TEST(Resume, DartsSpaceResumesExactly) { expect_exact_resume("central", 4, "darts"); }
+
 TEST(Resume, InterleavedParitySurvivesTheResume) {
   expect_exact_resume("interleaved", 4);
   expect_exact_resume("interleaved", 5);

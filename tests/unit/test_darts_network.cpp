@@ -46,7 +46,7 @@ TEST(DartsNetwork, ReferenceParameterCount) {
 TEST(DartsNetwork, EveryReducedSpaceBuilds) {
   for (const char* name : {"s1", "s2", "s3", "s4"}) {
     const SearchSpace& space = find_space(name);
-    DartsNetwork net(space, DartsNetworkOptions{4, 3, 3, 10});
+    DartsNetwork net(space, DartsNetworkOptions{4, 4, 3, 10});
     EXPECT_EQ(net->forward(torch::randn({2, 3, 8, 8}), copies_for(net, space)).sizes(),
               (std::vector<int64_t>{2, 10}))
         << name;

@@ -95,3 +95,44 @@ TEST(SearchRun, SmallRunWritesTheRunFolder) {
   const std::string steps = test::read_text(o.out + "/steps.csv");
   EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 5);  // header + 2x2 steps
 }
+
+TEST(Searcher, DartsSpaceStepsChangeBothAlphasAndAlignNormalCells) {
+  torch::manual_seed(0);
+  LocalCommunicator comm;
+  SearchOptions o = tiny_options();
+  o.space = "darts";
+  o.layers = 5;  // normal, reduce, normal, reduce, normal
+  const SearchSpace& space = find_space("darts");
+  Searcher searcher(o, space, 1, 10, comm);
+  EXPECT_TRUE(searcher.arch_step_first());  // the DARTS codebases' order
+  ASSERT_EQ(searcher.architecture().num_types(), 2);
+  const auto normal0 = searcher.architecture().alpha(0).detach().clone();
+  const auto reduce0 = searcher.architecture().alpha(1).detach().clone();
+  StepStats s;
+  for (int i = 0; i < 2; ++i) s = searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5});
+  EXPECT_TRUE(s.regularized);
+  EXPECT_FALSE(torch::equal(normal0, searcher.architecture().alpha(0).detach()));
+  EXPECT_FALSE(torch::equal(reduce0, searcher.architecture().alpha(1).detach()));
+  EXPECT_EQ(searcher.network()->regularized_cells(), (std::vector<bool>{true, false, true, false, true}));
+  EXPECT_TRUE(std::isfinite(s.alignment_train));
+}
+
+TEST(SearchRun, DartsSpaceRunWritesGenotypesAndPictures) {
+  test::TempDir dir;
+  test::write_tiny_mnist(dir.path(), 48, 12);
+  SearchOptions o = tiny_options();
+  o.space = "s3";
+  o.layers = 4;
+  o.dataset = "mnist";
+  o.data_dir = dir.path();
+  o.epochs = 2;
+  o.max_steps = 2;
+  o.eval_steps = 1;
+  o.out = dir.file("run");
+  LocalCommunicator comm;
+  const SearchResult r = run_search(o, "", comm);
+  EXPECT_EQ(r.genotype.rfind("Genotype(normal=[('", 0), 0u) << r.genotype;
+  EXPECT_NE(test::read_text(o.out + "/genotype.json").find("\"reduce_concat\": [2, 3, 4, 5]"), std::string::npos);
+  EXPECT_NE(test::read_text(o.out + "/normal.dot").find("digraph"), std::string::npos);
+  EXPECT_NE(test::read_text(o.out + "/metrics.csv").find("\"Genotype(normal="), std::string::npos);  // quoted field
+}

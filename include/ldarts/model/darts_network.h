@@ -1,8 +1,7 @@
 // The DARTS search network (supernet) for 32×32 inputs: stem Conv3×3(3C)+BN;
 // L cells with reduction cells at L/3 and 2L/3 (channels doubled); global
 // average pool, linear. Normal and reduction cells have separate α; every cell
-// receives its own copy of softmax(α of its type). Not yet wired into the
-// searcher (which drives the NB201 supernet).
+// receives its own copy of softmax(α of its type).
 #pragma once
 
 #include <vector>
@@ -12,6 +11,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "ldarts/model/darts_cell.h"
+#include "ldarts/model/search_network.h"
 
 namespace ldarts {
 
@@ -23,16 +23,15 @@ struct DartsNetworkOptions {
   int64_t stem_multiplier = 3;
 };
 
-class DartsNetworkImpl : public torch::nn::Module {
+class DartsNetworkImpl : public SearchNetworkImpl {
  public:
   DartsNetworkImpl(const SearchSpace& space, const DartsNetworkOptions& options);
   // cell_weights: one [edges, ops] tensor per cell, in order (normal or reduce α by cell_type(i)).
-  torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights);
-  int num_search_cells() const { return static_cast<int>(types_.size()); }
+  torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) override;
   // Index into space.cell_types of each cell (0 normal, 1 reduce).
-  const std::vector<int>& cell_types() const { return types_; }
+  const std::vector<int>& cell_types() const override { return types_; }
   // The Λ regularizer acts on the normal cells only (§A.9.2).
-  std::vector<bool> regularized_cells() const;
+  std::vector<bool> regularized_cells() const override;
 
  private:
   torch::nn::Sequential stem{nullptr};

@@ -11,6 +11,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "ldarts/model/nb201_cell.h"
+#include "ldarts/model/search_network.h"
 
 namespace ldarts {
 
@@ -21,23 +22,21 @@ struct Nb201NetworkOptions {
   int64_t num_classes = 10;
 };
 
-class Nb201NetworkImpl : public torch::nn::Module {
+class Nb201NetworkImpl : public SearchNetworkImpl {
  public:
   Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkOptions& options);
   // cell_weights: one [edges, ops] tensor per search cell, in order.
-  torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights);
-  int num_search_cells() const { return num_search_cells_; }
-  // Which search cells the Λ regularizer acts on: all of them in NB201.
-  std::vector<bool> regularized_cells() const { return std::vector<bool>(num_search_cells_, true); }
-  // Every parameter but α (which the network does not own).
-  std::vector<torch::Tensor> weights() { return parameters(); }
+  torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) override;
+  // One cell type; the Λ regularizer acts on every search cell.
+  const std::vector<int>& cell_types() const override { return types_; }
+  std::vector<bool> regularized_cells() const override { return std::vector<bool>(types_.size(), true); }
 
  private:
   torch::nn::Sequential stem{nullptr};
   torch::nn::ModuleList cells{nullptr};
   torch::nn::BatchNorm2d head_bn{nullptr};
   torch::nn::Linear classifier{nullptr};
-  int num_search_cells_ = 0;
+  std::vector<int> types_;
 };
 TORCH_MODULE(Nb201Network);
 

@@ -12,6 +12,7 @@ struct SearchOptions {
   std::string space = "nb201";
   int64_t channels = 16;        // C
   int64_t cells_per_stage = 5;  // N (NB201: 3N search cells)
+  int64_t layers = 8;           // L (DARTS spaces: L cells, reductions at L/3 and 2L/3)
 
   // data
   std::string dataset = "cifar10";

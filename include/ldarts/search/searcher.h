@@ -11,7 +11,7 @@
 #include "ldarts/data/augment.h"
 #include "ldarts/dist/communicator.h"
 #include "ldarts/io/checkpoint.h"
-#include "ldarts/model/nb201_network.h"
+#include "ldarts/model/search_network.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/options.h"
 #include "ldarts/search/regularizer.h"
@@ -22,7 +22,7 @@ namespace ldarts {
 struct StepStats {
   double train_loss = 0, train_acc = 0;  // ω pass
   double valid_loss = 0, valid_acc = 0;  // α pass
-  double alignment_train = 0, alignment_valid = 0;            // Λ (eq. 5)
+  double alignment_train = 0, alignment_valid = 0;            // Λ (eq. 5) of the regularized cells
   double sign_alignment_train = 0, sign_alignment_valid = 0;  // Λ± (eq. 7)
   bool regularized = false;         // the finite-difference passes ran this step
   double epsilon = 0, delta_norm = 0;  // ε and ‖Δ‖_F when they did
@@ -62,7 +62,7 @@ class Searcher {
   int64_t steps_done() const { return steps_done_; }
 
   torch::Device device() const { return device_; }
-  Nb201Network& network() { return network_; }
+  SearchNetwork& network() { return network_; }
   Architecture& architecture() { return arch_; }
   bool arch_step_first() const { return arch_first_; }
 
@@ -72,13 +72,15 @@ class Searcher {
   // −∇Λ estimate for the outer objective: [cells, edges*ops], averaged over ranks.
   torch::Tensor outer_regularizer(const Batch& train, StepStats& stats);
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
+  // The rows of the regularized cells (all in NB201, the normal cells in DARTS spaces).
+  torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
   // The batch on the device, cut into --accumulate micro-batches.
   std::vector<Batch> micro_batches(const Batch& batch) const;
 
   SearchOptions options_;
   const SearchSpace& space_;
   Communicator& comm_;
-  Nb201Network network_{nullptr};
+  SearchNetwork network_;
   Architecture arch_;
   std::unique_ptr<torch::optim::SGD> weight_optimizer_;
   std::unique_ptr<torch::optim::Adam> arch_optimizer_;

@@ -1,0 +1,41 @@
+// What the searcher needs from a supernet, whatever the space: a forward pass
+// with one weight tensor per search cell, the cell type of each cell (which α
+// it copies), and the cells the Λ regularizer acts on.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <torch/nn/module.h>
+
+namespace ldarts {
+
+struct SearchSpace;
+
+class SearchNetworkImpl : public torch::nn::Module {
+ public:
+  // cell_weights: one [edges, ops] tensor per search cell, in network order.
+  virtual torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) = 0;
+  // Index into SearchSpace::cell_types for every search cell.
+  virtual const std::vector<int>& cell_types() const = 0;
+  // The cells whose per-cell gradients enter Λ and the regularizer.
+  virtual std::vector<bool> regularized_cells() const = 0;
+  int num_search_cells() const { return static_cast<int>(cell_types().size()); }
+  // Every parameter but α (which the network does not own).
+  std::vector<torch::Tensor> weights() { return parameters(); }
+};
+
+using SearchNetwork = std::shared_ptr<SearchNetworkImpl>;
+
+struct SearchNetworkOptions {
+  int64_t channels = 16;        // C
+  int64_t cells_per_stage = 5;  // NB201: N
+  int64_t layers = 8;           // DARTS: L
+  int64_t in_channels = 3;
+  int64_t num_classes = 10;
+};
+
+// The supernet of the space: NB201 or DARTS family.
+SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkOptions& options);
+
+}  // namespace ldarts
