@@ -1,5 +1,5 @@
 // Checkpoints as HDF5 files (SPEC §6). A Checkpoint is a flat map from HDF5
-// paths ("model/cells.0.edge_1_0.nor_conv_3x3.conv.weight", "arch/alpha",
+// paths ("model/cells.0.edge_1_0.nor_conv_3x3.conv.weight", "arch/cell",
 // "state/epoch") to tensors, integers, doubles and strings; the search decides
 // what goes in, this file only writes and reads it. Every dataset carries a
 // Fletcher-32 checksum. Only src/io/ includes the HDF5 headers.

@@ -55,7 +55,7 @@ class Searcher {
   EvalStats evaluate(const std::vector<Batch>& batches);
 
   // Everything the searcher needs to continue exactly: ω and buffers
-  // ("model/<module name>"), α ("arch/alpha"), SGD momentum and Adam moments
+  // ("model/<module name>"), α ("arch/<cell type>"), SGD momentum and Adam moments
   // ("optim/..."), the step counter. load_state checks names and shapes.
   void save_state(Checkpoint& checkpoint) const;
   void load_state(const Checkpoint& checkpoint);
