@@ -1,4 +1,5 @@
 #include "ldarts/ops/noise.h"
+#include "ldarts/ops/zero.h"
 
 #include <ATen/ATen.h>
 
@@ -10,9 +11,7 @@ NoiseImpl::NoiseImpl(int64_t in_channels, int64_t out_channels, int64_t stride)
 }
 
 torch::Tensor NoiseImpl::forward(const torch::Tensor& x) {
-  const int64_t h = (x.size(2) + stride_ - 1) / stride_;
-  const int64_t w = (x.size(3) + stride_ - 1) / stride_;
-  return at::randn({x.size(0), out_channels_, h, w}, x.options());
+  return at::randn(strided_shape(x, out_channels_, stride_), x.options());
 }
 
 }  // namespace ldarts

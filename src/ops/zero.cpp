@@ -9,10 +9,12 @@ ZeroImpl::ZeroImpl(int64_t in_channels, int64_t out_channels, int64_t stride)
   (void)in_channels;
 }
 
+std::vector<int64_t> strided_shape(const torch::Tensor& x, int64_t channels, int64_t stride) {
+  return {x.size(0), channels, (x.size(2) + stride - 1) / stride, (x.size(3) + stride - 1) / stride};
+}
+
 torch::Tensor ZeroImpl::forward(const torch::Tensor& x) {
-  const int64_t h = (x.size(2) + stride_ - 1) / stride_;
-  const int64_t w = (x.size(3) + stride_ - 1) / stride_;
-  return at::zeros({x.size(0), out_channels_, h, w}, x.options());
+  return at::zeros(strided_shape(x, out_channels_, stride_), x.options());
 }
 
 }  // namespace ldarts

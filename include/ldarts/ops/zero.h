@@ -5,7 +5,12 @@
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
+#include <vector>
+
 namespace ldarts {
+
+// The shape an op with `stride` and `channels` outputs for x: [N, channels, ⌈H/s⌉, ⌈W/s⌉].
+std::vector<int64_t> strided_shape(const torch::Tensor& x, int64_t channels, int64_t stride);
 
 class ZeroImpl : public torch::nn::Module {
  public:
