@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   ldarts::setup_nb201(app);
   ldarts::setup_bench(app, runtime);
   ldarts::setup_inspect(app);
+  ldarts::setup_genotype(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

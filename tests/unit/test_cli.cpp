@@ -68,3 +68,36 @@ TEST(Cli, OneFailingRankEndsAllRanksWithItsMessage) {
   EXPECT_NE(out.find("ldarts: error on rank 1 of 2: injected fault at step 2"), std::string::npos) << out;
   EXPECT_LT(seconds, 30) << out;
 }
+
+TEST(Cli, GenotypeFromCheckpointAndJson) {
+  ldarts::test::TempDir dir;
+  ldarts::test::write_tiny_mnist(dir.path(), 48, 8);
+  std::string out, text;
+  const std::string run = dir.file("run");
+  ASSERT_EQ(run_ldarts("search --dataset mnist --data-dir " + dir.path() + " --channels 4 --cells-per-stage 1"
+                       " --batch-size 8 --epochs 1 --max-steps 2 --eval-steps 1 --threads 1 --out " + run, out), 0) << out;
+  const std::string final_line = out.substr(out.find("final genotype: ") + 16, out.find('\n', out.find("final genotype: ")) - out.find("final genotype: ") - 16);
+  ASSERT_EQ(run_ldarts("genotype --checkpoint " + run + "/latest.h5", text), 0) << text;
+  EXPECT_EQ(text, final_line + "\n");
+  ASSERT_EQ(run_ldarts("genotype --from-json " + run + "/genotype.json", text), 0) << text;
+  EXPECT_EQ(text, final_line + "\n");
+  ASSERT_EQ(run_ldarts("genotype --from-json " + run + "/genotype.json --format dot", text), 0) << text;
+  EXPECT_EQ(text.rfind("digraph", 0), 0u) << text;
+
+  // A DARTS genotype.json (as DARTS-family searches write it) back to Genotype(...) text.
+  ldarts::test::write_text(dir.file("darts.json"),
+      "{\"normal\": [[\"sep_conv_3x3\", 0], [\"sep_conv_3x3\", 1], [\"skip_connect\", 0], [\"sep_conv_3x3\", 1],"
+      " [\"skip_connect\", 0], [\"sep_conv_3x3\", 1], [\"skip_connect\", 0], [\"dil_conv_3x3\", 2]],"
+      " \"normal_concat\": [2, 3, 4, 5], \"reduce\": [[\"max_pool_3x3\", 0], [\"max_pool_3x3\", 1],"
+      " [\"skip_connect\", 2], [\"max_pool_3x3\", 1], [\"max_pool_3x3\", 0], [\"skip_connect\", 2],"
+      " [\"skip_connect\", 2], [\"max_pool_3x3\", 1]], \"reduce_concat\": [2, 3, 4, 5]}\n");
+  ASSERT_EQ(run_ldarts("genotype --from-json " + dir.file("darts.json"), text), 0) << text;
+  EXPECT_EQ(text.rfind("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 0)", 0), 0u) << text;
+  EXPECT_NE(text.find("reduce=[('max_pool_3x3', 0)"), std::string::npos) << text;
+  ASSERT_EQ(run_ldarts("genotype --from-json " + dir.file("darts.json") + " --format dot --cell reduce", text), 0);
+  EXPECT_NE(text.find("reduction cell"), std::string::npos) << text;
+
+  ldarts::test::write_text(dir.file("bad.json"), "{\"normal\": [[\"sep_conv_3x3\", 5]]}\n");
+  EXPECT_NE(run_ldarts("genotype --from-json " + dir.file("bad.json"), text), 0);
+  EXPECT_NE(text.find("bad.json"), std::string::npos) << text;
+}

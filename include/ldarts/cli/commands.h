@@ -14,5 +14,6 @@ void setup_search(CLI::App& app, const Runtime& runtime);
 void setup_nb201(CLI::App& app);
 void setup_bench(CLI::App& app, const Runtime& runtime);
 void setup_inspect(CLI::App& app);
+void setup_genotype(CLI::App& app);
 
 }  // namespace ldarts

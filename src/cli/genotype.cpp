@@ -1,0 +1,134 @@
+// ldarts genotype: derive a checkpoint's genotype, or read a genotype.json, and
+// print it as text, JSON, Graphviz DOT or SVG (through Graphviz's `dot`).
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include "ldarts/cli/commands.h"
+#include "ldarts/core/error.h"
+#include "ldarts/io/checkpoint.h"
+#include "ldarts/search/darts_genotype.h"
+#include "ldarts/search/genotype.h"
+
+namespace ldarts {
+namespace {
+
+struct Options {
+  std::string checkpoint, json, format = "text", cell = "normal";
+};
+
+std::vector<float> softmax_of(const at::Tensor& alpha) {
+  const at::Tensor p = torch::softmax(alpha.to(torch::kFloat), -1).contiguous();
+  return std::vector<float>(p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
+}
+
+// One genotype in every form we print (DARTS: a picture per cell type).
+struct Forms {
+  std::string text, json, dot, reduce_dot;
+};
+
+Forms nb201_forms(const SearchSpace& space, const Nb201Genotype& g) {
+  std::ostringstream dot;
+  dot << "digraph \"nb201 cell\" {\n  rankdir=LR;\n  node [style=filled, shape=rect, fontname=helvetica];\n";
+  for (int e = 0; e < space.num_edges(); ++e)
+    if (g.edge_ops[e] != "none")
+      dot << "  " << space.edges[e].from << " -> " << space.edges[e].to << " [label=\"" << g.edge_ops[e] << "\"];\n";
+  dot << "}\n";
+  return {to_nb201_string(space, g), to_json(space, g), dot.str(), ""};
+}
+
+Forms darts_forms(const DartsGenotype& g) {
+  return {to_genotype_text(g), to_json(g), to_dot(g.normal, "normal cell"), to_dot(g.reduce, "reduction cell")};
+}
+
+Forms from_checkpoint(const std::string& path) {
+  const Checkpoint c = read_checkpoint(path);
+  const SearchSpace& space = find_space(c.string("run/space"));
+  if (space.kind == CellKind::nb201) return nb201_forms(space, derive_nb201(space, softmax_of(c.tensor("arch/cell"))));
+  DartsGenotype g;
+  g.normal = derive_darts_cell(space, "normal", softmax_of(c.tensor("arch/normal")));
+  g.reduce = derive_darts_cell(space, "reduce", softmax_of(c.tensor("arch/reduce")));
+  return darts_forms(g);
+}
+
+// Reads our genotype.json (NB201: the "nb201" string; DARTS: normal/reduce lists).
+Forms from_json(const std::string& path) {
+  std::ifstream in(path);
+  LDARTS_CHECK(in, "cannot open ", path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::smatch m;
+  if (std::regex_search(text, m, std::regex("\"nb201\"\\s*:\\s*\"([^\"]*)\""))) {
+    const SearchSpace& space = find_space("nb201");
+    return nb201_forms(space, parse_nb201_string(space, m[1].str()));
+  }
+  auto cell = [&](const std::string& key) {
+    DartsCellGenotype c;
+    std::smatch list;
+    LDARTS_CHECK(std::regex_search(text, list, std::regex("\"" + key + "\"\\s*:\\s*\\[((?:\\s*\\[[^\\]]*\\]\\s*,?)*)\\]")),
+                 path, ": no \"", key, "\" list of [op, input] pairs (not an ldarts genotype.json?)");
+    const std::string body = list[1].str();
+    const std::regex pair("\\[\\s*\"([a-z0-9_]+)\"\\s*,\\s*([0-9]+)\\s*\\]");
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), pair); it != std::sregex_iterator(); ++it)
+      c.ops.push_back({(*it)[1].str(), std::stoi((*it)[2].str())});
+    LDARTS_CHECK(c.ops.size() == 8, path, ": \"", key, "\" has ", c.ops.size(), " [op, input] pairs, a DARTS cell has 8");
+    for (size_t i = 0; i < c.ops.size(); ++i)
+      LDARTS_CHECK(c.ops[i].second < static_cast<int>(2 + i / 2), path, ": \"", key, "\" pair ", i, " takes input ",
+                   c.ops[i].second, ", node ", 2 + i / 2, " can only take 0..", 1 + i / 2);
+    c.concat = {2, 3, 4, 5};
+    return c;
+  };
+  return darts_forms(DartsGenotype{cell("normal"), cell("reduce")});
+}
+
+std::string to_svg(const std::string& dot) {
+  LDARTS_CHECK(std::system("command -v dot > /dev/null 2>&1") == 0,
+               "--format svg needs Graphviz's `dot` (apt-get install graphviz); --format dot writes the source");
+  char name[] = "/tmp/ldarts-genotype-XXXXXX";
+  const int fd = mkstemp(name);
+  LDARTS_CHECK(fd >= 0, "cannot create a temporary file");
+  FILE* f = fdopen(fd, "w");
+  std::fputs(dot.c_str(), f);
+  std::fclose(f);
+  FILE* pipe = popen(("dot -Tsvg " + std::string(name)).c_str(), "r");
+  std::string svg;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) svg.append(buf, n);
+  const int status = pclose(pipe);
+  std::remove(name);
+  LDARTS_CHECK(status == 0, "dot -Tsvg failed");
+  return svg;
+}
+
+}  // namespace
+
+void setup_genotype(CLI::App& app) {
+  auto opt = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand("genotype", "Derive, print or draw a genotype");
+  auto* from_ckpt = sub->add_option("--checkpoint", opt->checkpoint, "Derive the genotype of a checkpoint")->check(CLI::ExistingFile);
+  auto* from_file = sub->add_option("--from-json", opt->json, "Read a genotype.json")->check(CLI::ExistingFile);
+  from_ckpt->excludes(from_file);
+  sub->add_option("--format", opt->format, "text | json | dot | svg")
+      ->check(CLI::IsMember({"text", "json", "dot", "svg"}))
+      ->capture_default_str();
+  sub->add_option("--cell", opt->cell, "DARTS spaces: the cell to draw (normal | reduce)")
+      ->check(CLI::IsMember({"normal", "reduce"}))
+      ->capture_default_str();
+  sub->callback([opt] {
+    LDARTS_CHECK(!opt->checkpoint.empty() || !opt->json.empty(), "give --checkpoint FILE or --from-json FILE");
+    const Forms forms = opt->checkpoint.empty() ? from_json(opt->json) : from_checkpoint(opt->checkpoint);
+    const std::string& dot = opt->cell == "reduce" && !forms.reduce_dot.empty() ? forms.reduce_dot : forms.dot;
+    if (opt->format == "text") std::printf("%s\n", forms.text.c_str());
+    if (opt->format == "json") std::printf("%s", forms.json.c_str());
+    if (opt->format == "dot") std::printf("%s", dot.c_str());
+    if (opt->format == "svg") std::printf("%s", to_svg(dot).c_str());
+  });
+}
+
+}  // namespace ldarts
