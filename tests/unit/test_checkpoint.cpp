@@ -250,10 +250,7 @@ void expect_preemption(int signal) {
   kill(pid, signal);
   const int code = test::wait_ldarts(pid);
   const std::string log = test::read_text(dir.file("stopped.log"));
-  if (code == 0) {
-    std::printf("the run finished before the signal arrived; nothing to check\n");
-    return;
-  }
+  if (code == 0) GTEST_SKIP() << "the run finished before the signal arrived; nothing was checked";
   ASSERT_EQ(code, 75) << log;
   EXPECT_NE(log.find("preempted"), std::string::npos) << log;
   const std::string latest = latest_checkpoint(dir.file("stopped"));

@@ -18,6 +18,18 @@ SearchOptions tiny_options() {
   return o;
 }
 Batch random_batch(int64_t n) { return {torch::randn({n, 1, 8, 8}), torch::randint(0, 10, {n})}; }
+// A 2-epoch run of 2 steps on synthetic MNIST-format data in `dir`.
+SearchOptions small_run(const test::TempDir& dir, int images) {
+  test::write_tiny_mnist(dir.path(), images, 12);
+  SearchOptions o = tiny_options();
+  o.dataset = "mnist";
+  o.data_dir = dir.path();
+  o.epochs = 2;
+  o.max_steps = 2;
+  o.eval_steps = 1;
+  o.out = dir.file("run");
+  return o;
+}
 }  // namespace
 
 TEST(Searcher, TwoStepsChangeAlphaAndWeights) {
@@ -71,18 +83,7 @@ TEST(Schedule, CosineEndpoints) {
 
 TEST(SearchRun, SmallRunWritesTheRunFolder) {
   test::TempDir dir;
-  // 64 synthetic 1x12x12 images of 10 classes as idx files.
-  std::vector<unsigned char> labels;
-  for (int i = 0; i < 64; ++i) labels.push_back(i % 10);
-  test::write_bytes(dir.file("train-images-idx3-ubyte"), test::idx_images(64, 12, 12));
-  test::write_bytes(dir.file("train-labels-idx1-ubyte"), test::idx_labels(labels));
-  SearchOptions o = tiny_options();
-  o.dataset = "mnist";
-  o.data_dir = dir.path();
-  o.epochs = 2;
-  o.max_steps = 2;
-  o.eval_steps = 1;
-  o.out = dir.file("run");
+  SearchOptions o = small_run(dir, 64);
   o.nb201_table = test::source_path("data/nb201/nb201_test_acc_200ep.csv");
   LocalCommunicator comm;
   const SearchResult r = run_search(o, "epochs=2\n", comm);
@@ -119,16 +120,9 @@ TEST(Searcher, DartsSpaceStepsChangeBothAlphasAndAlignNormalCells) {
 
 TEST(SearchRun, DartsSpaceRunWritesGenotypesAndPictures) {
   test::TempDir dir;
-  test::write_tiny_mnist(dir.path(), 48, 12);
-  SearchOptions o = tiny_options();
+  SearchOptions o = small_run(dir, 48);
   o.space = "s3";
   o.layers = 4;
-  o.dataset = "mnist";
-  o.data_dir = dir.path();
-  o.epochs = 2;
-  o.max_steps = 2;
-  o.eval_steps = 1;
-  o.out = dir.file("run");
   LocalCommunicator comm;
   const SearchResult r = run_search(o, "", comm);
   EXPECT_EQ(r.genotype.rfind("Genotype(normal=[('", 0), 0u) << r.genotype;
