@@ -1,6 +1,7 @@
-// ldarts bench: time of one search step on the NB201 supernet with synthetic
-// data, for plain DARTS and for Λ-DARTS in each finite-difference mode, measured
-// in the same process, as a table with ratios, threads and peak memory.
+// ldarts bench: time of one search step on a supernet (NB201, DARTS L×C at
+// 32×32, or the ImageNet search network at 224×224) with synthetic data, for
+// plain DARTS and for Λ-DARTS in each finite-difference mode, measured in the
+// same process, as a table with ratios, threads and peak memory.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,14 +19,14 @@
 #include "ldarts/dist/counting_communicator.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
-#include "ldarts/model/darts_network.h"
 #include "ldarts/search/searcher.h"
 
 namespace ldarts {
 namespace {
 
 struct BenchOptions {
-  int64_t channels = 16, cells_per_stage = 5, batch_size = 64, image_size = 32;
+  std::string network = "nb201";  // nb201 | darts | imagenet
+  int64_t channels = 16, cells_per_stage = 5, layers = 8, batch_size = 64, image_size = 0;  // 0: 32, or 224 for imagenet
   int repeats = 5, warmup = 1, threads = 0;
   bool checkpoint = false;
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
@@ -40,8 +41,11 @@ double peak_rss_mib() {
 // Method name -> the regularizer settings it stands for.
 SearchOptions method_options(const std::string& method, const BenchOptions& o) {
   SearchOptions s;
+  s.space = o.network == "nb201" ? "nb201" : "darts";
   s.channels = o.channels;
   s.cells_per_stage = o.cells_per_stage;
+  s.layers = o.layers;
+  if (o.network == "imagenet") s.network = "imagenet", s.partial_channels = 2, s.edge_normalization = true;
   s.regularizer = method == "darts" ? "none" : method == "signcorr" ? "signcorr" : "corr";
   s.fd_mode = (method == "darts" || method == "signcorr") ? "central" : method;
   return s;
@@ -58,7 +62,8 @@ Timing time_method(const std::string& method, const BenchOptions& o, const Batch
                    Communicator& world) {
   torch::manual_seed(0);
   CountingCommunicator comm(world);
-  Searcher searcher(method_options(method, o), find_space("nb201"), 3, 10, comm);
+  const SearchOptions so = method_options(method, o);
+  Searcher searcher(so, find_space(so.space), 3, 10, comm);
   std::vector<double> ms;
   for (int i = 0; i < o.warmup + o.repeats; ++i) {
     if (i == o.warmup) comm.reset();
@@ -78,7 +83,8 @@ Timing time_method(const std::string& method, const BenchOptions& o, const Batch
 // Adam moments exist), as a search would checkpoint it.
 void time_checkpoint(const BenchOptions& o, const Batch& train, const Batch& valid) {
   LocalCommunicator comm;
-  Searcher searcher(method_options("darts", o), find_space("nb201"), 3, 10, comm);
+  const SearchOptions so = method_options("darts", o);
+  Searcher searcher(so, find_space(so.space), 3, 10, comm);
   searcher.step(train, valid, StepSchedule{0.025, 0.0});
   Checkpoint c;
   searcher.save_state(c);
@@ -91,38 +97,24 @@ void time_checkpoint(const BenchOptions& o, const Batch& train, const Batch& val
   struct stat st {};
   ::stat(path.c_str(), &st);
   ::unlink(path.c_str());
-  std::printf("checkpoint of the NB201 search state (C=%ld, N=%ld): %zu datasets, %.2f MiB, write %.0f ms, read %.0f ms\n",
-              long(o.channels), long(o.cells_per_stage), back.tensors.size(), st.st_size / 1048576.0,
-              std::chrono::duration<double, std::milli>(t1 - t0).count(),
+  std::printf("checkpoint of the search state: %zu datasets, %.2f MiB, write %.0f ms, read %.0f ms\n",
+              back.tensors.size(), st.st_size / 1048576.0, std::chrono::duration<double, std::milli>(t1 - t0).count(),
               std::chrono::duration<double, std::milli>(t2 - t1).count());
-
-  // The DARTS supernet (L=8, C=16) is not driven by the searcher yet: time a
-  // checkpoint of the same parts (ω and buffers, a momentum buffer per ω
-  // tensor, two α with Adam moments) built from the network directly.
-  DartsNetwork darts(find_space("darts"), DartsNetworkOptions{16, 8, 3, 10});
-  Checkpoint d;
-  for (const auto& p : darts->named_parameters()) {
-    d.tensors["model/" + p.key()] = p.value().detach();
-    d.tensors["optim/weights/" + p.key() + "/momentum_buffer"] = torch::zeros_like(p.value());
-  }
-  for (const auto& b : darts->named_buffers()) d.tensors["model/" + b.key()] = b.value();
-  for (const char* type : {"normal", "reduce"})
-    for (const char* part : {"alpha", "exp_avg", "exp_avg_sq"})
-      d.tensors[std::string("arch/") + type + "/" + part] = torch::randn({14, 7});
-  const auto t3 = std::chrono::steady_clock::now();
-  write_checkpoint(path, d);
-  const auto t4 = std::chrono::steady_clock::now();
-  const Checkpoint d_back = read_checkpoint(path);
-  const auto t5 = std::chrono::steady_clock::now();
-  ::stat(path.c_str(), &st);
-  ::unlink(path.c_str());
-  std::printf("checkpoint of a DARTS search state (L=8, C=16): %zu datasets, %.2f MiB, write %.0f ms, read %.0f ms\n",
-              d_back.tensors.size(), st.st_size / 1048576.0,
-              std::chrono::duration<double, std::milli>(t4 - t3).count(),
-              std::chrono::duration<double, std::milli>(t5 - t4).count());
 }
 
-void run_bench(const BenchOptions& o, const Runtime& runtime) {
+std::string describe(const BenchOptions& o) {
+  char text[160];
+  if (o.network == "nb201")
+    std::snprintf(text, sizeof text, "NB201 supernet C=%ld N=%ld", long(o.channels), long(o.cells_per_stage));
+  else
+    std::snprintf(text, sizeof text, "%s search network (DARTS space) L=%ld C=%ld%s",
+                  o.network == "imagenet" ? "ImageNet" : "DARTS", long(o.layers), long(o.channels),
+                  o.network == "imagenet" ? ", K=2, edge normalization" : "");
+  return text;
+}
+
+void run_bench(BenchOptions o, const Runtime& runtime) {
+  if (o.image_size == 0) o.image_size = o.network == "imagenet" ? 224 : 32;
   const std::unique_ptr<Communicator> world = make_communicator(runtime, "auto", false);
   const bool root = world->is_root();
   if (o.threads > 0) torch::set_num_threads(o.threads);
@@ -135,9 +127,9 @@ void run_bench(const BenchOptions& o, const Runtime& runtime) {
   };
   const Batch train = batch(), valid = batch();
   if (root)
-    std::printf("NB201 supernet C=%ld N=%ld, global batch %ld on %d rank(s) (%ld each), input 3x%ldx%ld, %d threads "
+    std::printf("%s, global batch %ld on %d rank(s) (%ld each), input 3x%ldx%ld, %d threads "
                 "per rank, %d timed steps after %d warm-up\n",
-                long(o.channels), long(o.cells_per_stage), long(o.batch_size), world->world_size(), long(local_batch),
+                describe(o).c_str(), long(o.batch_size), world->world_size(), long(local_batch),
                 long(o.image_size), long(o.image_size), torch::get_num_threads(), o.repeats, o.warmup);
   std::vector<Timing> rows;
   for (const auto& m : o.methods) rows.push_back(time_method(m, o, train, valid, *world));
@@ -162,10 +154,13 @@ void run_bench(const BenchOptions& o, const Runtime& runtime) {
 void setup_bench(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<BenchOptions>();
   CLI::App* sub = app.add_subcommand("bench", "Time one search step (ω pass + α pass) on synthetic data");
+  sub->add_option("--network", opt->network, "nb201 | darts (32x32) | imagenet (224x224, K=2, edge normalization)")
+      ->check(CLI::IsMember({"nb201", "darts", "imagenet"}))->capture_default_str();
   sub->add_option("--channels", opt->channels, "C")->capture_default_str();
+  sub->add_option("--layers", opt->layers, "L (darts, imagenet)")->capture_default_str();
   sub->add_option("--cells-per-stage", opt->cells_per_stage, "N")->capture_default_str();
   sub->add_option("--batch-size", opt->batch_size, "Batch size")->capture_default_str();
-  sub->add_option("--image-size", opt->image_size, "Input height and width")->capture_default_str();
+  sub->add_option("--image-size", opt->image_size, "Input height and width (0: 32, imagenet 224)")->capture_default_str();
   sub->add_option("--repeats", opt->repeats, "Timed steps")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--warmup", opt->warmup, "Untimed steps first")->capture_default_str();
   sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->capture_default_str();

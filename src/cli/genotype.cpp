@@ -12,6 +12,7 @@
 #include "ldarts/cli/commands.h"
 #include "ldarts/core/error.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/io/graphviz.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 
@@ -51,8 +52,15 @@ Forms from_checkpoint(const std::string& path) {
   const SearchSpace& space = find_space(c.string("run/space"));
   if (space.kind == CellKind::nb201) return nb201_forms(space, derive_nb201(space, softmax_of(c.tensor("arch/cell"))));
   DartsGenotype g;
-  g.normal = derive_darts_cell(space, "normal", softmax_of(c.tensor("arch/normal")));
-  g.reduce = derive_darts_cell(space, "reduce", softmax_of(c.tensor("arch/reduce")));
+  // PC-DARTS edge normalization: β is stored with the network's parameters.
+  auto beta = [&](const std::string& type) {
+    const std::string key = "model/edge_beta_" + type;
+    if (!c.tensors.count(key)) return std::vector<float>{};
+    const at::Tensor b = c.tensor(key).to(torch::kFloat).contiguous();
+    return std::vector<float>(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+  };
+  g.normal = derive_darts_cell(space, "normal", softmax_of(c.tensor("arch/normal")), beta("normal"));
+  g.reduce = derive_darts_cell(space, "reduce", softmax_of(c.tensor("arch/reduce")), beta("reduce"));
   return darts_forms(g);
 }
 
@@ -87,25 +95,6 @@ Forms from_json(const std::string& path) {
   return darts_forms(DartsGenotype{cell("normal"), cell("reduce")});
 }
 
-std::string to_svg(const std::string& dot) {
-  LDARTS_CHECK(std::system("command -v dot > /dev/null 2>&1") == 0,
-               "--format svg needs Graphviz's `dot` (apt-get install graphviz); --format dot writes the source");
-  char name[] = "/tmp/ldarts-genotype-XXXXXX";
-  const int fd = mkstemp(name);
-  LDARTS_CHECK(fd >= 0, "cannot create a temporary file");
-  FILE* f = fdopen(fd, "w");
-  std::fputs(dot.c_str(), f);
-  std::fclose(f);
-  FILE* pipe = popen(("dot -Tsvg " + std::string(name)).c_str(), "r");
-  std::string svg;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) svg.append(buf, n);
-  const int status = pclose(pipe);
-  std::remove(name);
-  LDARTS_CHECK(status == 0, "dot -Tsvg failed");
-  return svg;
-}
-
 }  // namespace
 
 void setup_genotype(CLI::App& app) {
@@ -127,7 +116,7 @@ void setup_genotype(CLI::App& app) {
     if (opt->format == "text") std::printf("%s\n", forms.text.c_str());
     if (opt->format == "json") std::printf("%s", forms.json.c_str());
     if (opt->format == "dot") std::printf("%s", dot.c_str());
-    if (opt->format == "svg") std::printf("%s", to_svg(dot).c_str());
+    if (opt->format == "svg") std::printf("%s", render_dot(dot, "svg").c_str());
   });
 }
 

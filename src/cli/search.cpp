@@ -18,7 +18,7 @@ namespace ldarts {
 
 void setup_search(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<SearchOptions>();
-  CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NAS-Bench-201 space)");
+  CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NB201, DARTS, S1-S4 spaces; CIFAR or ImageNet network)");
   sub->option_defaults()->always_capture_default();
   auto config_path = std::make_shared<std::string>();
   add_config_option(*sub, *config_path);
@@ -27,6 +27,12 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--channels", opt->channels, "Channels C of the first stage")->check(CLI::PositiveNumber)->group("Model");
   sub->add_option("--cells-per-stage", opt->cells_per_stage, "NB201: search cells N per stage")->check(CLI::PositiveNumber)->group("Model");
   sub->add_option("--layers", opt->layers, "DARTS spaces: cells L (reductions at L/3 and 2L/3)")->check(CLI::PositiveNumber)->group("Model");
+
+  sub->add_option("--network", opt->network, "DARTS spaces: cifar (3×3 stem) | imagenet (three stride-2 stems, 224×224 input)")
+      ->check(CLI::IsMember({"cifar", "imagenet"}))->group("Model");
+  sub->add_option("--partial-channels", opt->partial_channels, "DARTS spaces: PC-DARTS K (1/K of the channels through each mixed op)")
+      ->check(CLI::PositiveNumber)->group("Model");
+  sub->add_option("--edge-normalization", opt->edge_normalization, "DARTS spaces: PC-DARTS edge normalization β")->group("Model");
 
   sub->add_option("--dataset", opt->dataset, "Data set")->check(CLI::IsMember(dataset_names()))->group("Data");
   sub->add_option("--data-dir", opt->data_dir, "Folder with the data set's files (default: its standard folder)")->group("Data");
@@ -51,6 +57,10 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
 
   sub->add_option("--lr", opt->lr, "ω learning rate (cosine start)")->group("Optimizers");
   sub->add_option("--lr-min", opt->lr_min, "ω learning rate at the end")->group("Optimizers");
+  sub->add_option("--lr-schedule", opt->lr_schedule, "cosine | linear")->check(CLI::IsMember({"cosine", "linear"}))->group("Optimizers");
+  sub->add_option("--warmup-epochs", opt->warmup_epochs, "Epochs of linear lr warm-up")->check(CLI::NonNegativeNumber)->group("Optimizers");
+  sub->add_option("--arch-start-epoch", opt->arch_start_epoch, "α frozen before this epoch (PC-DARTS: 35 of 50)")
+      ->check(CLI::NonNegativeNumber)->group("Optimizers");
   sub->add_option("--momentum", opt->momentum, "ω SGD momentum")->group("Optimizers");
   sub->add_option("--weight-decay", opt->weight_decay, "ω weight decay")->group("Optimizers");
   sub->add_option("--nesterov", opt->nesterov, "ω Nesterov momentum")->group("Optimizers");
@@ -82,8 +92,16 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--keep-checkpoints", opt->keep_checkpoints, "Newest checkpoints kept in --out")
       ->check(CLI::PositiveNumber)->group("Checkpoints");
 
-  sub->callback([sub, opt, config_path, &runtime] {
+  auto print_config = std::make_shared<bool>(false);
+  sub->add_flag("--print-config", *print_config, "Print the resolved configuration (preset + flags) as TOML and exit")
+      ->configurable(false)->group("Run");
+
+  sub->callback([sub, opt, config_path, print_config, &runtime] {
     apply_config_file(*sub, *config_path);
+    if (*print_config) {
+      std::printf("%s", sub->config_to_str(true, false).c_str());
+      return;
+    }
     install_stop_handlers();
     const bool cuda = resolve_device(opt->device).is_cuda();
     const std::unique_ptr<Communicator> comm = make_communicator(runtime, opt->backend, cuda);

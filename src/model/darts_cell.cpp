@@ -17,17 +17,19 @@ DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, con
   for (size_t e = 0; e < edges_.size(); ++e) {
     const int64_t stride = o.reduction && edges_[e].from < 2 ? 2 : 1;
     const std::string name = "edge_" + std::to_string(edges_[e].to) + "_" + std::to_string(edges_[e].from);
-    mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], o.channels, o.channels, stride, bn, /*pool_bn=*/true)));
+    mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], o.channels, o.channels, stride, bn, /*pool_bn=*/true, o.partial_channels)));
   }
   out_channels_ = (nodes_ - 2) * o.channels;
 }
 
-torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights) {
+torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights,
+                                     const torch::Tensor& edge_weights) {
   std::vector<torch::Tensor> states(nodes_);
   states[0] = preprocess0_.forward(s0);
   states[1] = preprocess1_.forward(s1);
   for (size_t e = 0; e < edges_.size(); ++e) {
     torch::Tensor out = mixed_[e](states[edges_[e].from], weights[e]);
+    if (edge_weights.defined()) out = edge_weights[e] * out;
     torch::Tensor& node = states[edges_[e].to];
     node = node.defined() ? node + out : out;
   }

@@ -1,7 +1,9 @@
 #include "ldarts/model/darts_network.h"
 
 #include <torch/nn/functional/pooling.h>
+#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
+#include <torch/torch.h>
 
 #include "ldarts/core/error.h"
 
@@ -10,20 +12,31 @@ namespace ldarts {
 DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkOptions& o) {
   LDARTS_CHECK(space.kind == CellKind::darts, "space '", space.name, "' is not a DARTS-family space");
   LDARTS_CHECK(o.layers >= 3 && o.channels > 0, "the DARTS network needs --layers >= 3 and --channels > 0");
-  const int64_t stem_channels = o.stem_multiplier * o.channels;
-  stem = register_module(
-      "stem", torch::nn::Sequential(
-                  torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
-                  make_batch_norm(stem_channels, BatchNormSpec{})));
+  LDARTS_CHECK(!o.imagenet || o.channels % 2 == 0, "the ImageNet search network needs an even --channels");
+  const int64_t stem_channels = o.imagenet ? o.channels : o.stem_multiplier * o.channels;
+  auto conv = [](int64_t in, int64_t out, int64_t stride) {
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(false));
+  };
+  if (o.imagenet) {
+    stem = register_module("stem", torch::nn::Sequential(conv(o.in_channels, o.channels / 2, 2),
+                                                         make_batch_norm(o.channels / 2, BatchNormSpec{}),
+                                                         torch::nn::ReLU(), conv(o.channels / 2, o.channels, 2),
+                                                         make_batch_norm(o.channels, BatchNormSpec{})));
+    stem1 = register_module("stem1", torch::nn::Sequential(torch::nn::ReLU(), conv(o.channels, o.channels, 2),
+                                                           make_batch_norm(o.channels, BatchNormSpec{})));
+  } else {
+    stem = register_module("stem", torch::nn::Sequential(conv(o.in_channels, stem_channels, 1),
+                                                         make_batch_norm(stem_channels, BatchNormSpec{})));
+  }
   const BatchNormSpec cell_bn{false, false};  // the supernet's BN: no affine parameters, batch statistics
   cells = register_module("cells", torch::nn::ModuleList());
   int64_t prev_prev = stem_channels, prev = stem_channels, channels = o.channels;
-  bool reduction_prev = false;
+  bool reduction_prev = o.imagenet;  // the ImageNet form's older input (stem0) has twice the resolution
   for (int64_t i = 0; i < o.layers; ++i) {
     const bool reduction = i == o.layers / 3 || i == 2 * o.layers / 3;
     if (reduction) channels *= 2;
     const int type = reduction ? 1 : 0;
-    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev},
+    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels},
                    cell_bn);
     prev_prev = prev;
     prev = cell->out_channels();
@@ -32,6 +45,25 @@ DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkO
     reduction_prev = reduction;
   }
   classifier = register_module("classifier", torch::nn::Linear(prev, o.num_classes));
+  edges_ = space.edges, nodes_ = space.nodes;
+  if (o.edge_normalization)
+    for (const char* type : {"normal", "reduce"})
+      betas_.push_back(register_parameter(std::string("edge_beta_") + type, 1e-3 * torch::randn({space.num_edges()})));
+}
+
+torch::Tensor DartsNetworkImpl::edge_weights(int cell_type) const {
+  if (betas_.empty()) return {};
+  const torch::Tensor& beta = betas_.at(cell_type);
+  std::vector<torch::Tensor> parts(edges_.size());
+  for (int node = 2; node < nodes_; ++node) {
+    std::vector<int64_t> incoming;
+    for (size_t e = 0; e < edges_.size(); ++e)
+      if (edges_[e].to == node) incoming.push_back(static_cast<int64_t>(e));
+    const torch::Tensor index = torch::tensor(incoming, torch::kLong).to(beta.device());
+    const torch::Tensor w = torch::softmax(beta.index_select(0, index), 0);
+    for (size_t k = 0; k < incoming.size(); ++k) parts[incoming[k]] = w[static_cast<int64_t>(k)];
+  }
+  return torch::stack(parts);
 }
 
 std::vector<bool> DartsNetworkImpl::regularized_cells() const {
@@ -43,9 +75,11 @@ std::vector<bool> DartsNetworkImpl::regularized_cells() const {
 torch::Tensor DartsNetworkImpl::forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) {
   LDARTS_CHECK(cell_weights.size() == types_.size(), "network has ", types_.size(), " cells but got ",
                cell_weights.size(), " weight tensors");
-  torch::Tensor s0 = stem->forward(x), s1 = s0;
+  torch::Tensor s0 = stem->forward(x);
+  torch::Tensor s1 = stem1 ? stem1->forward(s0) : s0;
+  const std::vector<torch::Tensor> edge_w = {edge_weights(0), edge_weights(1)};
   for (size_t i = 0; i < types_.size(); ++i) {
-    torch::Tensor next = cells[i]->as<DartsCellImpl>()->forward(s0, s1, cell_weights[i]);
+    torch::Tensor next = cells[i]->as<DartsCellImpl>()->forward(s0, s1, cell_weights[i], edge_w[types_[i]]);
     s0 = s1;
     s1 = next;
   }

@@ -5,6 +5,7 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/ops/avg_pool.h"
+#include "ldarts/ops/channel_shuffle.h"
 #include "ldarts/ops/dil_conv.h"
 #include "ldarts/ops/factorized_reduce.h"
 #include "ldarts/ops/noise.h"
@@ -56,7 +57,13 @@ TORCH_MODULE(PoolBn);
 }  // namespace
 
 MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
-                         int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn) {
+                         int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn,
+                         int64_t partial_channels)
+    : partial_(partial_channels), stride_(stride) {
+  LDARTS_CHECK(partial_ >= 1 && in_channels % partial_ == 0 && out_channels % partial_ == 0,
+               "--partial-channels ", partial_, " must divide the edge's ", in_channels, " channels");
+  LDARTS_CHECK(partial_ == 1 || in_channels == out_channels, "partial channels need equal in/out channels");
+  in_channels /= partial_, out_channels /= partial_;
   for (const std::string& name : op_names) {
     torch::nn::AnyModule op = make_op(name, in_channels, out_channels, stride, bn);
     if (pool_bn && name.find("pool") != std::string::npos) op = torch::nn::AnyModule(PoolBn(op, out_channels, bn));
@@ -66,6 +73,15 @@ MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_ch
 }
 
 torch::Tensor MixedOpImpl::forward(const torch::Tensor& x, const torch::Tensor& weights) {
+  if (partial_ == 1) return mix(x, weights);
+  const int64_t active = x.size(1) / partial_;
+  const torch::Tensor mixed = mix(x.narrow(1, 0, active), weights);
+  torch::Tensor bypass = x.narrow(1, active, x.size(1) - active);
+  if (mixed.size(2) != x.size(2)) bypass = torch::max_pool2d(bypass, {stride_, stride_}, {stride_, stride_}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
+  return shuffle_channels(torch::cat({mixed, bypass}, 1), partial_);
+}
+
+torch::Tensor MixedOpImpl::mix(const torch::Tensor& x, const torch::Tensor& weights) {
   torch::Tensor sum;
   for (size_t o = 0; o < ops_.size(); ++o) {
     torch::Tensor term = weights[o] * ops_[o].forward(x);

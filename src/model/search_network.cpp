@@ -1,14 +1,32 @@
 #include "ldarts/model/search_network.h"
 
+#include <algorithm>
+
+#include "ldarts/core/error.h"
 #include "ldarts/model/darts_network.h"
 #include "ldarts/model/nb201_network.h"
 
 namespace ldarts {
 
+std::vector<torch::Tensor> SearchNetworkImpl::weights() {
+  std::vector<torch::Tensor> out, edge = edge_parameters();
+  for (const auto& p : parameters()) {
+    const bool is_edge = std::any_of(edge.begin(), edge.end(), [&](const torch::Tensor& b) { return b.is_same(p); });
+    if (!is_edge) out.push_back(p);
+  }
+  return out;
+}
+
 SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkOptions& o) {
-  if (space.kind == CellKind::nb201)
+  if (space.kind == CellKind::nb201) {
+    LDARTS_CHECK(!o.imagenet && o.partial_channels == 1 && !o.edge_normalization, "space ", space.name,
+                 ": --network imagenet, --partial-channels and --edge-normalization need a DARTS-family space");
     return Nb201Network(space, Nb201NetworkOptions{o.channels, o.cells_per_stage, o.in_channels, o.num_classes}).ptr();
-  return DartsNetwork(space, DartsNetworkOptions{o.channels, o.layers, o.in_channels, o.num_classes}).ptr();
+  }
+  DartsNetworkOptions d;
+  d.channels = o.channels, d.layers = o.layers, d.in_channels = o.in_channels, d.num_classes = o.num_classes;
+  d.imagenet = o.imagenet, d.partial_channels = o.partial_channels, d.edge_normalization = o.edge_normalization;
+  return DartsNetwork(space, d).ptr();
 }
 
 }  // namespace ldarts

@@ -1,26 +1,46 @@
 #include "ldarts/search/darts_genotype.h"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "ldarts/core/error.h"
 
 namespace ldarts {
 
+// softmax(β) over the edges entering each node.
+static std::vector<float> edge_scales(const SearchSpace& space, const std::vector<float>& beta) {
+  std::vector<float> scale(space.num_edges(), 1.0f);
+  if (beta.empty()) return scale;
+  LDARTS_CHECK(static_cast<int>(beta.size()) == space.num_edges(), "edge normalization β has ", beta.size(),
+               " entries, the space has ", space.num_edges(), " edges");
+  for (int node = 2; node < space.nodes; ++node) {
+    double top = -1e30, sum = 0;
+    for (int e = 0; e < space.num_edges(); ++e)
+      if (space.edges[e].to == node) top = std::max<double>(top, beta[e]);
+    for (int e = 0; e < space.num_edges(); ++e)
+      if (space.edges[e].to == node) sum += std::exp(beta[e] - top);
+    for (int e = 0; e < space.num_edges(); ++e)
+      if (space.edges[e].to == node) scale[e] = static_cast<float>(std::exp(beta[e] - top) / sum);
+  }
+  return scale;
+}
+
 DartsCellGenotype derive_darts_cell(const SearchSpace& space, const std::string& cell_type,
-                                    const std::vector<float>& p) {
+                                    const std::vector<float>& p, const std::vector<float>& beta) {
   LDARTS_CHECK(space.kind == CellKind::darts, "space '", space.name, "' has no DARTS cells");
   const CellType& type = space.cell_type(cell_type);
   size_t entries = 0;
   for (const auto& ops : type.edge_ops) entries += ops.size();
   LDARTS_CHECK(entries == p.size(), "cell type '", cell_type, "' has ", entries, " α entries, got ", p.size());
   // Best non-none op of every edge and its weight.
+  const std::vector<float> scale = edge_scales(space, beta);
   std::vector<std::pair<float, std::string>> best(space.num_edges(), {-1.0f, ""});
   size_t offset = 0;
   for (int e = 0; e < space.num_edges(); ++e) {
     const auto& ops = type.edge_ops[e];
     for (size_t o = 0; o < ops.size(); ++o)
-      if (ops[o] != "none" && p[offset + o] > best[e].first) best[e] = {p[offset + o], ops[o]};
+      if (ops[o] != "none" && scale[e] * p[offset + o] > best[e].first) best[e] = {scale[e] * p[offset + o], ops[o]};
     offset += ops.size();
   }
 

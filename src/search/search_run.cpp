@@ -19,6 +19,7 @@
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
+#include "ldarts/io/graphviz.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
@@ -92,10 +93,10 @@ std::string alpha_json_line(int epoch, const Architecture& arch) {
 struct GenotypeView {
   std::string text;  // NB201 string, or DARTS' Genotype(...) text
   std::string json;
-  std::vector<std::pair<std::string, std::string>> pictures;  // (file name, DOT)
+  std::vector<std::pair<std::string, std::string>> pictures;  // (cell name, DOT)
 };
 
-GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arch) {
+GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arch, const SearchNetworkImpl& network) {
   GenotypeView view;
   if (space.kind == CellKind::nb201) {
     const Nb201Genotype g = derive_nb201(space, to_vector(arch.probabilities(0)));
@@ -104,12 +105,40 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
     return view;
   }
   DartsGenotype g;
-  g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)));
-  g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)));
+  const std::vector<torch::Tensor> betas = network.edge_parameters();
+  auto beta = [&](size_t t) { return t < betas.size() ? to_vector(betas[t]) : std::vector<float>{}; };
+  g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)), beta(0));
+  g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)), beta(1));
   view.text = to_genotype_text(g);
   view.json = to_json(g);
-  view.pictures = {{"normal.dot", to_dot(g.normal, "normal cell")}, {"reduce.dot", to_dot(g.reduce, "reduction cell")}};
+  view.pictures = {{"normal", to_dot(g.normal, "normal cell")}, {"reduce", to_dot(g.reduce, "reduction cell")}};
   return view;
+}
+
+// The cell pictures of an epoch: <out>/cells/epoch-NNN-<cell>.dot (+ .svg and
+// .png where Graphviz is installed), the newest also as <out>/<cell>.*. A
+// failing `dot` is reported once and never stops the search.
+void write_pictures(const std::string& out, int epoch,
+                    const std::vector<std::pair<std::string, std::string>>& pictures) {
+  if (pictures.empty()) return;
+  static const bool drawable = graphviz_available();
+  static bool warned = false;
+  make_dirs(out + "/cells");
+  char prefix[32];
+  std::snprintf(prefix, sizeof prefix, "epoch-%03d-", epoch + 1);
+  for (const auto& [cell, dot] : pictures) {
+    std::vector<std::pair<std::string, std::string>> files{{"dot", dot}};
+    try {
+      if (drawable) files.push_back({"svg", render_dot(dot, "svg")}), files.push_back({"png", render_dot(dot, "png")});
+    } catch (const Error& e) {
+      if (!warned) std::fprintf(stderr, "warning: %s; only .dot pictures are written\n", e.what());
+      warned = true;
+    }
+    for (const auto& [ext, data] : files) {
+      write_file_atomically(out + "/cells/" + prefix + cell + "." + ext, data);
+      write_file_atomically(out + "/" + cell + "." + ext, data);
+    }
+  }
 }
 
 // A CSV field: quoted when it holds a comma (DARTS genotype text).
@@ -272,7 +301,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     c.strings["run/config"] = resolved_config;
     c.strings["run/ldarts_version"] = LDARTS_VERSION;
     c.strings["run/torch_version"] = TORCH_VERSION;
-    c.strings["genotype/text"] = describe_genotype(space, searcher.architecture()).text;
+    c.strings["genotype/text"] = describe_genotype(space, searcher.architecture(), *searcher.network()).text;
     c.strings["logs/metrics"] = metrics.contents();
     c.strings["logs/steps"] = step_log.contents();
     c.strings["logs/alphas"] = alphas_text;
@@ -292,14 +321,14 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     const int64_t first_step = epoch == start.epoch ? start.step : 0;
     if (first_step == 0) means = Means{};
     for (int64_t step = first_step; step < steps; ++step) {
-      lr = cosine_lr(o.lr, o.lr_min, epoch + double(step) / steps, o.epochs);
+      lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
       const uint64_t train_seed = derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step)});
       const uint64_t valid_seed = derive_seed(o.seed, {4, uint64_t(epoch), uint64_t(step)});
       const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
       const int64_t valid_step = step % valid_sampler.batches_per_epoch();
       const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
       maybe_inject_fault(comm, searcher.steps_done() + 1);
-      const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda});
+      const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch});
       means.add(s);
       if (root)
         step_log.row(epoch, step, lr, lambda, s.train_loss, s.train_acc, s.valid_loss, s.valid_acc, s.alignment_train,
@@ -329,7 +358,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     for (int64_t b = 0; b < eval_steps; ++b)
       eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
     const EvalStats eval = searcher.evaluate(eval_batches);
-    const GenotypeView view = describe_genotype(space, searcher.architecture());
+    const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
     const std::string& genotype = view.text;
 
     EpochSummary e;
@@ -355,7 +384,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                   csv_field(genotype), cell(&Nb201Accuracy::cifar10), cell(&Nb201Accuracy::cifar100),
                   cell(&Nb201Accuracy::imagenet16), e.seconds);
       alphas_text += alpha_json_line(epoch, searcher.architecture());
-      for (const auto& [file, dot] : view.pictures) write_file_atomically(o.out + "/" + file, dot);
+      write_pictures(o.out, epoch, view.pictures);
       write_file_atomically(o.out + "/alphas.jsonl", alphas_text);
       std::printf("== epoch %d/%d: λ_t %.4f | train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
                   "Λ± train %.4f valid %.4f | %s\n   genotype %s",
@@ -373,7 +402,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                       std::to_string(epoch + 1));
   }
 
-  const GenotypeView final_view = describe_genotype(space, searcher.architecture());
+  const GenotypeView final_view = describe_genotype(space, searcher.architecture(), *searcher.network());
   result.genotype = final_view.text;
   if (root) {
     write_file_atomically(o.out + "/genotype.json", final_view.json);

@@ -48,11 +48,21 @@ torch::Device resolve_device(const std::string& name) {
   return torch::kCPU;
 }
 
+static SearchNetworkOptions network_options(const SearchOptions& o, int64_t in_channels, int64_t num_classes) {
+  SearchNetworkOptions n;
+  n.channels = o.channels, n.cells_per_stage = o.cells_per_stage, n.layers = o.layers;
+  n.in_channels = in_channels, n.num_classes = num_classes;
+  LDARTS_CHECK(o.network == "cifar" || o.network == "imagenet", "--network must be cifar or imagenet, got '",
+               o.network, "'");
+  n.imagenet = o.network == "imagenet", n.partial_channels = o.partial_channels;
+  n.edge_normalization = o.edge_normalization;
+  return n;
+}
+
 Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64_t in_channels,
                    int64_t num_classes, Communicator& comm)
     : options_(options), space_(space), comm_(comm),
-      network_(make_search_network(space, SearchNetworkOptions{options.channels, options.cells_per_stage,
-                                                               options.layers, in_channels, num_classes})),
+      network_(make_search_network(space, network_options(options, in_channels, num_classes))),
       arch_(space),
       regularizer_(parse_regularizer(options.regularizer)),
       fd_mode_(parse_fd_mode(options.fd_mode)) {
@@ -89,8 +99,10 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
                                .momentum(options.momentum)
                                .weight_decay(options.weight_decay)
                                .nesterov(options.nesterov));
+  std::vector<torch::Tensor> arch_params = arch_.alphas();
+  for (const auto& b : network_->edge_parameters()) arch_params.push_back(b);
   arch_optimizer_ = std::make_unique<torch::optim::Adam>(
-      arch_.alphas(),
+      arch_params,
       torch::optim::AdamOptions(options.arch_lr)
           .betas({options.arch_beta1, options.arch_beta2})
           .weight_decay(options.arch_weight_decay));
@@ -105,9 +117,9 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  if (arch_first_) arch_step(valid, train, schedule.lambda, stats);
+  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule.lambda, stats);
   weight_step(train, schedule.lambda, stats);
-  if (!arch_first_) arch_step(valid, train, schedule.lambda, stats);
+  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule.lambda, stats);
   // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
   // every rank holds the same model and a checkpoint of rank 0 is everyone's.
   if (comm_.world_size() > 1) {
@@ -196,16 +208,26 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   double loss_sum = 0, acc_sum = 0;
   const std::vector<Batch> micro = micro_batches(valid);
   const double share = 1.0 / micro.size();
+  const std::vector<torch::Tensor> betas = network_->edge_parameters();  // PC-DARTS β, trained with α
+  std::vector<torch::Tensor> beta_grads;
   for (const Batch& b : micro) {
     std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
-    const std::vector<torch::Tensor> g =
-        torch::autograd::grad({micro.size() == 1 ? loss : loss * share}, cell_weights);
+    std::vector<torch::Tensor> inputs = cell_weights;
+    inputs.insert(inputs.end(), betas.begin(), betas.end());
+    std::vector<torch::Tensor> g = torch::autograd::grad({micro.size() == 1 ? loss : loss * share}, inputs);
+    for (size_t i = 0; i < betas.size(); ++i) {
+      const torch::Tensor& gb = g[cell_weights.size() + i];
+      if (beta_grads.size() <= i) beta_grads.push_back(gb);
+      else beta_grads[i] = beta_grads[i] + gb;
+    }
+    g.resize(cell_weights.size());
     const torch::Tensor stacked = torch::stack(g).reshape({cells, -1});  // [cells, edges*ops]
     per_cell_sum = per_cell_sum.defined() ? per_cell_sum + stacked : stacked;
     loss_sum += loss.item<double>(), acc_sum += top1_percent(logits, b.labels);
   }
+  if (!beta_grads.empty()) comm_.all_reduce_mean(beta_grads);
 
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
@@ -220,6 +242,7 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
                ": the α gradient is not finite (the search diverged); the last checkpoint is untouched");
   arch_optimizer_->zero_grad();
   arch_.set_grad_from_cells(arch_grad, network_->cell_types());
+  for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = beta_grads[i];
   arch_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};

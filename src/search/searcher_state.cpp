@@ -34,15 +34,23 @@ void Searcher::save_state(Checkpoint& c) const {
     if (s.momentum_buffer().defined()) c.tensors["optim/weights/" + p.key() + "/momentum_buffer"] = s.momentum_buffer().clone();
   }
   const auto& adam_state = arch_optimizer_->state();
-  for (int t = 0; t < arch_.num_types(); ++t) {
-    auto it = adam_state.find(arch_.alpha(t).unsafeGetTensorImpl());
+  for (const auto& [key, param] : arch_parameters()) {
+    auto it = adam_state.find(param.unsafeGetTensorImpl());
     if (it == adam_state.end()) continue;
     const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
-    const std::string key = "optim/arch/" + arch_.type_name(t);
     c.integers[key + "/step"] = s.step();
     c.tensors[key + "/exp_avg"] = s.exp_avg().clone();
     c.tensors[key + "/exp_avg_sq"] = s.exp_avg_sq().clone();
   }
+}
+
+// α per cell type and the network's β, each with its Adam-state key.
+std::vector<std::pair<std::string, torch::Tensor>> Searcher::arch_parameters() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (int t = 0; t < arch_.num_types(); ++t) out.push_back({"optim/arch/" + arch_.type_name(t), arch_.alpha(t)});
+  const std::vector<torch::Tensor> betas = network_->edge_parameters();
+  for (size_t i = 0; i < betas.size(); ++i) out.push_back({"optim/edge/" + std::to_string(i), betas[i]});
+  return out;
 }
 
 void Searcher::load_state(const Checkpoint& c) {
@@ -64,17 +72,16 @@ void Searcher::load_state(const Checkpoint& c) {
   }
   auto& adam_state = arch_optimizer_->state();
   adam_state.clear();
-  for (int t = 0; t < arch_.num_types(); ++t) {
-    const std::string key = "optim/arch/" + arch_.type_name(t);
+  for (const auto& [key, param] : arch_parameters()) {
     if (!c.integers.count(key + "/step")) continue;
     auto state = std::make_unique<torch::optim::AdamParamState>();
-    torch::Tensor exp_avg = torch::empty_like(arch_.alpha(t)), exp_avg_sq = torch::empty_like(arch_.alpha(t));
+    torch::Tensor exp_avg = torch::empty_like(param), exp_avg_sq = torch::empty_like(param);
     restore_into(exp_avg, c, key + "/exp_avg");
     restore_into(exp_avg_sq, c, key + "/exp_avg_sq");
     state->step(c.integer(key + "/step"));
     state->exp_avg(exp_avg);
     state->exp_avg_sq(exp_avg_sq);
-    adam_state[arch_.alpha(t).unsafeGetTensorImpl()] = std::move(state);
+    adam_state[param.unsafeGetTensorImpl()] = std::move(state);
   }
 }
 

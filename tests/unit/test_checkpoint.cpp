@@ -143,7 +143,8 @@ TEST(Checkpoint, RotationKeepsTheNewest) {
 }
 
 // Stops at global step `stop` (mid-epoch) and resumes into another folder.
-void expect_exact_resume(const std::string& fd_mode, int stop, const std::string& space = "nb201") {
+void expect_exact_resume(const std::string& fd_mode, int stop, const std::string& space = "nb201",
+                         bool pc_darts = false) {
   TempDir dir;
   test::write_tiny_mnist(dir.path(), 64, 10);
   LocalCommunicator comm;
@@ -151,12 +152,16 @@ void expect_exact_resume(const std::string& fd_mode, int stop, const std::string
   whole.fd_mode = fd_mode;
   whole.space = space;
   whole.layers = 4;
+  whole.partial_channels = pc_darts ? 2 : 1;
+  whole.edge_normalization = pc_darts;
   run_search(whole, "", comm);
 
   SearchOptions resumed = tiny_run(dir.path(), dir.file("resumed"));
   resumed.fd_mode = fd_mode;
   resumed.space = space;
   resumed.layers = 4;
+  resumed.partial_channels = whole.partial_channels;
+  resumed.edge_normalization = pc_darts;
   resumed.resume = dir.file("whole/" + checkpoint_name(stop));
   run_search(resumed, "", comm);
 
@@ -179,6 +184,8 @@ TEST(Resume, ContinuesExactlyAsAnUninterruptedRun) { expect_exact_resume("centra
 // and after an even number of steps must keep the alternation.
 // The DARTS space: two α (normal, reduce), α step first, Λ on the normal cells.
 TEST(Resume, DartsSpaceResumesExactly) { expect_exact_resume("central", 4, "darts"); }
+// PC-DARTS options: partial channels and edge normalization (β and its Adam moments restored).
+TEST(Resume, PartialChannelsAndEdgeNormalizationResumeExactly) { expect_exact_resume("central", 4, "darts", true); }
 
 TEST(Resume, InterleavedParitySurvivesTheResume) {
   expect_exact_resume("interleaved", 4);

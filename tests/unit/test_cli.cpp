@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <sstream>
 
 #include "support/test_support.h"
 
@@ -100,4 +101,27 @@ TEST(Cli, GenotypeFromCheckpointAndJson) {
   ldarts::test::write_text(dir.file("bad.json"), "{\"normal\": [[\"sep_conv_3x3\", 5]]}\n");
   EXPECT_NE(run_ldarts("genotype --from-json " + dir.file("bad.json"), text), 0);
   EXPECT_NE(text.find("bad.json"), std::string::npos) << text;
+}
+
+TEST(Cli, EverySearchPresetParses) {
+  // Every key of every search preset is a known option with a valid value.
+  std::string listing;
+  ASSERT_EQ(run_command("ls " + ldarts::test::source_path("configs") + "/*.toml", listing), 0);
+  int presets = 0;
+  std::istringstream files(listing);
+  for (std::string file; std::getline(files, file);) {
+    if (file.find("/train-") != std::string::npos) continue;  // evaluation presets: ldarts train
+    std::string out;
+    EXPECT_EQ(run_ldarts("search --config " + file + " --print-config", out), 0) << file << "\n" << out;
+    EXPECT_NE(out.find("space="), std::string::npos) << file << "\n" << out;
+    ++presets;
+  }
+  EXPECT_GE(presets, 12);
+  std::string out;
+  ASSERT_EQ(run_ldarts("search --config " + ldarts::test::source_path("configs/imagenet-search.toml") +
+                           " --print-config",
+                       out), 0);
+  EXPECT_NE(out.find("network=\"imagenet\""), std::string::npos) << out;
+  EXPECT_NE(out.find("partial-channels=2"), std::string::npos) << out;
+  EXPECT_NE(out.find("arch-start-epoch=35"), std::string::npos) << out;
 }

@@ -1,6 +1,7 @@
 // DARTS-family spaces as data, and their genotype derivation and output.
 #include <gtest/gtest.h>
 
+#include "ldarts/io/graphviz.h"
 #include "ldarts/search/darts_genotype.h"
 #include "support/test_support.h"
 
@@ -81,4 +82,30 @@ TEST(DartsGenotype, JsonTextAndDot) {
   EXPECT_NE(dot.find("\"c_{k-2}\" -> 0 [label=\"sep_conv_3x3\"]"), std::string::npos) << dot;
   EXPECT_NE(dot.find("0 -> 3 [label=\"dil_conv_3x3\"]"), std::string::npos) << dot;  // node 5 <- node 2
   EXPECT_NE(dot.find("3 -> \"c_{k}\""), std::string::npos) << dot;
+  if (graphviz_available()) {
+    EXPECT_NE(render_dot(dot, "svg").find("<svg"), std::string::npos);  // dot -Tsvg parsed it (exit 0)
+  } else {
+    std::printf("[  NOTE    ] Graphviz `dot` not installed: DOT not parsed\n");
+  }
+  EXPECT_ERROR_WITH(render_dot("digraph { a -> }", "svg"), graphviz_available() ? "failed" : "Graphviz");
+}
+
+TEST(DartsGenotype, EdgeNormalizationScalesTheEdgeChoice) {
+  const SearchSpace& space = find_space("darts");
+  // Every edge: op 4 (sep_conv_5x5) with 0.5, the rest equal; edge 0 (node 2 <- 0) slightly ahead of edge 1.
+  std::vector<float> p(14 * 7, 0.5f / 6);
+  for (int e = 0; e < 14; ++e) p[e * 7 + 4] = e == 0 ? 0.51f : 0.5f;
+  EXPECT_EQ(derive_darts_cell(space, "normal", p).ops[0].second, 0);
+  // β favouring edge 1 over edge 0 among node 2's inputs reverses their order.
+  // Node 3 (edges 2, 3, 4 from nodes 0, 1, 2): equal without β, so the first two (ties keep order).
+  EXPECT_EQ(derive_darts_cell(space, "normal", p).ops[3].second, 1);
+  std::vector<float> beta(14, 0.0f);
+  beta[1] = 1.0f;
+  beta[4] = 2.0f;  // β brings the edge from node 2 in and drops the edge from node 1
+  const DartsCellGenotype g = derive_darts_cell(space, "normal", p, beta);
+  EXPECT_EQ(g.ops[0], (std::pair<std::string, int>{"sep_conv_5x5", 1}));
+  EXPECT_EQ(g.ops[1], (std::pair<std::string, int>{"sep_conv_5x5", 0}));
+  EXPECT_EQ(g.ops[2].second, 2);
+  EXPECT_EQ(g.ops[3].second, 0);
+  EXPECT_ERROR_WITH(derive_darts_cell(space, "normal", p, std::vector<float>(3, 0.0f)), "edge normalization");
 }

@@ -52,3 +52,46 @@ TEST(DartsNetwork, EveryReducedSpaceBuilds) {
         << name;
   }
 }
+
+TEST(DartsNetwork, PartialChannelsBypassAndShuffle) {
+  // K = 2: the ops see the first C/2 channels; after the shuffle the odd output
+  // channels are the bypassed second half of the input (max-pooled at stride 2).
+  torch::manual_seed(0);
+  const std::vector<std::string> ops{"skip_connect", "sep_conv_3x3", "max_pool_3x3"};
+  const BatchNormSpec bn{false, false};
+  MixedOp partial(ops, 8, 8, 1, bn, true, 2), reduced(ops, 8, 8, 2, bn, true, 2), narrow(ops, 4, 4, 1, bn, true, 1);
+  const auto x = torch::randn({2, 8, 6, 6});
+  const auto w = torch::softmax(torch::randn({3}), 0);
+  const auto y = partial(x, w);
+  ASSERT_EQ(y.sizes(), x.sizes());
+  EXPECT_TRUE(torch::equal(y.index({torch::indexing::Slice(), torch::indexing::Slice(1, 8, 2)}), x.narrow(1, 4, 4)));
+  const auto y2 = reduced(x, w);
+  EXPECT_EQ(y2.sizes(), (std::vector<int64_t>{2, 8, 3, 3}));
+  EXPECT_TRUE(torch::equal(y2.index({torch::indexing::Slice(), torch::indexing::Slice(1, 8, 2)}),
+                           torch::max_pool2d(x.narrow(1, 4, 4), {2, 2}, {2, 2})));
+  // The ops of a K=2 edge on 8 channels are the ops of a full edge on 4 channels.
+  EXPECT_EQ(parameters(*partial), parameters(*narrow));
+  EXPECT_GT(parameters(*narrow), 0);
+}
+
+TEST(DartsNetwork, ImageNetFormTakes224AndTrainsBeta) {
+  torch::manual_seed(0);
+  const SearchSpace& space = find_space("darts");
+  DartsNetworkOptions o{8, 5, 3, 7};
+  o.imagenet = true, o.partial_channels = 2, o.edge_normalization = true;
+  DartsNetwork net(space, o);
+  ASSERT_EQ(net->edge_parameters().size(), 2u);
+  // β are architecture parameters: not among the weights the ω optimizer gets.
+  EXPECT_EQ(net->weights().size() + 2, net->parameters().size());
+  const auto ew = net->edge_weights(0);
+  ASSERT_EQ(ew.sizes(), (std::vector<int64_t>{14}));
+  // softmax over the edges entering each node: 2, 3, 4, 5 edges.
+  EXPECT_NEAR(ew.narrow(0, 0, 2).sum().item<double>(), 1.0, 1e-6);
+  EXPECT_NEAR(ew.narrow(0, 9, 5).sum().item<double>(), 1.0, 1e-6);
+  auto w = copies_for(net, space);
+  const auto y = net->forward(torch::randn({2, 3, 224, 224}), w);
+  EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 7}));
+  torch::nn::functional::cross_entropy(y, torch::tensor({1, 2})).backward();
+  for (size_t i = 0; i < w.size(); ++i) EXPECT_GT(w[i].grad().abs().sum().item<double>(), 0.0) << "cell " << i;
+  for (const auto& b : net->edge_parameters()) EXPECT_GT(b.grad().abs().sum().item<double>(), 0.0);
+}

@@ -81,6 +81,35 @@ TEST(Schedule, CosineEndpoints) {
   EXPECT_NEAR(cosine_lr(0.025, 0.001, 10, 10), 0.001, 1e-12);
 }
 
+TEST(Schedule, LinearWithWarmupAsPcDarts) {
+  EXPECT_DOUBLE_EQ(linear_lr(0.5, 0.0, 0.0, 50, 5), 0.1);  // epoch 0 of 5 warm-up epochs: 1/5
+  EXPECT_DOUBLE_EQ(linear_lr(0.5, 0.0, 4.9, 50, 5), 0.5);
+  EXPECT_DOUBLE_EQ(linear_lr(0.5, 0.0, 5.0, 50, 5), 0.5);
+  EXPECT_DOUBLE_EQ(linear_lr(0.5, 0.0, 27.5, 50, 5), 0.25);
+  EXPECT_DOUBLE_EQ(linear_lr(0.5, 0.0, 50.0, 50, 5), 0.0);
+  EXPECT_DOUBLE_EQ(learning_rate("cosine", 0.025, 0.001, 3.0, 10, 0), cosine_lr(0.025, 0.001, 3.0, 10));
+  EXPECT_DOUBLE_EQ(learning_rate("cosine", 0.1, 0.0, 1.5, 12, 2), 0.1);  // warm-up epoch 1 of 2
+  EXPECT_NEAR(learning_rate("cosine", 0.1, 0.0, 7.0, 12, 2), 0.05, 1e-12);  // half-way through the cosine
+  EXPECT_ERROR_WITH(learning_rate("step", 0.1, 0.0, 1, 10, 0), "--lr-schedule");
+  EXPECT_ERROR_WITH(learning_rate("linear", 0.1, 0.0, 1, 10, 10), "--warmup-epochs");
+}
+
+TEST(Searcher, FrozenArchitectureKeepsAlphaAndBeta) {
+  torch::manual_seed(0);
+  LocalCommunicator comm;
+  SearchOptions o = tiny_options();
+  o.space = "darts", o.layers = 4, o.partial_channels = 2, o.edge_normalization = true;
+  Searcher searcher(o, find_space("darts"), 1, 10, comm);
+  const auto alpha0 = searcher.architecture().alpha(0).detach().clone();
+  const auto beta0 = searcher.network()->edge_parameters()[0].detach().clone();
+  searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5, /*update_arch=*/false});
+  EXPECT_TRUE(torch::equal(alpha0, searcher.architecture().alpha(0).detach()));
+  EXPECT_TRUE(torch::equal(beta0, searcher.network()->edge_parameters()[0].detach()));
+  searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5, true});
+  EXPECT_FALSE(torch::equal(alpha0, searcher.architecture().alpha(0).detach()));
+  EXPECT_FALSE(torch::equal(beta0, searcher.network()->edge_parameters()[0].detach()));
+}
+
 TEST(SearchRun, SmallRunWritesTheRunFolder) {
   test::TempDir dir;
   SearchOptions o = small_run(dir, 64);

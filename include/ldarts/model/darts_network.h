@@ -1,7 +1,11 @@
-// The DARTS search network (supernet) for 32×32 inputs: stem Conv3×3(3C)+BN;
-// L cells with reduction cells at L/3 and 2L/3 (channels doubled); global
-// average pool, linear. Normal and reduction cells have separate α; every cell
-// receives its own copy of softmax(α of its type).
+// The DARTS search network (supernet). CIFAR form (32×32 inputs): stem
+// Conv3×3(3C)+BN. ImageNet form (§A.7, PC-DARTS, 224×224 inputs): stem0 =
+// Conv3×3/2(C/2)+BN+ReLU+Conv3×3/2(C)+BN, stem1 = ReLU+Conv3×3/2(C)+BN, so the
+// cells start at 28×28 with a reduced older input. Then L cells with reduction
+// cells at L/3 and 2L/3 (channels doubled); global average pool, linear.
+// Normal and reduction cells have separate α; every cell receives its own copy
+// of softmax(α of its type). Optional PC-DARTS partial channels (K) and edge
+// normalization (β per cell type, softmax over each node's incoming edges).
 #pragma once
 
 #include <vector>
@@ -21,6 +25,9 @@ struct DartsNetworkOptions {
   int64_t in_channels = 3;
   int64_t num_classes = 10;
   int64_t stem_multiplier = 3;
+  bool imagenet = false;
+  int64_t partial_channels = 1;
+  bool edge_normalization = false;
 };
 
 class DartsNetworkImpl : public SearchNetworkImpl {
@@ -32,12 +39,17 @@ class DartsNetworkImpl : public SearchNetworkImpl {
   const std::vector<int>& cell_types() const override { return types_; }
   // The Λ regularizer acts on the normal cells only (§A.9.2).
   std::vector<bool> regularized_cells() const override;
+  std::vector<torch::Tensor> edge_parameters() const override { return betas_; }
+  torch::Tensor edge_weights(int cell_type) const override;
 
  private:
-  torch::nn::Sequential stem{nullptr};
+  torch::nn::Sequential stem{nullptr}, stem1{nullptr};  // stem1: ImageNet form only
   torch::nn::ModuleList cells{nullptr};
   torch::nn::Linear classifier{nullptr};
   std::vector<int> types_;
+  std::vector<torch::Tensor> betas_;  // [edges] per cell type, with edge normalization
+  std::vector<Edge> edges_;
+  int nodes_ = 0;
 };
 TORCH_MODULE(DartsNetwork);
 

@@ -1,5 +1,7 @@
 // A mixed edge: sum over ops of p_o * op(x), with p one row of a cell's copy
-// of softmax(α).
+// of softmax(α). With partial channels K > 1 (PC-DARTS) only the first C/K
+// channels go through the ops; the rest bypass them (2×2 max-pooled at stride
+// 2) and the two parts are concatenated and channel-shuffled in K groups.
 #pragma once
 
 #include <string>
@@ -22,12 +24,16 @@ class MixedOpImpl : public torch::nn::Module {
   // pool_bn: follow pooling ops by a BN without affine parameters, as the DARTS
   // search code does (its pooled outputs are otherwise on another scale).
   MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
-              int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn = false);
+              int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn = false,
+              int64_t partial_channels = 1);
   // weights: [ops]
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
 
  private:
+  torch::Tensor mix(const torch::Tensor& x, const torch::Tensor& weights);
+
   std::vector<torch::nn::AnyModule> ops_;
+  int64_t partial_ = 1, stride_ = 1;
 };
 TORCH_MODULE(MixedOp);
 

@@ -21,8 +21,15 @@ class SearchNetworkImpl : public torch::nn::Module {
   // The cells whose per-cell gradients enter Λ and the regularizer.
   virtual std::vector<bool> regularized_cells() const = 0;
   int num_search_cells() const { return static_cast<int>(cell_types().size()); }
-  // Every parameter but α (which the network does not own).
-  std::vector<torch::Tensor> weights() { return parameters(); }
+  // Architecture parameters the network owns, trained with α by the α
+  // optimizer: PC-DARTS' edge-normalization β, one [edges] tensor per cell type
+  // (empty without edge normalization).
+  virtual std::vector<torch::Tensor> edge_parameters() const { return {}; }
+  // softmax of β over the edges entering each node, for genotype derivation
+  // ([edges]; undefined without edge normalization).
+  virtual torch::Tensor edge_weights(int cell_type) const { (void)cell_type; return {}; }
+  // ω: every parameter but α (which the network does not own) and β.
+  std::vector<torch::Tensor> weights();
 };
 
 using SearchNetwork = std::shared_ptr<SearchNetworkImpl>;
@@ -33,6 +40,10 @@ struct SearchNetworkOptions {
   int64_t layers = 8;           // DARTS: L
   int64_t in_channels = 3;
   int64_t num_classes = 10;
+  // DARTS spaces only:
+  bool imagenet = false;         // three stride-2 stem convs (224×224 → 28×28), §A.7
+  int64_t partial_channels = 1;  // PC-DARTS K
+  bool edge_normalization = false;
 };
 
 // The supernet of the space: NB201 or DARTS family.

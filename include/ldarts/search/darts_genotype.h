@@ -23,8 +23,10 @@ struct DartsGenotype {
 };
 
 // probabilities: softmax(α) of one cell type, row-major [edges, ops of the edge].
+// beta: PC-DARTS edge-normalization β of the type ([edges]) or empty; with it
+// an edge's weights are scaled by softmax(β) over the edges entering its node.
 DartsCellGenotype derive_darts_cell(const SearchSpace& space, const std::string& cell_type,
-                                    const std::vector<float>& probabilities);
+                                    const std::vector<float>& probabilities, const std::vector<float>& beta = {});
 
 std::string to_json(const DartsGenotype& genotype);
 // Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6))

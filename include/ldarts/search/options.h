@@ -13,6 +13,9 @@ struct SearchOptions {
   int64_t channels = 16;        // C
   int64_t cells_per_stage = 5;  // N (NB201: 3N search cells)
   int64_t layers = 8;           // L (DARTS spaces: L cells, reductions at L/3 and 2L/3)
+  std::string network = "cifar";   // DARTS spaces: cifar | imagenet (three stride-2 stems, §A.7)
+  int64_t partial_channels = 1;    // PC-DARTS K (ImageNet preset: 2)
+  bool edge_normalization = false; // PC-DARTS edge normalization β (ImageNet preset: on)
 
   // data
   std::string dataset = "cifar10";
@@ -29,6 +32,9 @@ struct SearchOptions {
 
   // ω: SGD with momentum, cosine from lr to lr_min over the epochs
   double lr = 0.025, lr_min = 0.001, momentum = 0.9, weight_decay = 3e-4;
+  std::string lr_schedule = "cosine";  // cosine | linear (PC-DARTS ImageNet)
+  int warmup_epochs = 0;               // lr warm-up: base·(e+1)/warmup in epoch e
+  int arch_start_epoch = 0;            // α frozen before this epoch (PC-DARTS ImageNet: 35)
   bool nesterov = false;
   double grad_clip = 5.0;
 

@@ -33,6 +33,7 @@ struct StepStats {
 struct StepSchedule {
   double lr;      // ω learning rate
   double lambda;  // λ_t
+  bool update_arch = true;  // false while α is frozen (--arch-start-epoch)
 };
 
 // Loss and top-1 accuracy (%) of one evaluation.
@@ -76,6 +77,8 @@ class Searcher {
   torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
   // The batch on the device, cut into --accumulate micro-batches.
   std::vector<Batch> micro_batches(const Batch& batch) const;
+  // α per cell type and the network's β, with their optimizer-state keys.
+  std::vector<std::pair<std::string, torch::Tensor>> arch_parameters() const;
 
   SearchOptions options_;
   const SearchSpace& space_;
