@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +14,7 @@
 #include "ldarts/io/graphviz.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
+#include "ldarts/search/genotype_input.h"
 
 namespace ldarts {
 namespace {
@@ -64,35 +64,10 @@ Forms from_checkpoint(const std::string& path) {
   return darts_forms(g);
 }
 
-// Reads our genotype.json (NB201: the "nb201" string; DARTS: normal/reduce lists).
-Forms from_json(const std::string& path) {
-  std::ifstream in(path);
-  LDARTS_CHECK(in, "cannot open ", path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex("\"nb201\"\\s*:\\s*\"([^\"]*)\""))) {
-    const SearchSpace& space = find_space("nb201");
-    return nb201_forms(space, parse_nb201_string(space, m[1].str()));
-  }
-  auto cell = [&](const std::string& key) {
-    DartsCellGenotype c;
-    std::smatch list;
-    LDARTS_CHECK(std::regex_search(text, list, std::regex("\"" + key + "\"\\s*:\\s*\\[((?:\\s*\\[[^\\]]*\\]\\s*,?)*)\\]")),
-                 path, ": no \"", key, "\" list of [op, input] pairs (not an ldarts genotype.json?)");
-    const std::string body = list[1].str();
-    const std::regex pair("\\[\\s*\"([a-z0-9_]+)\"\\s*,\\s*([0-9]+)\\s*\\]");
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), pair); it != std::sregex_iterator(); ++it)
-      c.ops.push_back({(*it)[1].str(), std::stoi((*it)[2].str())});
-    LDARTS_CHECK(c.ops.size() == 8, path, ": \"", key, "\" has ", c.ops.size(), " [op, input] pairs, a DARTS cell has 8");
-    for (size_t i = 0; i < c.ops.size(); ++i)
-      LDARTS_CHECK(c.ops[i].second < static_cast<int>(2 + i / 2), path, ": \"", key, "\" pair ", i, " takes input ",
-                   c.ops[i].second, ", node ", 2 + i / 2, " can only take 0..", 1 + i / 2);
-    c.concat = {2, 3, 4, 5};
-    return c;
-  };
-  return darts_forms(DartsGenotype{cell("normal"), cell("reduce")});
+// Our genotype.json, an NB201 string or DARTS' Genotype(...) text, inline or in a file.
+Forms from_input(const std::string& arg) {
+  const AnyGenotype g = read_genotype(arg);
+  return g.is_nb201 ? nb201_forms(find_space("nb201"), g.nb201) : darts_forms(g.darts);
 }
 
 }  // namespace
@@ -102,7 +77,11 @@ void setup_genotype(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("genotype", "Derive, print or draw a genotype");
   auto* from_ckpt = sub->add_option("--checkpoint", opt->checkpoint, "Derive the genotype of a checkpoint")->check(CLI::ExistingFile);
   auto* from_file = sub->add_option("--from-json", opt->json, "Read a genotype.json")->check(CLI::ExistingFile);
+  auto* from_text = sub->add_option("--genotype", opt->json,
+                                    "A genotype file or text: genotype.json, NB201 string, or DARTS' Genotype(...)");
   from_ckpt->excludes(from_file);
+  from_ckpt->excludes(from_text);
+  from_file->excludes(from_text);
   sub->add_option("--format", opt->format, "text | json | dot | svg")
       ->check(CLI::IsMember({"text", "json", "dot", "svg"}))
       ->capture_default_str();
@@ -110,8 +89,9 @@ void setup_genotype(CLI::App& app) {
       ->check(CLI::IsMember({"normal", "reduce"}))
       ->capture_default_str();
   sub->callback([opt] {
-    LDARTS_CHECK(!opt->checkpoint.empty() || !opt->json.empty(), "give --checkpoint FILE or --from-json FILE");
-    const Forms forms = opt->checkpoint.empty() ? from_json(opt->json) : from_checkpoint(opt->checkpoint);
+    LDARTS_CHECK(!opt->checkpoint.empty() || !opt->json.empty(),
+                 "give --checkpoint FILE, --from-json FILE or --genotype FILE|TEXT");
+    const Forms forms = opt->checkpoint.empty() ? from_input(opt->json) : from_checkpoint(opt->checkpoint);
     const std::string& dot = opt->cell == "reduce" && !forms.reduce_dot.empty() ? forms.reduce_dot : forms.dot;
     if (opt->format == "text") std::printf("%s\n", forms.text.c_str());
     if (opt->format == "json") std::printf("%s", forms.json.c_str());

@@ -51,7 +51,7 @@ class PoolBnImpl : public torch::nn::Module {
 
  private:
   torch::nn::AnyModule pool_;
-  torch::nn::BatchNorm2d bn_{nullptr};
+  BatchNorm bn_{nullptr};
 };
 TORCH_MODULE(PoolBn);
 }  // namespace

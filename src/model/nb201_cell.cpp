@@ -9,7 +9,7 @@ Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNo
   for (const Edge& e : edges_) {
     // Stable checkpoint names: edge_<to>_<from>, as "to<-from" in NB201 strings.
     const std::string name = "edge_" + std::to_string(e.to) + "_" + std::to_string(e.from);
-    mixed_.push_back(register_module(name, MixedOp(space.ops, channels, channels, 1, bn)));
+    mixed_.push_back(register_module(name, MixedOp(space.cell_types.front().edge_ops[&e - &edges_[0]], channels, channels, 1, bn)));
   }
 }
 

@@ -17,8 +17,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
       "stem", torch::nn::Sequential(
                   torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, c, 3).padding(1).bias(false)),
                   make_batch_norm(c, BatchNormSpec{})));
-  // Search cells: BN without affine parameters and without running statistics.
-  const BatchNormSpec cell_bn{false, false};
+  const BatchNormSpec cell_bn = o.cell_bn;
   cells = register_module("cells", torch::nn::ModuleList());
   int64_t channels = c;
   for (int stage = 0; stage < 3; ++stage) {

@@ -4,12 +4,6 @@
 
 namespace ldarts {
 
-torch::nn::BatchNorm2d make_batch_norm(int64_t channels, BatchNormSpec bn) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNormOptions(channels)
-                                    .affine(bn.affine)
-                                    .track_running_stats(bn.track_running_stats));
-}
-
 ReluConvBnImpl::ReluConvBnImpl(const ReluConvBnOptions& o) {
   conv = register_module(
       "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, o.out_channels, o.kernel)

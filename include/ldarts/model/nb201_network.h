@@ -20,6 +20,7 @@ struct Nb201NetworkOptions {
   int64_t cells_per_stage = 5;  // N
   int64_t in_channels = 3;
   int64_t num_classes = 10;
+  BatchNormSpec cell_bn{false, false};  // search cells: no affine parameters, batch statistics
 };
 
 class Nb201NetworkImpl : public SearchNetworkImpl {
@@ -34,7 +35,7 @@ class Nb201NetworkImpl : public SearchNetworkImpl {
  private:
   torch::nn::Sequential stem{nullptr};
   torch::nn::ModuleList cells{nullptr};
-  torch::nn::BatchNorm2d head_bn{nullptr};
+  BatchNorm head_bn{nullptr};
   torch::nn::Linear classifier{nullptr};
   std::vector<int> types_;
 };

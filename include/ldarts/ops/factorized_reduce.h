@@ -17,7 +17,7 @@ class FactorizedReduceImpl : public torch::nn::Module {
 
  private:
   torch::nn::Conv2d conv_1{nullptr}, conv_2{nullptr};
-  torch::nn::BatchNorm2d bn{nullptr};
+  BatchNorm bn{nullptr};
 };
 TORCH_MODULE(FactorizedReduce);
 

@@ -3,19 +3,12 @@
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
 
+#include "ldarts/ops/batch_norm.h"
+
 namespace ldarts {
-
-// BatchNorm settings shared by all ops of a network.
-struct BatchNormSpec {
-  bool affine = true;
-  bool track_running_stats = true;
-};
-
-torch::nn::BatchNorm2d make_batch_norm(int64_t channels, BatchNormSpec bn);
 
 struct ReluConvBnOptions {
   int64_t in_channels, out_channels, kernel;
@@ -30,7 +23,7 @@ class ReluConvBnImpl : public torch::nn::Module {
 
  private:
   torch::nn::Conv2d conv{nullptr};
-  torch::nn::BatchNorm2d bn{nullptr};
+  BatchNorm bn{nullptr};
 };
 TORCH_MODULE(ReluConvBn);
 

@@ -1,0 +1,85 @@
+#include "ldarts/ops/batch_norm.h"
+
+#include <torch/torch.h>
+
+#include "ldarts/dist/communicator.h"
+
+namespace ldarts {
+namespace {
+
+at::Tensor sum_over_ranks(const at::Tensor& x, Communicator& comm) {
+  std::vector<at::Tensor> t{x.clone()};
+  comm.all_reduce_mean(t);
+  return t[0] * static_cast<double>(comm.world_size());
+}
+
+struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, Communicator* comm) {
+    ctx->saved_data["comm"] = reinterpret_cast<int64_t>(comm);
+    return sum_over_ranks(x, *comm);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto* comm = reinterpret_cast<Communicator*>(ctx->saved_data["comm"].toInt());
+    return {sum_over_ranks(grads[0], *comm), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+torch::Tensor differentiable_all_reduce_sum(const torch::Tensor& x, Communicator& comm) {
+  return AllReduceSum::apply(x, &comm);
+}
+
+BatchNormImpl::BatchNormImpl(int64_t channels, BatchNormSpec spec) : spec_(spec) {
+  if (spec.affine) {
+    weight = register_parameter("weight", torch::ones({channels}));
+    bias = register_parameter("bias", torch::zeros({channels}));
+  }
+  if (spec.track_running_stats) {
+    running_mean = register_buffer("running_mean", torch::zeros({channels}));
+    running_var = register_buffer("running_var", torch::ones({channels}));
+    num_batches_tracked = register_buffer("num_batches_tracked", torch::tensor(0, torch::kLong));
+  }
+}
+
+torch::Tensor BatchNormImpl::forward(const torch::Tensor& x) {
+  const bool batch_stats = is_training() || !spec_.track_running_stats;
+  if (batch_stats && comm_ != nullptr && comm_->world_size() > 1) return synchronized_forward(x);
+  if (is_training() && spec_.track_running_stats) {
+    torch::NoGradGuard no_grad;
+    num_batches_tracked.add_(1);
+  }
+  return torch::batch_norm(x, weight, bias, running_mean, running_var, batch_stats, kMomentum, kEps,
+                           at::globalContext().userEnabledCuDNN());
+}
+
+torch::Tensor BatchNormImpl::synchronized_forward(const torch::Tensor& x) {
+  const int64_t channels = x.size(1);
+  const double local_count = static_cast<double>(x.numel() / channels);
+  const torch::Tensor local = torch::cat({x.sum({0, 2, 3}), (x * x).sum({0, 2, 3}),
+                                          torch::full({1}, local_count, x.options())});
+  const torch::Tensor global = differentiable_all_reduce_sum(local, *comm_);
+  const torch::Tensor count = global[2 * channels];
+  const torch::Tensor mean = global.narrow(0, 0, channels) / count;
+  const torch::Tensor var = global.narrow(0, channels, channels) / count - mean * mean;  // biased, as BN normalizes
+  torch::Tensor y = (x - mean.view({1, -1, 1, 1})) * torch::rsqrt(var + kEps).view({1, -1, 1, 1});
+  if (spec_.affine) y = y * weight.view({1, -1, 1, 1}) + bias.view({1, -1, 1, 1});
+  if (is_training() && spec_.track_running_stats) {
+    torch::NoGradGuard no_grad;
+    const double n = count.item<double>();
+    running_mean.mul_(1 - kMomentum).add_(mean.detach(), kMomentum);
+    running_var.mul_(1 - kMomentum).add_(var.detach() * (n / std::max(1.0, n - 1)), kMomentum);
+    num_batches_tracked.add_(1);
+  }
+  return y;
+}
+
+BatchNorm make_batch_norm(int64_t channels, BatchNormSpec bn) { return BatchNorm(channels, bn); }
+
+void synchronize_batch_norms(torch::nn::Module& module, Communicator& comm) {
+  for (const auto& m : module.modules())
+    if (auto* bn = m->as<BatchNormImpl>()) bn->synchronize(&comm);
+}
+
+}  // namespace ldarts
