@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(LDARTS_VERSION));
   app.require_subcommand(1);
   ldarts::setup_search(app, runtime);
+  ldarts::setup_train(app, runtime);
   ldarts::setup_nb201(app);
   ldarts::setup_bench(app, runtime);
   ldarts::setup_inspect(app);

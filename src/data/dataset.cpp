@@ -66,6 +66,17 @@ ImageSet load_image_set(const std::string& dataset, const std::string& dir_in, S
   fail("unknown data set '", dataset, "' (known: ", names, ")");
 }
 
+DatasetShape dataset_shape(const std::string& dataset) {
+  if (dataset == "fashion-mnist" || dataset == "mnist") return {1, 28, 10, 60000};
+  if (dataset == "cifar10") return {3, 32, 10, 50000};
+  if (dataset == "cifar100") return {3, 32, 100, 50000};
+  if (dataset == "svhn") return {3, 32, 10, 73257};
+  if (dataset == "imagenet") return {3, 224, 1000, 1281167};
+  if (dataset == "imagenet16-120") return {3, 16, 120, 151700};
+  fail("data set '", dataset, "' has no known shape (known: fashion-mnist, mnist, cifar10, cifar100, svhn, imagenet, "
+       "imagenet16-120)");
+}
+
 Normalization normalization_of(const std::string& dataset) {
   if (dataset == "fashion-mnist") return {{0.2860f}, {0.3530f}};
   if (dataset == "mnist") return {{0.1307f}, {0.3081f}};

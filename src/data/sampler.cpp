@@ -5,6 +5,13 @@
 
 namespace ldarts {
 
+std::vector<int64_t> gather(const std::vector<int64_t>& part, const std::vector<int64_t>& positions) {
+  std::vector<int64_t> out;
+  out.reserve(positions.size());
+  for (int64_t p : positions) out.push_back(part.at(p));
+  return out;
+}
+
 ShardedSampler::ShardedSampler(int64_t size, int64_t global_batch, uint64_t seed, int rank, int world)
     : size_(size), global_batch_(global_batch), seed_(seed), rank_(rank), world_(world) {
   LDARTS_CHECK(world >= 1 && rank >= 0 && rank < world, "bad rank ", rank, " of world ", world);

@@ -38,14 +38,6 @@ const std::vector<std::string> kStepColumns = {
     "epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc", "alignment_train",
     "alignment_valid", "sign_alignment_train", "sign_alignment_valid", "epsilon", "delta_norm", "grad_norm"};
 
-// Indices of a split part for the sampler positions of one batch.
-std::vector<int64_t> lookup(const std::vector<int64_t>& part, const std::vector<int64_t>& positions) {
-  std::vector<int64_t> out;
-  out.reserve(positions.size());
-  for (int64_t p : positions) out.push_back(part[p]);
-  return out;
-}
-
 std::vector<float> to_vector(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kFloat).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
@@ -184,24 +176,6 @@ struct Means {
   }
 };
 
-// A signal reaches the ranks at slightly different times; they stop together
-// at the first step where any of them has seen one.
-bool stop_agreed(Communicator& comm) {
-  if (comm.world_size() == 1) return stop_requested();
-  std::vector<torch::Tensor> flag{torch::tensor({stop_requested() ? 1.0 : 0.0}, torch::kDouble)};
-  comm.all_reduce_mean(flag);
-  return flag[0].item<double>() > 0;
-}
-
-// Fault injection for the failure tests (docs/distributed.md): with
-// LDARTS_FAULT_RANK=r and LDARTS_FAULT_STEP=s set, rank r fails at global step s.
-void maybe_inject_fault(const Communicator& comm, int64_t global_step) {
-  const char* rank = std::getenv("LDARTS_FAULT_RANK");
-  const char* step = std::getenv("LDARTS_FAULT_STEP");
-  if (rank && step && std::atoi(rank) == comm.rank() && std::atoll(step) == global_step)
-    fail("injected fault at step ", global_step, " (LDARTS_FAULT_RANK / LDARTS_FAULT_STEP are set)");
-}
-
 // The resume point of a checkpoint.
 struct Position {
   int epoch = 0;
@@ -324,9 +298,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
       const uint64_t train_seed = derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step)});
       const uint64_t valid_seed = derive_seed(o.seed, {4, uint64_t(epoch), uint64_t(step)});
-      const Batch train = make_batch(data, lookup(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
+      const Batch train = make_batch(data, gather(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
       const int64_t valid_step = step % valid_sampler.batches_per_epoch();
-      const Batch valid = make_batch(data, lookup(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
+      const Batch valid = make_batch(data, gather(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
       maybe_inject_fault(comm, searcher.steps_done() + 1);
       const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch});
       means.add(s);
@@ -356,7 +330,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     std::vector<Batch> eval_batches;
     const AugmentOptions no_augment{false};
     for (int64_t b = 0; b < eval_steps; ++b)
-      eval_batches.push_back(make_batch(data, lookup(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
+      eval_batches.push_back(make_batch(data, gather(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
     const EvalStats eval = searcher.evaluate(eval_batches);
     const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
     const std::string& genotype = view.text;

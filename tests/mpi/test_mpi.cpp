@@ -6,6 +6,7 @@
 #include "ldarts/core/files.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/ops/batch_norm.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/search/searcher.h"
 #include "support/test_support.h"
@@ -154,6 +155,42 @@ TEST(Mpi, RanksHoldIdenticalStateAndStatistics) {
                                         torch::kDouble);
   const at::Tensor all = all_gather(*world, mine);  // exact: doubles through a double all-reduce
   EXPECT_TRUE(torch::equal(all[0], all[1])) << all;
+}
+
+// SyncBN: each rank normalizes its half of a batch with the statistics of the
+// whole batch; outputs, input gradients, summed parameter gradients and the
+// running statistics equal one BN on the concatenated batch.
+TEST(Mpi, SyncBatchNormEqualsBatchNormOnTheConcatenatedBatch) {
+  torch::manual_seed(7);  // the same global batch on both ranks
+  const auto x = torch::randn({8, 3, 4, 4}) * 2 + 1;
+  const auto w = torch::randn({8, 3, 4, 4});
+  BatchNorm reference(3, BatchNormSpec{});
+  {
+    torch::NoGradGuard no_grad;
+    reference->parameters()[0].uniform_(0.5, 1.5);
+    reference->parameters()[1].uniform_(-0.5, 0.5);
+  }
+  BatchNorm sync(3, BatchNormSpec{});
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < 2; ++i) sync->parameters()[i].copy_(reference->parameters()[i]);
+  }
+  synchronize_batch_norms(*sync, *world);
+  const auto xr = x.clone().requires_grad_(true);
+  const auto yr = reference(xr);
+  (yr * w).sum().backward();  // the loss of the whole batch = the sum of the ranks' losses
+  const int64_t r = world->rank();
+  const auto xl = x.narrow(0, 4 * r, 4).clone().requires_grad_(true);
+  const auto yl = sync(xl);
+  (yl * w.narrow(0, 4 * r, 4)).sum().backward();
+  EXPECT_TRUE(torch::allclose(yl, yr.narrow(0, 4 * r, 4), 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(xl.grad(), xr.grad().narrow(0, 4 * r, 4), 1e-4, 1e-5));
+  std::vector<at::Tensor> grads{sync->parameters()[0].grad().clone(), sync->parameters()[1].grad().clone()};
+  world->all_reduce_mean(grads);
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_TRUE(torch::allclose(grads[i] * 2, reference->parameters()[i].grad(), 1e-4, 1e-4)) << i;
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_TRUE(torch::allclose(sync->buffers()[i], reference->buffers()[i], 1e-5, 1e-6)) << "running stat " << i;
 }
 
 int main(int argc, char** argv) {

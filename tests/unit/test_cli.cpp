@@ -112,7 +112,10 @@ TEST(Cli, EverySearchPresetParses) {
   for (std::string file; std::getline(files, file);) {
     if (file.find("/train-") != std::string::npos) continue;  // evaluation presets: ldarts train
     std::string out;
-    EXPECT_EQ(run_ldarts("search --config " + file + " --print-config", out), 0) << file << "\n" << out;
+    // From the project root, as the README runs them (presets name data/nb201/ relative to it).
+    EXPECT_EQ(run_command("cd " + ldarts::test::source_path("") + " && " + LDARTS_BINARY + " search --config " + file +
+                              " --print-config",
+                          out), 0) << file << "\n" << out;
     EXPECT_NE(out.find("space="), std::string::npos) << file << "\n" << out;
     ++presets;
   }
@@ -124,4 +127,41 @@ TEST(Cli, EverySearchPresetParses) {
   EXPECT_NE(out.find("network=\"imagenet\""), std::string::npos) << out;
   EXPECT_NE(out.find("partial-channels=2"), std::string::npos) << out;
   EXPECT_NE(out.find("arch-start-epoch=35"), std::string::npos) << out;
+}
+
+TEST(Cli, SearchThenTrainItsGenotype) {
+  ldarts::test::TempDir dir;
+  ldarts::test::write_tiny_mnist(dir.path(), 64, 12);
+  std::string out;
+  ASSERT_EQ(run_ldarts("search --space darts --layers 4 --channels 4 --dataset mnist --data-dir " + dir.path() +
+                           " --batch-size 8 --epochs 1 --max-steps 2 --eval-steps 1 --threads 1 --out " +
+                           dir.file("search"),
+                       out), 0) << out;
+  ASSERT_EQ(run_ldarts("train --genotype " + dir.file("search/genotype.json") + " --channels 4 --layers 4 " +
+                           "--dataset mnist --data-dir " + dir.path() + " --batch-size 8 --epochs 1 --max-steps 2 " +
+                           "--eval-steps 1 --test false --threads 1 --out " + dir.file("train"),
+                       out), 0) << out;
+  EXPECT_NE(out.find("== epoch 1/1"), std::string::npos) << out;
+  const std::string metrics = ldarts::test::read_text(dir.file("train/metrics.csv"));
+  EXPECT_EQ(metrics.rfind("epoch,lr,drop_path,train_loss,train_top1,train_top5,valid_loss,valid_top1,valid_top5", 0), 0u)
+      << metrics;
+  EXPECT_NE(ldarts::test::read_text(dir.file("train/genotype.txt")).find("Genotype(normal=[("), std::string::npos);
+}
+
+TEST(Cli, TrainPresetsParseAndDryRun) {
+  const std::string darts_v2 = ldarts::test::source_path("tests/data/darts_v2.txt");
+  std::string out;
+  ASSERT_EQ(run_ldarts("train --config " + ldarts::test::source_path("configs/train-cifar10.toml") + " --genotype " +
+                           darts_v2 + " --dry-run",
+                       out), 0) << out;
+  EXPECT_NE(out.find("parameters without the auxiliary head: 3349342"), std::string::npos) << out;
+  EXPECT_NE(out.find("multiply-adds at 32x32: 528359040"), std::string::npos) << out;
+  for (const char* preset : {"train-cifar100", "train-svhn", "train-imagenet", "train-nb201-cifar10", "train-tiny"}) {
+    EXPECT_EQ(run_ldarts(std::string("train --config ") + ldarts::test::source_path("configs/") + preset +
+                             ".toml --print-config",
+                         out), 0) << preset << "\n" << out;
+    EXPECT_NE(out.find("epochs="), std::string::npos) << out;
+  }
+  EXPECT_NE(run_ldarts("train --genotype \"Genotype(normal=[('sep_conv_9x9', 0), ('skip_connect', 1)], reduce=[])\" --dry-run", out), 0);
+  EXPECT_NE(out.find("unknown operation 'sep_conv_9x9'"), std::string::npos) << out;
 }

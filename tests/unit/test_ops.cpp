@@ -81,3 +81,22 @@ TEST(Network, StableNamesAndNonAffineSearchBn) {
   // The search-cell BN keeps no running statistics either.
   for (const auto& b : net->named_buffers()) EXPECT_EQ(b.key().rfind("cells.0.", 0), std::string::npos) << b.key();
 }
+
+TEST(Ops, BatchNormMatchesLibTorchBatchNorm2d) {
+  torch::manual_seed(0);
+  ldarts::BatchNorm ours(3, ldarts::BatchNormSpec{});
+  torch::nn::BatchNorm2d theirs(3);
+  for (int i = 0; i < 3; ++i) {
+    const auto x = torch::randn({4, 3, 5, 5}) * 3 + 2;
+    EXPECT_TRUE(torch::allclose(ours(x), theirs(x), 1e-5, 1e-6));
+  }
+  const auto names = ours->named_buffers().keys();
+  EXPECT_EQ(names, theirs->named_buffers().keys());
+  for (size_t i = 0; i < names.size(); ++i)
+    EXPECT_TRUE(torch::allclose(ours->buffers()[i].to(torch::kDouble), theirs->buffers()[i].to(torch::kDouble)))
+        << names[i];
+  ours->eval();
+  theirs->eval();
+  const auto x = torch::randn({2, 3, 5, 5});
+  EXPECT_TRUE(torch::allclose(ours(x), theirs(x), 1e-5, 1e-6));
+}

@@ -11,6 +11,7 @@ namespace ldarts {
 class Runtime;
 
 void setup_search(CLI::App& app, const Runtime& runtime);
+void setup_train(CLI::App& app, const Runtime& runtime);
 void setup_nb201(CLI::App& app);
 void setup_bench(CLI::App& app, const Runtime& runtime);
 void setup_inspect(CLI::App& app);

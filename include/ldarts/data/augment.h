@@ -1,5 +1,5 @@
 // Turning uint8 images into a normalized float batch, with the CIFAR-style
-// augmentation (random crop with zero padding, horizontal flip).
+// augmentation (random crop with zero padding, horizontal flip, cutout).
 #pragma once
 
 #include <vector>
@@ -14,6 +14,7 @@ struct AugmentOptions {
   bool enabled = true;
   int64_t pad = 4;   // random crop of the original size from the zero-padded image
   bool flip = true;  // horizontal flip with probability 1/2
+  int64_t cutout = 0;  // cutout: a length×length square (centre uniform, clipped at the border) set to 0 after normalization
 };
 
 struct Batch {

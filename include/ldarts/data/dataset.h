@@ -32,6 +32,13 @@ Normalization normalization_of(const std::string& dataset);
 std::string default_data_dir(const std::string& dataset);
 std::vector<std::string> dataset_names();
 
+// What a data set's images look like, known without reading it (for --dry-run
+// and benchmark projections): channels, height = width, classes, training images.
+struct DatasetShape {
+  int64_t channels, image_size, num_classes, train_images;
+};
+DatasetShape dataset_shape(const std::string& dataset);
+
 // Format readers (one file each in src/data/).
 // MNIST / Fashion-MNIST idx files, gzipped or not.
 ImageSet read_idx(const std::string& images_path, const std::string& labels_path, int64_t num_classes);

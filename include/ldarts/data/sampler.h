@@ -9,6 +9,9 @@
 
 namespace ldarts {
 
+// The elements of `part` at `positions` (a sampler's positions into a split part).
+std::vector<int64_t> gather(const std::vector<int64_t>& part, const std::vector<int64_t>& positions);
+
 class ShardedSampler {
  public:
   ShardedSampler(int64_t size, int64_t global_batch, uint64_t seed, int rank = 0, int world = 1);

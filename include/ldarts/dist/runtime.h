@@ -43,4 +43,12 @@ std::unique_ptr<Communicator> make_communicator(const Runtime& runtime, const st
 // exact for integer types, and for floating types with a power-of-two world).
 at::Tensor all_gather(Communicator& comm, const at::Tensor& local);
 
+// A stop signal reaches the ranks at slightly different times; they stop
+// together at the first step where any of them has seen one.
+bool stop_agreed(Communicator& comm);
+
+// Fault injection for the failure tests (docs/distributed.md): with
+// LDARTS_FAULT_RANK=r and LDARTS_FAULT_STEP=s set, rank r fails at global step s.
+void maybe_inject_fault(const Communicator& comm, int64_t global_step);
+
 }  // namespace ldarts

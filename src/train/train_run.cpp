@@ -1,0 +1,290 @@
+#include "ldarts/train/train_run.h"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include <torch/torch.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
+#include "ldarts/core/progress.h"
+#include "ldarts/core/rng.h"
+#include "ldarts/core/signals.h"
+#include "ldarts/data/dataset.h"
+#include "ldarts/data/sampler.h"
+#include "ldarts/data/split.h"
+#include "ldarts/dist/runtime.h"
+#include "ldarts/io/checkpoint.h"
+#include "ldarts/io/csv_log.h"
+#include "ldarts/search/schedule.h"
+#include "ldarts/train/trainer.h"
+
+namespace ldarts {
+namespace {
+
+const std::vector<std::string> kColumns = {"epoch",      "lr",         "drop_path",  "train_loss", "train_top1",
+                                           "train_top5", "valid_loss", "valid_top1", "valid_top5", "seconds"};
+
+EvalNetworkOptions network_options(const TrainOptions& o, const AnyGenotype& g, int64_t in_channels,
+                                   int64_t num_classes) {
+  EvalNetworkOptions n;
+  n.form = resolve_network(o, g.is_nb201);
+  n.channels = o.channels, n.layers = o.layers, n.in_channels = in_channels, n.num_classes = num_classes;
+  n.auxiliary = o.auxiliary && n.form != "nb201";
+  return n;
+}
+
+AnyGenotype genotype_of(const TrainOptions& o) {
+  LDARTS_CHECK(!o.genotype.empty(), "--genotype is required: a genotype.json of a search, an NB201 string or "
+               "DARTS' Genotype(...) text (inline or in a file)");
+  return read_genotype(o.genotype);
+}
+
+// Running sums of the training statistics over an epoch (checkpointed mid-epoch).
+struct Sums {
+  double loss = 0, top1 = 0, top5 = 0;
+  int64_t n = 0;
+  void add(const TrainStats& s) { loss += s.loss, top1 += s.top1, top5 += s.top5, ++n; }
+  void save(Checkpoint& c) const {
+    c.doubles["epoch_sums/loss"] = loss, c.doubles["epoch_sums/top1"] = top1, c.doubles["epoch_sums/top5"] = top5;
+    c.integers["epoch_sums/steps"] = n;
+  }
+  void load(const Checkpoint& c) {
+    loss = c.number("epoch_sums/loss"), top1 = c.number("epoch_sums/top1"), top5 = c.number("epoch_sums/top5");
+    n = c.integer("epoch_sums/steps");
+  }
+  double mean(double Sums::*f) const { return n ? this->*f / n : 0.0; }
+};
+
+// Every image of `part` once, in a fixed order, without augmentation: rank r
+// takes positions r, r+world, ... in batches of batch_size/world (the last one
+// shorter), at most `cap` batches (0: all).
+std::vector<Batch> fixed_batches(const ImageSet& data, const std::vector<int64_t>& part, int64_t batch_size,
+                                 int64_t cap, const Normalization& norm, const Communicator& comm) {
+  std::vector<int64_t> mine;
+  for (size_t i = comm.rank(); i < part.size(); i += comm.world_size()) mine.push_back(part[i]);
+  const int64_t local = std::max<int64_t>(1, batch_size / comm.world_size());
+  std::vector<Batch> out;
+  for (size_t first = 0; first < mine.size() && (cap == 0 || int64_t(out.size()) < cap); first += local) {
+    const std::vector<int64_t> indices(mine.begin() + first, mine.begin() + std::min(mine.size(), first + local));
+    out.push_back(make_batch(data, indices, norm, AugmentOptions{false}, 0));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string resolve_network(const TrainOptions& o, bool nb201_genotype) {
+  if (o.network != "auto") return o.network;
+  if (nb201_genotype) return "nb201";
+  return o.dataset == "imagenet" ? "imagenet" : "cifar";
+}
+
+void print_dry_run(const TrainOptions& o) {
+  const AnyGenotype g = genotype_of(o);
+  const DatasetShape shape = dataset_shape(o.dataset);
+  EvalNetworkOptions n = network_options(o, g, shape.channels, shape.num_classes);
+  const bool has_aux = n.auxiliary;
+  n.auxiliary = true;
+  const EvalModel with_aux = make_eval_network(g, n);
+  int64_t all = 0;
+  for (const auto& p : with_aux->parameters()) all += p.numel();
+  std::printf("ldarts train --dry-run: %s network, C=%ld, %s=%ld, %s (%ldx%ldx%ld, %ld classes)\n  genotype %s\n",
+              n.form.c_str(), long(o.channels), n.form == "nb201" ? "N" : "L", long(o.layers), o.dataset.c_str(),
+              long(shape.channels), long(shape.image_size), long(shape.image_size), long(shape.num_classes),
+              genotype_text(g).c_str());
+  std::printf("  parameters without the auxiliary head: %ld (%.3f M)\n", long(with_aux->parameters_without_aux()),
+              with_aux->parameters_without_aux() / 1e6);
+  if (n.form != "nb201")
+    std::printf("  parameters with the auxiliary head:    %ld (%.3f M)%s\n", long(all), all / 1e6,
+                has_aux ? "" : "  [--auxiliary false: not trained]");
+  const int64_t macs = count_macs(*with_aux, shape.channels, shape.image_size);
+  std::printf("  multiply-adds at %ldx%ld: %ld (%.1f M)\n", long(shape.image_size), long(shape.image_size), long(macs),
+              macs / 1e6);
+}
+
+void print_benchmark(const TrainOptions& o, int steps) {
+  const AnyGenotype g = genotype_of(o);
+  const DatasetShape shape = dataset_shape(o.dataset);
+  LocalCommunicator comm;
+  Trainer trainer(o, make_eval_network(g, network_options(o, g, shape.channels, shape.num_classes)), comm);
+  trainer.model()->set_drop_path(o.drop_path);
+  torch::manual_seed(0);
+  const Batch batch{torch::randn({o.batch_size, shape.channels, shape.image_size, shape.image_size}),
+                    torch::randint(0, shape.num_classes, {o.batch_size})};
+  trainer.step(batch, o.lr);  // warm-up
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < steps; ++i) trainer.step(batch, o.lr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double images_per_second = steps * o.batch_size / seconds;
+  const double epoch_images = shape.train_images * (1.0 - o.valid_portion);
+  std::printf("train benchmark: %s network C=%ld L=%ld, batch %ld of %ldx%ldx%ld, %d threads, %s: %.1f ms/step, "
+              "%.1f images/s\n  projected: %d epochs x %.0f images = %s on this machine\n",
+              resolve_network(o, g.is_nb201).c_str(), long(o.channels), long(o.layers), long(o.batch_size),
+              long(shape.channels), long(shape.image_size), long(shape.image_size), torch::get_num_threads(),
+              trainer.device().str().c_str(), 1000 * seconds / steps, images_per_second, o.epochs, epoch_images,
+              format_duration(o.epochs * epoch_images / images_per_second).c_str());
+}
+
+TrainResult run_train(const TrainOptions& o, const std::string& resolved_config, Communicator& comm) {
+  const bool root = comm.is_root();
+  LDARTS_CHECK(o.epochs > 0, "--epochs must be positive");
+  LDARTS_CHECK(o.valid_portion >= 0 && o.valid_portion < 1, "--valid-portion must be in [0, 1), got ", o.valid_portion);
+  LDARTS_CHECK(o.batch_size % comm.world_size() == 0, "--batch-size ", o.batch_size, " is not a multiple of the ",
+               comm.world_size(), " ranks");
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  torch::manual_seed(o.seed);
+  const AnyGenotype genotype = genotype_of(o);
+
+  // ---- data: the validation part is held out of the training set; the test set is read at the end ----
+  const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
+  const SearchSplit split = fraction_split(data.size(), 1.0 - o.valid_portion);
+  const Normalization norm = normalization_of(o.dataset);
+  const AugmentOptions augment{o.augment, 4, true, o.cutout};
+  ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size());
+  LDARTS_CHECK(sampler.batches_per_epoch() > 0, o.dataset, ": ", split.train.size(),
+               " training images do not fill one batch of --batch-size ", o.batch_size);
+  const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, sampler.batches_per_epoch()) : sampler.batches_per_epoch();
+  const std::vector<Batch> valid_batches = fixed_batches(data, split.valid, o.batch_size, o.eval_steps, norm, comm);
+
+  const EvalNetworkOptions net_options = network_options(o, genotype, data.images.size(1), data.num_classes);
+  Trainer trainer(o, make_eval_network(genotype, net_options), comm);
+
+  // ---- resume ----
+  const std::string resume_from = o.resume == "auto" ? latest_checkpoint(o.out) : o.resume;
+  int start_epoch = 0;
+  int64_t start_step = 0;
+  Sums sums;
+  std::optional<Checkpoint> resumed;
+  if (!resume_from.empty()) {
+    resumed = read_checkpoint(resume_from);
+    const Checkpoint& c = *resumed;
+    LDARTS_CHECK(c.strings.count("run/command") && c.string("run/command") == "train", resume_from,
+                 ": not a checkpoint of `ldarts train` (a search checkpoint? derive its genotype with "
+                 "`ldarts genotype --checkpoint` and train that)");
+    LDARTS_CHECK(c.string("run/genotype") == genotype_text(genotype), resume_from,
+                 ": written for another genotype: ", c.string("run/genotype"));
+    LDARTS_CHECK(c.integer("run/world_size") == comm.world_size(), resume_from, ": written by ",
+                 c.integer("run/world_size"), " rank(s), this run has ", comm.world_size(),
+                 " (training resumes exactly only with the same number of ranks)");
+    trainer.load_state(c);
+    start_epoch = int(c.integer("state/epoch")), start_step = c.integer("state/step");
+    sums.load(c);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(c.tensor("rng/torch_cpu")[comm.rank()].clone());
+  }
+
+  CsvLog metrics;
+  if (root) {
+    make_dirs(o.out);
+    write_file_atomically(o.out + "/config.toml", resolved_config);
+    write_file_atomically(o.out + "/genotype.txt", genotype_text(genotype) + "\n");
+    metrics = CsvLog(o.out + "/metrics.csv", kColumns, resumed ? resumed->string("logs/metrics") : "");
+    std::printf("ldarts train: %s network (C=%ld, %s=%ld, %ld parameters without the auxiliary head), %s %zu train / "
+                "%zu valid (held out of the training set)\n  %d epochs x %ld steps, batch %ld on %d rank(s), %d "
+                "threads, %s; run folder %s\n",
+                net_options.form.c_str(), long(o.channels), net_options.form == "nb201" ? "N" : "L", long(o.layers),
+                long(trainer.model()->parameters_without_aux()), o.dataset.c_str(), split.train.size(),
+                split.valid.size(), o.epochs, long(steps), long(o.batch_size), comm.world_size(),
+                torch::get_num_threads(), trainer.device().str().c_str(), o.out.c_str());
+    if (resumed)
+      std::printf("  resumed from %s at epoch %d step %ld\n", resume_from.c_str(), start_epoch + 1, long(start_step));
+    std::fflush(stdout);
+  }
+
+  auto save_checkpoint = [&](int epoch, int64_t step) {
+    const at::Tensor rng_states = all_gather(comm, at::detail::getDefaultCPUGenerator().get_state());
+    comm.barrier();
+    if (!root) return;
+    Checkpoint c;
+    trainer.save_state(c);
+    sums.save(c);
+    c.integers["state/epoch"] = epoch, c.integers["state/step"] = step;
+    c.integers["run/world_size"] = comm.world_size();
+    c.strings["run/command"] = "train";
+    c.strings["run/genotype"] = genotype_text(genotype);
+    c.strings["run/config"] = resolved_config;
+    c.strings["run/ldarts_version"] = LDARTS_VERSION;
+    c.strings["logs/metrics"] = metrics.contents();
+    c.tensors["rng/torch_cpu"] = rng_states;
+    write_checkpoint(o.out + "/" + checkpoint_name(trainer.steps_done()), c);
+    rotate_checkpoints(o.out, o.keep_checkpoints);
+  };
+
+  TrainResult result;
+  Progress progress(int64_t(o.epochs - start_epoch) * steps - start_step, root);
+  const int log_every = o.log_every > 0 ? o.log_every : int(std::max<int64_t>(1, steps / 10));
+  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
+    const double epoch_start = progress.elapsed_seconds();
+    const double drop = o.drop_path * epoch / o.epochs;  // ramped linearly, as DARTS' train.py
+    trainer.model()->set_drop_path(drop);
+    double lr = o.lr;
+    const int64_t first = epoch == start_epoch ? start_step : 0;
+    if (first == 0) sums = Sums{};
+    for (int64_t step = first; step < steps; ++step) {
+      lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
+      const uint64_t seed = derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(step)});
+      const Batch batch = make_batch(data, gather(split.train, sampler.batch(epoch, step)), norm, augment, seed);
+      maybe_inject_fault(comm, trainer.steps_done() + 1);
+      sums.add(trainer.step(batch, lr));
+      if (progress.tick(log_every)) {
+        std::printf("epoch %d/%d step %ld/%ld | lr %.5f | %.2f step/s %.0f img/s | loss %.3f top-1 %.1f%% | "
+                    "elapsed %s ETA %s\n",
+                    epoch + 1, o.epochs, long(step + 1), long(steps), lr, progress.steps_per_second(),
+                    progress.steps_per_second() * o.batch_size, sums.mean(&Sums::loss), sums.mean(&Sums::top1),
+                    format_duration(progress.elapsed_seconds()).c_str(), format_duration(progress.eta_seconds()).c_str());
+        std::fflush(stdout);
+      }
+      const bool stop = stop_agreed(comm);
+      const bool periodic = o.checkpoint_every > 0 && trainer.steps_done() % o.checkpoint_every == 0;
+      if ((stop || periodic) && step + 1 < steps) save_checkpoint(epoch, step + 1);
+      if (stop && step + 1 < steps)
+        throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
+                        std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
+    }
+    const TrainStats valid = trainer.evaluate(valid_batches);
+    TrainEpoch e{epoch, lr, drop, sums.mean(&Sums::loss), sums.mean(&Sums::top1), sums.mean(&Sums::top5),
+                 valid.loss, valid.top1, valid.top5, progress.elapsed_seconds() - epoch_start};
+    result.epochs.push_back(e);
+    if (root) {
+      metrics.row(epoch, lr, drop, e.train_loss, e.train_top1, e.train_top5, e.valid_loss, e.valid_top1, e.valid_top5,
+                  e.seconds);
+      std::printf("== epoch %d/%d: lr %.5f drop path %.3f | train loss %.4f top-1 %.2f%% top-5 %.2f%% | valid loss "
+                  "%.4f top-1 %.2f%% top-5 %.2f%% | %s\n",
+                  epoch + 1, o.epochs, lr, drop, e.train_loss, e.train_top1, e.train_top5, e.valid_loss, e.valid_top1,
+                  e.valid_top5, format_duration(e.seconds).c_str());
+      std::fflush(stdout);
+    }
+    sums = Sums{};
+    save_checkpoint(epoch + 1, 0);
+    if (stop_agreed(comm) && epoch + 1 < o.epochs)
+      throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written after epoch " +
+                      std::to_string(epoch + 1));
+  }
+
+  // ---- the test set: once, at the end, never used to choose weights ----
+  if (o.test) {
+    const ImageSet test = load_image_set(o.dataset, o.data_dir, Split::test);
+    std::vector<int64_t> all(test.size());
+    for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
+    const TrainStats t = trainer.evaluate(fixed_batches(test, all, o.batch_size, 0, norm, comm));
+    result.tested = true, result.test_loss = t.loss, result.test_top1 = t.top1, result.test_top5 = t.top5;
+    if (root) {
+      char json[256];
+      std::snprintf(json, sizeof json,
+                    "{\"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d}\n", t.count,
+                    t.loss, t.top1, t.top5, o.epochs);
+      write_file_atomically(o.out + "/test.json", json);
+      std::printf("test set (%.0f images, final weights): loss %.4f top-1 %.2f%% top-5 %.2f%%\n", t.count, t.loss,
+                  t.top1, t.top5);
+    }
+  }
+  if (root) {
+    std::printf("run folder: %s (config.toml, genotype.txt, metrics.csv, test.json, checkpoint-*.h5)\n", o.out.c_str());
+    std::fflush(stdout);
+  }
+  return result;
+}
+
+}  // namespace ldarts
