@@ -21,7 +21,8 @@ say() { printf '[setup] %s\n' "$*"; }
 # ---- 1. Debian packages ---------------------------------------------------------
 packages=(g++ cmake ninja-build ccache pkg-config python3 python3-venv
           libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev
-          libgtest-dev zlib1g-dev dataset-fashion-mnist slurm-wlm munge graphviz)
+          libgtest-dev zlib1g-dev dataset-fashion-mnist slurm-wlm munge graphviz
+          libmatio-dev libturbojpeg0-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -40,6 +40,13 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--train-portion", opt->train_portion, "Share of the training set for ω (the rest trains α)")->group("Data");
   sub->add_option("--batch-size", opt->batch_size, "Global batch size")->check(CLI::PositiveNumber)->group("Data");
   sub->add_option("--augment", opt->augment, "Random crop + flip on search batches")->group("Data");
+  sub->add_option("--class-fraction-train", opt->class_fraction_train,
+                  "Per-class share of the training images for ω (ImageNet search: 0.1; 0: --train-portion)")->group("Data");
+  sub->add_option("--class-fraction-valid", opt->class_fraction_valid,
+                  "Per-class share for α, disjoint from ω's (ImageNet search: 0.025)")->group("Data");
+  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none)")
+      ->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--skip-bad-images", opt->skip_bad_images, "JPEG trees: log and skip unreadable images")->group("Data");
 
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");
   sub->add_option("--max-steps", opt->max_steps, "Cap on steps per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");

@@ -37,6 +37,10 @@ void setup_train(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--batch-size", opt->batch_size, "Global batch size")->check(CLI::PositiveNumber)->group("Data");
   sub->add_option("--augment", opt->augment, "Random crop + flip")->group("Data");
   sub->add_option("--cutout", opt->cutout, "Cutout length (0: off)")->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--color-jitter", opt->color_jitter, "JPEG trees: colour jitter on training images")->group("Data");
+  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none)")
+      ->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--skip-bad-images", opt->skip_bad_images, "JPEG trees: log and skip unreadable images")->group("Data");
 
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");
   sub->add_option("--max-steps", opt->max_steps, "Cap on steps per epoch (0: all)")->check(CLI::NonNegativeNumber)->group("Schedule");

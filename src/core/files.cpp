@@ -1,5 +1,6 @@
 #include "ldarts/core/files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -7,7 +8,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 
 #include "ldarts/core/error.h"
 
@@ -56,6 +59,33 @@ void remove_tree(const std::string& path) {
 bool file_exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<std::string> list_dir(const std::string& path, bool folders) {
+  DIR* dir = ::opendir(path.c_str());
+  LDARTS_CHECK(dir != nullptr, "cannot list folder ", path, ": ", std::strerror(errno));
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (is_directory(path + "/" + name) == folders) names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<unsigned char> read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  LDARTS_CHECK(in, "cannot read ", path, ": ", std::strerror(errno));
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  LDARTS_CHECK(!in.bad(), "error while reading ", path);
+  return bytes;
 }
 
 }  // namespace ldarts

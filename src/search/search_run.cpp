@@ -15,6 +15,8 @@
 #include "ldarts/core/rng.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/data/sampler.h"
+#include "ldarts/data/image_data.h"
+#include "ldarts/data/loader.h"
 #include "ldarts/data/split.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
@@ -176,6 +178,27 @@ struct Means {
   }
 };
 
+// The ω / α split: the NB201 split file, per-class fractions (ImageNet search;
+// drawn once, kept in <out>/subset-manifest.txt and read back on resume), or
+// a fraction of the training set.
+SearchSplit search_split(const SearchOptions& o, const ImageData& data, bool root) {
+  if (!o.split_file.empty()) return read_split_file(o.split_file, data.size());
+  if (o.class_fraction_train <= 0) return fraction_split(data.size(), o.train_portion);
+  LDARTS_CHECK(data.files() != nullptr, "--class-fraction-train needs a data set of image files (imagenet, folder)");
+  const std::string manifest = o.out + "/subset-manifest.txt";
+  if (!file_exists(manifest)) {
+    const ClassSubsets drawn = per_class_subsets(data.labels(), data.num_classes(), o.class_fraction_train,
+                                                 o.class_fraction_valid, derive_seed(o.seed, {21}));
+    if (root) {
+      make_dirs(o.out);
+      write_manifest(manifest, *data.files(), drawn);
+    }
+    return SearchSplit{drawn.first, drawn.second};
+  }
+  const ClassSubsets kept = read_manifest(manifest, *data.files());
+  return SearchSplit{kept.first, kept.second};
+}
+
 // The resume point of a checkpoint.
 struct Position {
   int epoch = 0;
@@ -193,11 +216,12 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   LDARTS_CHECK(o.nb201_table.empty() || space.kind == CellKind::nb201, "--nb201-table needs --space nb201");
 
   // ---- data ----
-  const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
-  const SearchSplit split =
-      o.split_file.empty() ? fraction_split(data.size(), o.train_portion) : read_split_file(o.split_file, data.size());
-  const Normalization norm = normalization_of(o.dataset);
-  const AugmentOptions augment{o.augment};
+  DataOptions data_options;
+  data_options.augment = AugmentOptions{o.augment};
+  data_options.color_jitter = false;  // search batches: RandomResizedCrop + flip (PC-DARTS), no jitter
+  data_options.skip_bad_images = o.skip_bad_images;
+  const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
+  const SearchSplit split = search_split(o, data, root);
   ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
   ShardedSampler valid_sampler(split.valid.size(), o.batch_size, derive_seed(o.seed, {2}), comm.rank(), comm.world_size());
   const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, train_sampler.batches_per_epoch())
@@ -210,7 +234,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   std::optional<Nb201Table> table;
   if (!o.nb201_table.empty()) table = Nb201Table::load(o.nb201_table);
 
-  Searcher searcher(o, space, data.images.size(1), data.num_classes, comm);
+  Searcher searcher(o, space, data.channels(), data.num_classes(), comm);
   const int cells = searcher.network()->num_search_cells();
 
   // ---- resume ----
@@ -250,6 +274,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                 space.name.c_str(), cells, long(o.channels), space.kind == CellKind::nb201 ? "N" : "L",
                 long(space.kind == CellKind::nb201 ? o.cells_per_stage : o.layers), o.dataset.c_str(),
                 long(data.size()), split.train.size(), split.valid.size());
+    if (o.class_fraction_train > 0)
+      std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
+                  100 * o.class_fraction_train, 100 * o.class_fraction_valid, o.out.c_str());
     std::printf("  regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.regularizer.c_str(), o.lambda,
                 o.epsilon0, o.fd_mode.c_str(), o.lambda_target.c_str());
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
@@ -294,13 +321,25 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     const double lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const int64_t first_step = epoch == start.epoch ? start.step : 0;
     if (first_step == 0) means = Means{};
+    // The epoch's batches are built ahead of the step by --loader-threads workers.
+    std::vector<std::vector<int64_t>> train_indices, valid_indices;
+    for (int64_t step = first_step; step < steps; ++step) {
+      train_indices.push_back(gather(split.train, train_sampler.batch(epoch, step)));
+      valid_indices.push_back(gather(split.valid, valid_sampler.batch(epoch, step % valid_sampler.batches_per_epoch())));
+    }
+    auto loader = [&](int kind, const std::vector<std::vector<int64_t>>& indices) {
+      return std::make_unique<Prefetcher>(
+          [&, kind, epoch](int64_t k) {
+            const uint64_t seed = derive_seed(o.seed, {uint64_t(kind), uint64_t(epoch), uint64_t(first_step + k)});
+            return data.batch(indices[k], true, seed);
+          },
+          int64_t(indices.size()), o.loader_threads, 2 * std::max(1, o.loader_threads));
+    };
+    const auto train_loader = loader(3, train_indices), valid_loader = loader(4, valid_indices);
     for (int64_t step = first_step; step < steps; ++step) {
       lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
-      const uint64_t train_seed = derive_seed(o.seed, {3, uint64_t(epoch), uint64_t(step)});
-      const uint64_t valid_seed = derive_seed(o.seed, {4, uint64_t(epoch), uint64_t(step)});
-      const Batch train = make_batch(data, gather(split.train, train_sampler.batch(epoch, step)), norm, augment, train_seed);
-      const int64_t valid_step = step % valid_sampler.batches_per_epoch();
-      const Batch valid = make_batch(data, gather(split.valid, valid_sampler.batch(epoch, valid_step)), norm, augment, valid_seed);
+      const Batch train = train_loader->next();
+      const Batch valid = valid_loader->next();
       maybe_inject_fault(comm, searcher.steps_done() + 1);
       const StepStats s = searcher.step(train, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch});
       means.add(s);
@@ -328,9 +367,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
     // ---- end of epoch: supernet validation accuracy, genotype, logs ----
     std::vector<Batch> eval_batches;
-    const AugmentOptions no_augment{false};
     for (int64_t b = 0; b < eval_steps; ++b)
-      eval_batches.push_back(make_batch(data, gather(split.valid, eval_order.batch(0, b)), norm, no_augment, 0));
+      eval_batches.push_back(data.batch(gather(split.valid, eval_order.batch(0, b)), false, 0));
     const EvalStats eval = searcher.evaluate(eval_batches);
     const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
     const std::string& genotype = view.text;

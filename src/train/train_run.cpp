@@ -12,6 +12,8 @@
 #include "ldarts/core/rng.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
+#include "ldarts/data/image_data.h"
+#include "ldarts/data/loader.h"
 #include "ldarts/data/sampler.h"
 #include "ldarts/data/split.h"
 #include "ldarts/dist/runtime.h"
@@ -57,20 +59,26 @@ struct Sums {
   double mean(double Sums::*f) const { return n ? this->*f / n : 0.0; }
 };
 
-// Every image of `part` once, in a fixed order, without augmentation: rank r
-// takes positions r, r+world, ... in batches of batch_size/world (the last one
-// shorter), at most `cap` batches (0: all).
-std::vector<Batch> fixed_batches(const ImageSet& data, const std::vector<int64_t>& part, int64_t batch_size,
-                                 int64_t cap, const Normalization& norm, const Communicator& comm) {
+// Every image of `part` once, in a fixed order: rank r takes positions r,
+// r+world, ... in batches of batch_size/world (the last one shorter), at most
+// `cap` batches (0: all).
+std::vector<std::vector<int64_t>> eval_indices(const std::vector<int64_t>& part, int64_t batch_size, int64_t cap,
+                                               const Communicator& comm) {
   std::vector<int64_t> mine;
   for (size_t i = comm.rank(); i < part.size(); i += comm.world_size()) mine.push_back(part[i]);
-  const int64_t local = std::max<int64_t>(1, batch_size / comm.world_size());
-  std::vector<Batch> out;
-  for (size_t first = 0; first < mine.size() && (cap == 0 || int64_t(out.size()) < cap); first += local) {
-    const std::vector<int64_t> indices(mine.begin() + first, mine.begin() + std::min(mine.size(), first + local));
-    out.push_back(make_batch(data, indices, norm, AugmentOptions{false}, 0));
-  }
+  const size_t local = std::max<int64_t>(1, batch_size / comm.world_size());
+  std::vector<std::vector<int64_t>> out;
+  for (size_t first = 0; first < mine.size() && (cap == 0 || int64_t(out.size()) < cap); first += local)
+    out.emplace_back(mine.begin() + first, mine.begin() + std::min(mine.size(), first + local));
   return out;
+}
+
+// The evaluation transforms of those batches, built ahead by the loader.
+TrainStats evaluate_part(Trainer& trainer, const ImageData& data, const std::vector<std::vector<int64_t>>& batches,
+                         int threads) {
+  Prefetcher loader([&](int64_t k) { return data.batch(batches[k], false, 0); }, int64_t(batches.size()), threads,
+                    2 * std::max(1, threads));
+  return trainer.evaluate(int64_t(batches.size()), [&] { return loader.next(); });
 }
 
 }  // namespace
@@ -138,17 +146,19 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   const AnyGenotype genotype = genotype_of(o);
 
   // ---- data: the validation part is held out of the training set; the test set is read at the end ----
-  const ImageSet data = load_image_set(o.dataset, o.data_dir, Split::train);
+  DataOptions data_options;
+  data_options.augment = AugmentOptions{o.augment, 4, true, o.cutout};
+  data_options.color_jitter = o.color_jitter;
+  data_options.skip_bad_images = o.skip_bad_images;
+  const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   const SearchSplit split = fraction_split(data.size(), 1.0 - o.valid_portion);
-  const Normalization norm = normalization_of(o.dataset);
-  const AugmentOptions augment{o.augment, 4, true, o.cutout};
   ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size());
   LDARTS_CHECK(sampler.batches_per_epoch() > 0, o.dataset, ": ", split.train.size(),
                " training images do not fill one batch of --batch-size ", o.batch_size);
   const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, sampler.batches_per_epoch()) : sampler.batches_per_epoch();
-  const std::vector<Batch> valid_batches = fixed_batches(data, split.valid, o.batch_size, o.eval_steps, norm, comm);
+  const std::vector<std::vector<int64_t>> valid_batches = eval_indices(split.valid, o.batch_size, o.eval_steps, comm);
 
-  const EvalNetworkOptions net_options = network_options(o, genotype, data.images.size(1), data.num_classes);
+  const EvalNetworkOptions net_options = network_options(o, genotype, data.channels(), data.num_classes());
   Trainer trainer(o, make_eval_network(genotype, net_options), comm);
 
   // ---- resume ----
@@ -222,10 +232,14 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     double lr = o.lr;
     const int64_t first = epoch == start_epoch ? start_step : 0;
     if (first == 0) sums = Sums{};
+    std::vector<std::vector<int64_t>> indices;
+    for (int64_t step = first; step < steps; ++step) indices.push_back(gather(split.train, sampler.batch(epoch, step)));
+    Prefetcher loader(
+        [&](int64_t k) { return data.batch(indices[k], true, derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(first + k)})); },
+        int64_t(indices.size()), o.loader_threads, 2 * std::max(1, o.loader_threads));
     for (int64_t step = first; step < steps; ++step) {
       lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
-      const uint64_t seed = derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(step)});
-      const Batch batch = make_batch(data, gather(split.train, sampler.batch(epoch, step)), norm, augment, seed);
+      const Batch batch = loader.next();
       maybe_inject_fault(comm, trainer.steps_done() + 1);
       sums.add(trainer.step(batch, lr));
       if (progress.tick(log_every)) {
@@ -243,7 +257,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
         throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
                         std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
     }
-    const TrainStats valid = trainer.evaluate(valid_batches);
+    const TrainStats valid = evaluate_part(trainer, data, valid_batches, o.loader_threads);
     TrainEpoch e{epoch, lr, drop, sums.mean(&Sums::loss), sums.mean(&Sums::top1), sums.mean(&Sums::top5),
                  valid.loss, valid.top1, valid.top5, progress.elapsed_seconds() - epoch_start};
     result.epochs.push_back(e);
@@ -265,10 +279,10 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
 
   // ---- the test set: once, at the end, never used to choose weights ----
   if (o.test) {
-    const ImageSet test = load_image_set(o.dataset, o.data_dir, Split::test);
+    const ImageData test = ImageData::open(o.dataset, o.data_dir, Split::test, data_options);
     std::vector<int64_t> all(test.size());
     for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
-    const TrainStats t = trainer.evaluate(fixed_batches(test, all, o.batch_size, 0, norm, comm));
+    const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), o.loader_threads);
     result.tested = true, result.test_loss = t.loss, result.test_top1 = t.top1, result.test_top5 = t.top5;
     if (root) {
       char json[256];

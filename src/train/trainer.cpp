@@ -112,10 +112,16 @@ TrainStats Trainer::step(const Batch& batch, double lr) {
 }
 
 TrainStats Trainer::evaluate(const std::vector<Batch>& batches) {
+  size_t k = 0;
+  return evaluate(int64_t(batches.size()), [&] { return batches[k++]; });
+}
+
+TrainStats Trainer::evaluate(int64_t batches, const std::function<Batch()>& next) {
   torch::NoGradGuard no_grad;
   model_->eval();
   double loss = 0, top1 = 0, top5 = 0, count = 0;
-  for (const Batch& b : batches) {
+  for (int64_t i = 0; i < batches; ++i) {
+    const Batch b = next();
     const torch::Tensor labels = b.labels.to(device_);
     torch::Tensor logits;
     {

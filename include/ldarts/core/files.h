@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace ldarts {
 
@@ -15,5 +16,10 @@ void write_file_atomically(const std::string& path, const std::string& text);
 // rm -rf (for tests and temporary folders); errors are ignored.
 void remove_tree(const std::string& path);
 bool file_exists(const std::string& path);
+bool is_directory(const std::string& path);
+// Names in a folder (no "." and ".."), sorted; `folders`: only subfolders, else only files.
+std::vector<std::string> list_dir(const std::string& path, bool folders);
+// The whole file; an Error naming it when it cannot be read.
+std::vector<unsigned char> read_file_bytes(const std::string& path);
 
 }  // namespace ldarts

@@ -46,5 +46,7 @@ ImageSet read_idx(const std::string& images_path, const std::string& labels_path
 // pixels; the label used is byte `label_index` of the record.
 ImageSet read_cifar_binary(const std::vector<std::string>& files, int label_bytes, int label_index,
                            int64_t num_classes);
+// SVHN .mat file (matio): X uint8 [32, 32, 3, N], y 1..10 (10 = digit 0).
+ImageSet read_svhn_mat(const std::string& path);
 
 }  // namespace ldarts

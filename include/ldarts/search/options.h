@@ -24,6 +24,10 @@ struct SearchOptions {
   double train_portion = 0.5;  // with no split file
   int64_t batch_size = 64;     // global batch (all ranks together)
   bool augment = true;
+  double class_fraction_train = 0;  // > 0: per-class subsets (ImageNet search: 0.1 for ω) ...
+  double class_fraction_valid = 0;  // ... and 0.025 for α, kept in <out>/subset-manifest.txt
+  int loader_threads = 2;           // threads building batches ahead of the step (0: on the main thread)
+  bool skip_bad_images = false;     // JPEG trees: log and leave out unreadable images
 
   // schedule
   int epochs = 100;

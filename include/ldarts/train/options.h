@@ -24,6 +24,9 @@ struct TrainOptions {
   int64_t batch_size = 96;     // global batch (all ranks together)
   bool augment = true;         // crop + flip
   int64_t cutout = 16;         // cutout length (0: off)
+  bool color_jitter = true;    // JPEG trees (ImageNet): colour jitter 0.4/0.4/0.4/0.2 on training images
+  int loader_threads = 2;      // threads building batches ahead of the step (0: on the main thread)
+  bool skip_bad_images = false;  // JPEG trees: log and leave out unreadable images
 
   // schedule and optimizer
   int epochs = 600;

@@ -3,6 +3,7 @@
 // averaged over ranks, clipping, and exact save/restore.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -31,6 +32,8 @@ class Trainer {
   Trainer(const TrainOptions& options, EvalModel model, Communicator& comm);
   TrainStats step(const Batch& batch, double lr);
   TrainStats evaluate(const std::vector<Batch>& batches);
+  // The same over `count` batches produced one at a time by `next` (a loader).
+  TrainStats evaluate(int64_t count, const std::function<Batch()>& next);
   void save_state(Checkpoint& checkpoint) const;
   void load_state(const Checkpoint& checkpoint);
   EvalModel& model() { return model_; }
