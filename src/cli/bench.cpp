@@ -16,6 +16,10 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
+#include "ldarts/data/image_data.h"
+#include "ldarts/data/jpeg.h"
+#include "ldarts/data/loader.h"
 #include "ldarts/dist/counting_communicator.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
@@ -29,6 +33,7 @@ struct BenchOptions {
   int64_t channels = 16, cells_per_stage = 5, layers = 8, batch_size = 64, image_size = 0;  // 0: 32, or 224 for imagenet
   int repeats = 5, warmup = 1, threads = 0;
   bool checkpoint = false;
+  int data_images = 0;  // > 0: the data-throughput benchmark with this many JPEGs instead of search steps
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
 };
 
@@ -149,6 +154,66 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
   if (o.checkpoint) time_checkpoint(o, train, valid);
 }
 
+// Images per second decoded + augmented by the loader with 1 and 2 worker
+// threads: ImageNet-style JPEGs (about 500×375, written here) with the
+// training and the evaluation transforms, and CIFAR-style images in memory.
+void run_data_bench(const BenchOptions& o) {
+  torch::set_num_threads(1);  // the workers are the parallelism
+  const std::string root = "/tmp/ldarts-data-bench-" + std::to_string(::getpid());
+  torch::manual_seed(0);
+  int64_t bytes = 0;
+  for (int i = 0; i < o.data_images; ++i) {
+    const std::string folder = root + "/c" + std::to_string(i % 10);
+    make_dirs(folder);
+    const auto yy = torch::arange(375).view({1, 375, 1}), xx = torch::arange(500).view({1, 1, 500});
+    const auto smooth = 128 + 60 * torch::sin((yy + 7 * i) / 23.0) * torch::cos((xx - 3 * i) / 31.0) +
+                        20 * torch::arange(3).view({3, 1, 1});
+    const auto image = (smooth + torch::randn({3, 375, 500}) * 12).clamp(0, 255).to(torch::kByte);
+    const auto jpeg = encode_jpeg(image, 90);
+    bytes += int64_t(jpeg.size());
+    std::string text(jpeg.begin(), jpeg.end());
+    write_file_atomically(folder + "/" + std::to_string(i) + ".JPEG", text);
+  }
+  std::printf("%d JPEGs of 500x375 written (%.0f KiB each on average); batches of 32, 1 intra-op thread per worker\n",
+              o.data_images, bytes / 1024.0 / o.data_images);
+  DataOptions options, full_decode;
+  full_decode.dct_scaling = false;
+  const FileImageSet files = scan_image_folder(root);
+  const ImageData jpegs = ImageData::from_files(files, normalization_of("imagenet"), options);
+  const ImageData jpegs_full = ImageData::from_files(files, normalization_of("imagenet"), full_decode);
+  DataOptions cifar_options;
+  cifar_options.augment = AugmentOptions{true, 4, true, 16};
+  const int64_t cifar_n = 9600;
+  const ImageData cifar = ImageData::in_memory(
+      ImageSet{torch::randint(0, 256, {cifar_n, 3, 32, 32}).to(torch::kByte), torch::randint(0, 10, {cifar_n}), 10, "synthetic"},
+      normalization_of("cifar10"), cifar_options);
+  auto measure = [](const ImageData& data, bool train, int threads, int64_t batch) {
+    const int64_t batches = data.size() / batch;
+    Prefetcher loader(
+        [&](int64_t k) {
+          std::vector<int64_t> idx(batch);
+          for (int64_t j = 0; j < batch; ++j) idx[j] = k * batch + j;
+          return data.batch(idx, train, uint64_t(k));
+        },
+        batches, threads, 2 * threads);
+    const auto start = std::chrono::steady_clock::now();
+    for (int64_t k = 0; k < batches; ++k) loader.next();
+    return batches * batch / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::printf("| data | transforms | 1 thread img/s | 2 threads img/s |\n|---|---|---|---|\n");
+  std::printf("| ImageNet-style JPEG 500x375 | RandomResizedCrop 224 + flip + colour jitter | %.1f | %.1f |\n",
+              measure(jpegs, true, 1, 32), measure(jpegs, true, 2, 32));
+  std::printf("| ImageNet-style JPEG 500x375 | the same, full-size decode (no DCT scaling) | %.1f | %.1f |\n",
+              measure(jpegs_full, true, 1, 32), measure(jpegs_full, true, 2, 32));
+  std::printf("| ImageNet-style JPEG 500x375 | resize 256 + centre crop 224 | %.1f | %.1f |\n",
+              measure(jpegs, false, 1, 32), measure(jpegs, false, 2, 32));
+  std::printf("| ImageNet-style JPEG 500x375 | the same, full-size decode (no DCT scaling) | %.1f | %.1f |\n",
+              measure(jpegs_full, false, 1, 32), measure(jpegs_full, false, 2, 32));
+  std::printf("| CIFAR-style 32x32 in memory | crop 32 pad 4 + flip + cutout 16 | %.0f | %.0f |\n",
+              measure(cifar, true, 1, 96), measure(cifar, true, 2, 96));
+  remove_tree(root);
+}
+
 }  // namespace
 
 void setup_bench(CLI::App& app, const Runtime& runtime) {
@@ -168,7 +233,10 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
       ->capture_default_str();
   sub->add_flag("--checkpoint", opt->checkpoint, "Also time writing and reading the search state's checkpoint");
-  sub->callback([opt, &runtime] { run_bench(*opt, runtime); });
+  sub->add_option("--data", opt->data_images,
+                  "Data throughput instead: write this many 500x375 JPEGs and time decoding + augmentation")
+      ->check(CLI::NonNegativeNumber);
+  sub->callback([opt, &runtime] { opt->data_images > 0 ? run_data_bench(*opt) : run_bench(*opt, runtime); });
 }
 
 }  // namespace ldarts

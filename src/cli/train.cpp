@@ -36,6 +36,8 @@ void setup_train(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--valid-portion", opt->valid_portion, "Share of the training set held out for validation (0: none)")->group("Data");
   sub->add_option("--batch-size", opt->batch_size, "Global batch size")->check(CLI::PositiveNumber)->group("Data");
   sub->add_option("--augment", opt->augment, "Random crop + flip")->group("Data");
+  sub->add_option("--tail", opt->tail, "Last incomplete global batch of an epoch: drop | pad")
+      ->check(CLI::IsMember({"drop", "pad"}))->group("Data");
   sub->add_option("--cutout", opt->cutout, "Cutout length (0: off)")->check(CLI::NonNegativeNumber)->group("Data");
   sub->add_option("--color-jitter", opt->color_jitter, "JPEG trees: colour jitter on training images")->group("Data");
   sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none)")

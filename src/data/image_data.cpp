@@ -51,12 +51,16 @@ int64_t ImageData::channels() const { return memory_ ? memory_->images.size(1) :
 std::string ImageData::source() const { return memory_ ? memory_->source : files_->root; }
 
 Batch ImageData::batch(const std::vector<int64_t>& indices, bool train, uint64_t seed) const {
+  Batch b;
   if (memory_) {
     AugmentOptions augment = options_.augment;
     augment.enabled = augment.enabled && train;
-    return make_batch(*memory_, indices, norm_, augment, seed);
+    b = make_batch(*memory_, indices, norm_, augment, seed);
+  } else {
+    b = file_batch(indices, train, seed);
   }
-  return file_batch(indices, train, seed);
+  if (options_.pin_memory) b.images = b.images.pin_memory(), b.labels = b.labels.pin_memory();
+  return b;
 }
 
 Batch ImageData::file_batch(const std::vector<int64_t>& indices, bool train, uint64_t seed) const {
@@ -74,7 +78,7 @@ Batch ImageData::file_batch(const std::vector<int64_t>& indices, bool train, uin
         const CropBox box = random_resized_crop_box(header.height, header.width, rng);
         // Decode at the smallest DCT scale that keeps the crop at least `size` pixels on its shorter side.
         const double need = double(size) / double(std::min(box.height, box.width));
-        at::Tensor full = decode_jpeg(bytes, path, std::min(1.0, need));
+        at::Tensor full = decode_jpeg(bytes, path, options_.dct_scaling ? std::min(1.0, need) : 1.0);
         const double f = double(full.size(1)) / header.height;
         const int64_t top = std::min<int64_t>(full.size(1) - 1, std::llround(box.top * f));
         const int64_t left = std::min<int64_t>(full.size(2) - 1, std::llround(box.left * f));
@@ -87,7 +91,8 @@ Batch ImageData::file_batch(const std::vector<int64_t>& indices, bool train, uin
       } else {
         const int64_t resized = size * 8 / 7;  // 256 for 224
         const double need = double(resized) / double(std::min(header.height, header.width));
-        const at::Tensor full = decode_jpeg(bytes, path, std::min(1.0, need)).to(at::kFloat).div_(255.0);
+        const at::Tensor full =
+            decode_jpeg(bytes, path, options_.dct_scaling ? std::min(1.0, need) : 1.0).to(at::kFloat).div_(255.0);
         image = center_crop(resize_shorter_side(full, resized), size).contiguous();
       }
       images.push_back(image);

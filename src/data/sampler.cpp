@@ -12,8 +12,8 @@ std::vector<int64_t> gather(const std::vector<int64_t>& part, const std::vector<
   return out;
 }
 
-ShardedSampler::ShardedSampler(int64_t size, int64_t global_batch, uint64_t seed, int rank, int world)
-    : size_(size), global_batch_(global_batch), seed_(seed), rank_(rank), world_(world) {
+ShardedSampler::ShardedSampler(int64_t size, int64_t global_batch, uint64_t seed, int rank, int world, bool pad_tail)
+    : size_(size), global_batch_(global_batch), seed_(seed), rank_(rank), world_(world), pad_tail_(pad_tail) {
   LDARTS_CHECK(world >= 1 && rank >= 0 && rank < world, "bad rank ", rank, " of world ", world);
   LDARTS_CHECK(global_batch > 0 && global_batch % world == 0, "batch size ", global_batch,
                " must be a positive multiple of the number of ranks (", world, ")");
@@ -34,7 +34,9 @@ std::vector<int64_t> ShardedSampler::batch(int64_t epoch, int64_t step) {
     cached_ = true;
   }
   const int64_t first = step * global_batch_ + rank_ * local_batch();
-  return std::vector<int64_t>(order_.begin() + first, order_.begin() + first + local_batch());
+  std::vector<int64_t> out(local_batch());
+  for (int64_t j = 0; j < local_batch(); ++j) out[j] = order_[(first + j) % size_];  // wraps only when padding
+  return out;
 }
 
 }  // namespace ldarts

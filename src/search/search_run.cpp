@@ -220,6 +220,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   data_options.augment = AugmentOptions{o.augment};
   data_options.color_jitter = false;  // search batches: RandomResizedCrop + flip (PC-DARTS), no jitter
   data_options.skip_bad_images = o.skip_bad_images;
+  data_options.pin_memory = resolve_device(o.device).is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   const SearchSplit split = search_split(o, data, root);
   ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());

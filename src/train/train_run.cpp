@@ -20,6 +20,7 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
 #include "ldarts/search/schedule.h"
+#include "ldarts/search/searcher.h"
 #include "ldarts/train/trainer.h"
 
 namespace ldarts {
@@ -150,9 +151,12 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   data_options.augment = AugmentOptions{o.augment, 4, true, o.cutout};
   data_options.color_jitter = o.color_jitter;
   data_options.skip_bad_images = o.skip_bad_images;
+  data_options.pin_memory = resolve_device(o.device).is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   const SearchSplit split = fraction_split(data.size(), 1.0 - o.valid_portion);
-  ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size());
+  LDARTS_CHECK(o.tail == "drop" || o.tail == "pad", "--tail must be drop or pad, got '", o.tail, "'");
+  ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size(),
+                         o.tail == "pad");
   LDARTS_CHECK(sampler.batches_per_epoch() > 0, o.dataset, ": ", split.train.size(),
                " training images do not fill one batch of --batch-size ", o.batch_size);
   const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, sampler.batches_per_epoch()) : sampler.batches_per_epoch();

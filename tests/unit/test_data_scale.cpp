@@ -187,6 +187,12 @@ TEST(DataScale, ShardsAreDisjointAndCoverTheEpochForOneTwoThreeRanks) {
     EXPECT_EQ(seen, epoch) << world;  // union = the epoch, and no position twice
     EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << world;
   }
+  // Padding the tail: 100 positions in batches of 12 -> 9 batches, the last one wrapping to the epoch's start.
+  ShardedSampler padded(100, 12, 9, 0, 1, true), dropped(100, 12, 9);
+  EXPECT_EQ(padded.batches_per_epoch(), 9);
+  EXPECT_EQ(dropped.batches_per_epoch(), 8);
+  const auto last = padded.batch(2, 8), first = padded.batch(2, 0);
+  EXPECT_EQ(std::vector<int64_t>(last.begin() + 4, last.end()), std::vector<int64_t>(first.begin(), first.begin() + 8));
   // Restoring the position (epoch, step) continues the same order: a new sampler gives the same batch.
   ShardedSampler a(100, 12, 9, 1, 2), b(100, 12, 9, 1, 2);
   a.batch(3, 0);

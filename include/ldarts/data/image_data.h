@@ -21,6 +21,8 @@ struct DataOptions {
   int64_t image_size = 224;    // file sets: the crop size (evaluation: resize to size·8/7, centre crop)
   bool color_jitter = true;    // file sets, training batches: brightness/contrast/saturation 0.4, hue 0.2
   bool skip_bad_images = false;  // file sets: log and leave out unreadable images instead of failing
+  bool dct_scaling = true;       // file sets: decode JPEGs at a reduced DCT scale when the output allows
+  bool pin_memory = false;       // page-locked batches for fast, asynchronous copies to the GPU
 };
 
 class ImageData {

@@ -22,6 +22,7 @@ struct TrainOptions {
   std::string data_dir;
   double valid_portion = 0.1;  // held out of the training set for validation (0: none)
   int64_t batch_size = 96;     // global batch (all ranks together)
+  std::string tail = "drop";   // the last incomplete global batch of an epoch: drop | pad (with the epoch's first images)
   bool augment = true;         // crop + flip
   int64_t cutout = 16;         // cutout length (0: off)
   bool color_jitter = true;    // JPEG trees (ImageNet): colour jitter 0.4/0.4/0.4/0.2 on training images
