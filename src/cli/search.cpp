@@ -6,6 +6,7 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/cli/config_file.h"
+#include "ldarts/cli/run_options.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
 #include "ldarts/dist/runtime.h"
@@ -77,27 +78,15 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--arch-beta2", opt->arch_beta2, "α Adam beta2")->group("Optimizers");
   sub->add_option("--arch-weight-decay", opt->arch_weight_decay, "α weight decay")->group("Optimizers");
 
-  sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->group("Run");
-  sub->add_option("--backend", opt->backend, "Communicator across ranks: auto | local | mpi | nccl")
-      ->check(CLI::IsMember({"auto", "local", "mpi", "nccl"}))->group("Run");
   sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
       ->check(CLI::PositiveNumber)->group("Run");
-  sub->add_option("--seed", opt->seed, "Random seed")->group("Run");
-  sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->check(CLI::NonNegativeNumber)->group("Run");
-  sub->add_option("--out", opt->out, "Run folder")->group("Run");
   sub->add_option("--nb201-table", opt->nb201_table,
                   "NB201 accuracy CSV to look each epoch's genotype up in (shipped: data/nb201/nb201_test_acc_200ep.csv)")
       ->check(CLI::Validator(
           [](std::string& path) { return path.empty() ? std::string() : CLI::ExistingFile(path); }, "FILE or \"\""))
       ->group("Run");
-  sub->add_option("--log-every", opt->log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
 
-  sub->add_option("--resume", opt->resume, "Continue from a checkpoint file, or 'auto': the newest in --out if any")
-      ->configurable(false)->group("Checkpoints");
-  sub->add_option("--checkpoint-every", opt->checkpoint_every, "Also checkpoint every N steps (0: at epoch ends only)")
-      ->check(CLI::NonNegativeNumber)->group("Checkpoints");
-  sub->add_option("--keep-checkpoints", opt->keep_checkpoints, "Newest checkpoints kept in --out")
-      ->check(CLI::PositiveNumber)->group("Checkpoints");
+  add_run_options(*sub, *opt);
 
   auto print_config = std::make_shared<bool>(false);
   sub->add_flag("--print-config", *print_config, "Print the resolved configuration (preset + flags) as TOML and exit")
@@ -109,10 +98,7 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
       std::printf("%s", sub->config_to_str(true, false).c_str());
       return;
     }
-    install_stop_handlers();
-    const bool cuda = resolve_device(opt->device).is_cuda();
-    const std::unique_ptr<Communicator> comm = make_communicator(runtime, opt->backend, cuda);
-    if (comm->world_size() > 1 && opt->threads == 0) torch::set_num_threads(1);  // ranks share the cores
+    const std::unique_ptr<Communicator> comm = start_run(runtime, opt->backend, opt->device, opt->threads);
     run_search(*opt, sub->config_to_str(true, false), *comm);
   });
 }

@@ -7,6 +7,7 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/cli/config_file.h"
+#include "ldarts/cli/run_options.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
 #include "ldarts/dist/runtime.h"
@@ -57,22 +58,11 @@ void setup_train(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--grad-clip", opt->grad_clip, "Gradient clipping, global norm (0: off)")->group("Optimizer");
   sub->add_option("--label-smoothing", opt->label_smoothing, "Label smoothing ε")->group("Optimizer");
 
-  sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->group("Run");
-  sub->add_option("--backend", opt->backend, "auto | local | mpi | nccl")->check(CLI::IsMember({"auto", "local", "mpi", "nccl"}))->group("Run");
   sub->add_option("--sync-bn", opt->sync_bn, "BN statistics over all ranks (SyncBN)")->group("Run");
   sub->add_option("--bf16", opt->bf16, "bf16 autocast (GPU speed option)")->group("Run");
   sub->add_option("--channels-last", opt->channels_last, "NHWC memory format (GPU speed option)")->group("Run");
-  sub->add_option("--seed", opt->seed, "Random seed")->group("Run");
-  sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->check(CLI::NonNegativeNumber)->group("Run");
-  sub->add_option("--out", opt->out, "Run folder")->group("Run");
-  sub->add_option("--log-every", opt->log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
   sub->add_option("--test", opt->test, "Evaluate the test set once at the end (final weights)")->group("Run");
-  sub->add_option("--resume", opt->resume, "Continue from a checkpoint file, or 'auto': the newest in --out if any")
-      ->configurable(false)->group("Checkpoints");
-  sub->add_option("--checkpoint-every", opt->checkpoint_every, "Also checkpoint every N steps (0: at epoch ends only)")
-      ->check(CLI::NonNegativeNumber)->group("Checkpoints");
-  sub->add_option("--keep-checkpoints", opt->keep_checkpoints, "Newest checkpoints kept in --out")
-      ->check(CLI::PositiveNumber)->group("Checkpoints");
+  add_run_options(*sub, *opt);
 
   auto dry_run = std::make_shared<bool>(false);
   auto print_config = std::make_shared<bool>(false);
@@ -89,10 +79,7 @@ void setup_train(CLI::App& app, const Runtime& runtime) {
     if (opt->threads > 0) torch::set_num_threads(opt->threads);
     if (*dry_run) return print_dry_run(*opt);
     if (*benchmark > 0) return print_benchmark(*opt, *benchmark);
-    install_stop_handlers();
-    const bool cuda = resolve_device(opt->device).is_cuda();
-    const std::unique_ptr<Communicator> comm = make_communicator(runtime, opt->backend, cuda);
-    if (comm->world_size() > 1 && opt->threads == 0) torch::set_num_threads(1);  // ranks share the cores
+    const std::unique_ptr<Communicator> comm = start_run(runtime, opt->backend, opt->device, opt->threads);
     run_train(*opt, sub->config_to_str(true, false), *comm);
   });
 }
