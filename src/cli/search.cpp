@@ -45,8 +45,7 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
                   "Per-class share of the training images for ω (ImageNet search: 0.1; 0: --train-portion)")->group("Data");
   sub->add_option("--class-fraction-valid", opt->class_fraction_valid,
                   "Per-class share for α, disjoint from ω's (ImageNet search: 0.025)")->group("Data");
-  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none)")
-      ->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none; -1: 0 for in-memory data, 4 for JPEG trees)")->group("Data");
   sub->add_option("--skip-bad-images", opt->skip_bad_images, "JPEG trees: log and skip unreadable images")->group("Data");
 
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");

@@ -41,8 +41,7 @@ void setup_train(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::IsMember({"drop", "pad"}))->group("Data");
   sub->add_option("--cutout", opt->cutout, "Cutout length (0: off)")->check(CLI::NonNegativeNumber)->group("Data");
   sub->add_option("--color-jitter", opt->color_jitter, "JPEG trees: colour jitter on training images")->group("Data");
-  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none)")
-      ->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none; -1: 0 for in-memory data, 4 for JPEG trees)")->group("Data");
   sub->add_option("--skip-bad-images", opt->skip_bad_images, "JPEG trees: log and skip unreadable images")->group("Data");
 
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");

@@ -223,6 +223,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   data_options.pin_memory = resolve_device(o.device).is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   const SearchSplit split = search_split(o, data, root);
+  const int loader_threads = data.loader_threads(o.loader_threads);
   ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
   ShardedSampler valid_sampler(split.valid.size(), o.batch_size, derive_seed(o.seed, {2}), comm.rank(), comm.world_size());
   const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, train_sampler.batches_per_epoch())
@@ -334,7 +335,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
             const uint64_t seed = derive_seed(o.seed, {uint64_t(kind), uint64_t(epoch), uint64_t(first_step + k)});
             return data.batch(indices[k], true, seed);
           },
-          int64_t(indices.size()), o.loader_threads, 2 * std::max(1, o.loader_threads));
+          int64_t(indices.size()), loader_threads, 2 * std::max(1, loader_threads));
     };
     const auto train_loader = loader(3, train_indices), valid_loader = loader(4, valid_indices);
     for (int64_t step = first_step; step < steps; ++step) {

@@ -154,6 +154,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   data_options.pin_memory = resolve_device(o.device).is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   const SearchSplit split = fraction_split(data.size(), 1.0 - o.valid_portion);
+  const int loader_threads = data.loader_threads(o.loader_threads);
   LDARTS_CHECK(o.tail == "drop" || o.tail == "pad", "--tail must be drop or pad, got '", o.tail, "'");
   ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size(),
                          o.tail == "pad");
@@ -240,7 +241,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     for (int64_t step = first; step < steps; ++step) indices.push_back(gather(split.train, sampler.batch(epoch, step)));
     Prefetcher loader(
         [&](int64_t k) { return data.batch(indices[k], true, derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(first + k)})); },
-        int64_t(indices.size()), o.loader_threads, 2 * std::max(1, o.loader_threads));
+        int64_t(indices.size()), loader_threads, 2 * std::max(1, loader_threads));
     for (int64_t step = first; step < steps; ++step) {
       lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
       const Batch batch = loader.next();
@@ -261,7 +262,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
         throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
                         std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
     }
-    const TrainStats valid = evaluate_part(trainer, data, valid_batches, o.loader_threads);
+    const TrainStats valid = evaluate_part(trainer, data, valid_batches, loader_threads);
     TrainEpoch e{epoch, lr, drop, sums.mean(&Sums::loss), sums.mean(&Sums::top1), sums.mean(&Sums::top5),
                  valid.loss, valid.top1, valid.top5, progress.elapsed_seconds() - epoch_start};
     result.epochs.push_back(e);
@@ -286,7 +287,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     const ImageData test = ImageData::open(o.dataset, o.data_dir, Split::test, data_options);
     std::vector<int64_t> all(test.size());
     for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
-    const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), o.loader_threads);
+    const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), loader_threads);
     result.tested = true, result.test_loss = t.loss, result.test_top1 = t.top1, result.test_top5 = t.top5;
     if (root) {
       char json[256];

@@ -90,6 +90,7 @@ TEST(Train, ResumeIsExact) {
   run_train(tiny(dir.path(), dir.file("whole")), "", comm);
   TrainOptions resumed = tiny(dir.path(), dir.file("resumed"));
   resumed.resume = dir.file("whole/" + checkpoint_name(4));  // epoch 2, step 1: mid-epoch
+  resumed.loader_threads = 2;  // batches built by 2 workers instead of the main thread: the same bits
   run_train(resumed, "", comm);
   const Checkpoint a = read_checkpoint(dir.file("whole/" + checkpoint_name(6)));
   const Checkpoint b = read_checkpoint(dir.file("resumed/" + checkpoint_name(6)));

@@ -26,7 +26,7 @@ struct SearchOptions {
   bool augment = true;
   double class_fraction_train = 0;  // > 0: per-class subsets (ImageNet search: 0.1 for ω) ...
   double class_fraction_valid = 0;  // ... and 0.025 for α, kept in <out>/subset-manifest.txt
-  int loader_threads = 2;           // threads building batches ahead of the step (0: on the main thread)
+  int loader_threads = -1;  // threads building batches ahead of the step (0: on the main thread; -1: 0 for in-memory data, 4 for JPEG trees)
   bool skip_bad_images = false;     // JPEG trees: log and leave out unreadable images
 
   // schedule

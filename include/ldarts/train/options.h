@@ -26,7 +26,7 @@ struct TrainOptions {
   bool augment = true;         // crop + flip
   int64_t cutout = 16;         // cutout length (0: off)
   bool color_jitter = true;    // JPEG trees (ImageNet): colour jitter 0.4/0.4/0.4/0.2 on training images
-  int loader_threads = 2;      // threads building batches ahead of the step (0: on the main thread)
+  int loader_threads = -1;  // threads building batches ahead of the step (0: on the main thread; -1: 0 for in-memory data, 4 for JPEG trees)
   bool skip_bad_images = false;  // JPEG trees: log and leave out unreadable images
 
   // schedule and optimizer
