@@ -60,6 +60,14 @@ ImageSet load_image_set(const std::string& dataset, const std::string& dir_in, S
     return read_cifar_binary({d + (train ? "/train.bin" : "/test.bin")}, 2, 1, 100);  // fine labels
   }
   if (dataset == "svhn") return read_svhn_mat(dir + (train ? "/train_32x32.mat" : "/test_32x32.mat"));
+  if (dataset == "imagenet16-120") {
+    std::vector<std::string> files;
+    if (train)
+      for (int b = 1; b <= 10; ++b) files.push_back(dir + "/train_data_batch_" + std::to_string(b));
+    else
+      files.push_back(dir + "/val_data");
+    return read_imagenet16(files, 120);
+  }
   if (dataset == "imagenet" || dataset == "folder")
     fail("data set '", dataset, "' is a tree of JPEG files: it is read through ImageData::open, not into memory");
   for (const auto& known : dataset_names())
@@ -84,6 +92,8 @@ Normalization normalization_of(const std::string& dataset) {
   if (dataset == "fashion-mnist") return {{0.2860f}, {0.3530f}};
   if (dataset == "mnist") return {{0.1307f}, {0.3081f}};
   if (dataset == "svhn") return {{0.4377f, 0.4438f, 0.4728f}, {0.1980f, 0.2010f, 0.1970f}};
+  if (dataset == "imagenet16-120")  // NB201's values for ImageNet16
+    return {{122.68f / 255, 116.66f / 255, 104.01f / 255}, {63.22f / 255, 61.26f / 255, 65.09f / 255}};
   if (dataset == "imagenet" || dataset == "folder") return {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
   if (dataset == "cifar100")
     return {{129.3f / 255, 124.1f / 255, 112.4f / 255}, {68.2f / 255, 65.4f / 255, 70.4f / 255}};

@@ -15,8 +15,11 @@ namespace ldarts {
 
 ImageData ImageData::open(const std::string& dataset, const std::string& dir_in, Split split,
                           const DataOptions& options) {
-  if (dataset != "imagenet" && dataset != "folder")
-    return in_memory(load_image_set(dataset, dir_in, split), normalization_of(dataset), options);
+  if (dataset != "imagenet" && dataset != "folder") {
+    DataOptions o = options;
+    if (dataset == "imagenet16-120") o.augment.pad = 2;  // RandomCrop(16, padding=2), as NB201
+    return in_memory(load_image_set(dataset, dir_in, split), normalization_of(dataset), o);
+  }
   LDARTS_CHECK(!dir_in.empty(), "--data-dir is required for data set '", dataset, "'");
   // ImageNet: train/ and val/ class trees. folder: <dir>/train/ (or <dir> itself) and <dir>/test/.
   std::string root = dir_in;

@@ -151,5 +151,7 @@ TEST(Train, PreemptionCheckpointsExitsAndResumesExactly) {
   const Checkpoint a = read_checkpoint(dir.file("whole/" + checkpoint_name(18)));
   const Checkpoint b = read_checkpoint(dir.file("stopped/" + checkpoint_name(18)));
   for (const auto& [key, t] : a.tensors)
-    if (key.rfind("model/", 0) == 0 || key.rfind("optim/", 0) == 0) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;
+    if (key.rfind("model/", 0) == 0 || key.rfind("optim/", 0) == 0) {
+      EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;
+    }
 }

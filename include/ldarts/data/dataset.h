@@ -48,5 +48,7 @@ ImageSet read_cifar_binary(const std::vector<std::string>& files, int label_byte
                            int64_t num_classes);
 // SVHN .mat file (matio): X uint8 [32, 32, 3, N], y 1..10 (10 = digit 0).
 ImageSet read_svhn_mat(const std::string& path);
+// ImageNet16 pickles (downsampled ImageNet 16×16), classes 1..`classes` kept as labels 0..classes-1.
+ImageSet read_imagenet16(const std::vector<std::string>& files, int64_t classes);
 
 }  // namespace ldarts
