@@ -20,14 +20,16 @@ void setup_inspect(CLI::App& app) {
     int64_t model_values = 0, model_tensors = 0;
     for (const auto& [key, t] : c.tensors)
       if (key.rfind("model/", 0) == 0) model_values += t.numel(), ++model_tensors;
-    std::printf("checkpoint      %s\n", path->c_str());
+    const bool train = c.strings.count("run/command") && c.string("run/command") == "train";
+    auto text = [&](const char* key) { return c.strings.count(key) ? c.string(key) : std::string("-"); };
+    std::printf("checkpoint      %s (%s)\n", path->c_str(), train ? "ldarts train" : "ldarts search");
     std::printf("format version  %ld (ldarts %s, LibTorch %s)\n", long(c.integer("format_version")),
-                c.string("run/ldarts_version").c_str(), c.string("run/torch_version").c_str());
-    std::printf("space           %s\n", c.string("run/space").c_str());
+                text("run/ldarts_version").c_str(), text("run/torch_version").c_str());
+    if (!train) std::printf("space           %s\n", c.string("run/space").c_str());
     std::printf("world size      %ld\n", long(c.integer("run/world_size")));
     std::printf("resume point    epoch %ld, step %ld (global step %ld)\n", long(c.integer("state/epoch")) + 1,
-                long(c.integer("state/step")), long(c.integer("search/steps_done")));
-    std::printf("genotype        %s\n", c.string("genotype/text").c_str());
+                long(c.integer("state/step")), long(c.integer(train ? "train/steps_done" : "search/steps_done")));
+    std::printf("genotype        %s\n", (train ? c.string("run/genotype") : c.string("genotype/text")).c_str());
     std::printf("model           %ld tensors, %ld values (parameters and buffers)\n", long(model_tensors),
                 long(model_values));
     for (const auto& [key, alpha] : c.tensors) {

@@ -221,6 +221,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     c.strings["run/genotype"] = genotype_text(genotype);
     c.strings["run/config"] = resolved_config;
     c.strings["run/ldarts_version"] = LDARTS_VERSION;
+    c.strings["run/torch_version"] = TORCH_VERSION;
     c.strings["logs/metrics"] = metrics.contents();
     c.tensors["rng/torch_cpu"] = rng_states;
     write_checkpoint(o.out + "/" + checkpoint_name(trainer.steps_done()), c);
