@@ -109,6 +109,9 @@ Batch ImageData::file_batch(const std::vector<int64_t>& indices, bool train, uin
   }
   LDARTS_CHECK(!images.empty(), "every image of a batch was unreadable (first: ", files_->root, "/",
                files_->files.at(indices.front()), ")");
+  // Skipped images are replaced by repeating readable ones of the same batch, so
+  // every rank keeps its batch size (micro-batches and equal rank shares need it).
+  for (size_t k = 0; images.size() < indices.size(); ++k) images.push_back(images[k]), labels.push_back(labels[k]);
   at::Tensor batch = at::stack(images);
   const auto stats = [&](const std::vector<float>& v) { return at::tensor(v).view({1, 3, 1, 1}); };
   batch.sub_(stats(norm_.mean)).div_(stats(norm_.std));

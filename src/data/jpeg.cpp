@@ -22,10 +22,12 @@ struct Handle {
 JpegHeader read_jpeg_header(const std::vector<unsigned char>& bytes, const std::string& name) {
   Handle t(true);
   int w = 0, h = 0, subsampling = 0, colorspace = 0;
+  if (bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G')
+    fail(name, ": a PNG file with a JPEG name (not decoded; --skip-bad-images leaves it out)");
   LDARTS_CHECK(!bytes.empty() && tjDecompressHeader3(t.h, bytes.data(), bytes.size(), &w, &h, &subsampling,
                                                      &colorspace) == 0,
                name, ": not a readable JPEG (", bytes.empty() ? "empty file" : tjGetErrorStr2(t.h), ")");
-  return {w, h};
+  return {w, h, colorspace == TJCS_CMYK || colorspace == TJCS_YCCK};
 }
 
 at::Tensor decode_jpeg(const std::vector<unsigned char>& bytes, const std::string& name, double min_scale) {
@@ -40,10 +42,19 @@ at::Tensor decode_jpeg(const std::vector<unsigned char>& bytes, const std::strin
     if (f >= min_scale && f < double(best.num) / best.denom) best = scales[i];
   }
   const int w = TJSCALED(header.width, best), h = TJSCALED(header.height, best);
-  at::Tensor hwc = at::empty({h, w, 3}, at::kByte);
-  const int status = tjDecompress2(t.h, bytes.data(), bytes.size(), hwc.data_ptr<uint8_t>(), w, 0, h, TJPF_RGB, 0);
-  // A warning (e.g. premature end of data in a truncated file) is an error for us: the pixels are incomplete.
-  LDARTS_CHECK(status == 0, name, ": JPEG decoding failed (", tjGetErrorStr2(t.h), ")");
+  // CMYK / YCCK files (a few dozen in ImageNet) are decoded to CMYK and converted.
+  at::Tensor hwc = at::empty({h, w, header.cmyk ? 4 : 3}, at::kByte);
+  const int status = tjDecompress2(t.h, bytes.data(), bytes.size(), hwc.data_ptr<uint8_t>(), w, 0, h,
+                                   header.cmyk ? TJPF_CMYK : TJPF_RGB, 0);
+  // Warnings (e.g. extraneous bytes, which libjpeg recovers from) are fine; a truncated file is an error.
+  const bool truncated = status != 0 && std::string(tjGetErrorStr2(t.h)).find("Premature end") != std::string::npos;
+  LDARTS_CHECK(status == 0 || (tjGetErrorCode(t.h) == TJERR_WARNING && !truncated), name, ": JPEG decoding failed (",
+               tjGetErrorStr2(t.h), ")");
+  if (header.cmyk) {  // R = (255 − C)(255 − K)/255, ...
+    const at::Tensor f = hwc.to(at::kFloat);
+    const at::Tensor k = 255 - f.select(2, 3);
+    hwc = ((255 - f.narrow(2, 0, 3)) * k.unsqueeze(2) / 255).round().clamp(0, 255).to(at::kByte);
+  }
   return hwc.permute({2, 0, 1}).contiguous();
 }
 

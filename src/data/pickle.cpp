@@ -38,7 +38,7 @@ std::string latin1_of(const std::string& utf8, const std::string& name) {
     if (c < 0x80) {
       out += char(c), i += 1;
     } else {
-      LDARTS_CHECK((c & 0xE0) == 0xC0 && i + 1 < utf8.size(), name, ": text is not Latin-1");
+      LDARTS_CHECK((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size(), name, ": text is not Latin-1");
       out += char(((c & 0x1F) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3F)), i += 2;
     }
   }
@@ -72,8 +72,9 @@ class Reader {
         case 'M': push_int(le(2)); break;
         case 0x8a: {  // LONG1: little-endian two's complement
           const size_t n = byte();
+          LDARTS_CHECK(n <= 8, name_, ": integer of ", n, " bytes in the pickle (at most 8 supported)");
           int64_t x = 0;
-          for (size_t k = 0; k < n && k < 8; ++k) x |= int64_t(byte()) << (8 * k);
+          for (size_t k = 0; k < n; ++k) x |= int64_t(byte()) << (8 * k);
           if (n > 0 && n < 8 && (x >> (8 * n - 1)) & 1) x -= int64_t(1) << (8 * n);
           push_int(x);
           break;
@@ -250,7 +251,13 @@ PyRef PyValue::get(const std::string& key) const {
 
 PyRef read_pickle(const std::vector<unsigned char>& data, const std::string& name) {
   LDARTS_CHECK(!data.empty(), name, ": empty file");
-  return Reader(data, name).run();
+  try {
+    return Reader(data, name).run();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // a malformed number in a text opcode (stoll, stod)
+    fail(name, ": corrupt pickle (", e.what(), ")");
+  }
 }
 
 std::string numpy_array_bytes(const PyRef& v, std::vector<int64_t>& shape, const std::string& name) {

@@ -18,9 +18,12 @@ std::string render_dot(const std::string& dot, const std::string& format) {
   const int fd = mkstemp(name);
   LDARTS_CHECK(fd >= 0, "cannot create a temporary file in /tmp");
   FILE* f = fdopen(fd, "w");
+  LDARTS_CHECK(f != nullptr, "cannot write the temporary file ", name);
   std::fputs(dot.c_str(), f);
   std::fclose(f);
   FILE* pipe = popen(("dot -T" + format + " " + name + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) std::remove(name);
+  LDARTS_CHECK(pipe != nullptr, "cannot start Graphviz's dot");
   std::string out;
   char buf[4096];
   while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/core/error.h"
+#include "ldarts/dist/runtime.h"
 
 namespace ldarts {
 
@@ -50,6 +51,22 @@ void load_sgd_state(const Checkpoint& c, torch::optim::SGD& sgd, const torch::nn
     restore_tensor(buffer, c, key);
     s->momentum_buffer(buffer);
     state[p.value().unsafeGetTensorImpl()] = std::move(s);
+  }
+}
+
+std::map<std::string, at::Tensor> gather_rng_states(Communicator& comm, const torch::Device& device) {
+  std::map<std::string, at::Tensor> out;
+  out["rng/torch_cpu"] = all_gather(comm, at::detail::getDefaultCPUGenerator().get_state());
+  if (device.is_cuda()) out["rng/torch_cuda"] = all_gather(comm, at::globalContext().defaultGenerator(device).get_state());
+  return out;
+}
+
+void restore_rng_states(const Checkpoint& c, int rank, const torch::Device& device) {
+  at::Generator cpu = at::detail::getDefaultCPUGenerator();
+  cpu.set_state(c.tensor("rng/torch_cpu")[rank].clone());
+  if (device.is_cuda() && c.tensors.count("rng/torch_cuda")) {
+    at::Generator cuda = at::globalContext().defaultGenerator(device);
+    cuda.set_state(c.tensor("rng/torch_cuda")[rank].clone());
   }
 }
 

@@ -57,14 +57,18 @@ torch::Tensor BatchNormImpl::forward(const torch::Tensor& x) {
 torch::Tensor BatchNormImpl::synchronized_forward(const torch::Tensor& x) {
   const int64_t channels = x.size(1);
   const double local_count = static_cast<double>(x.numel() / channels);
-  const torch::Tensor local = torch::cat({x.sum({0, 2, 3}), (x * x).sum({0, 2, 3}),
-                                          torch::full({1}, local_count, x.options())});
+  // Statistics in float (also under bf16 autocast), summed over ranks.
+  const torch::Tensor xf = x.to(torch::kFloat);
+  const torch::Tensor local = torch::cat({xf.sum({0, 2, 3}), (xf * xf).sum({0, 2, 3}),
+                                          torch::full({1}, local_count, xf.options())});
   const torch::Tensor global = differentiable_all_reduce_sum(local, *comm_);
   const torch::Tensor count = global[2 * channels];
   const torch::Tensor mean = global.narrow(0, 0, channels) / count;
-  const torch::Tensor var = global.narrow(0, channels, channels) / count - mean * mean;  // biased, as BN normalizes
-  torch::Tensor y = (x - mean.view({1, -1, 1, 1})) * torch::rsqrt(var + kEps).view({1, -1, 1, 1});
+  // Biased, as BN normalizes; E[x²] − mean² can round below 0.
+  const torch::Tensor var = (global.narrow(0, channels, channels) / count - mean * mean).clamp_min(0);
+  torch::Tensor y = (xf - mean.view({1, -1, 1, 1})) * torch::rsqrt(var + kEps).view({1, -1, 1, 1});
   if (spec_.affine) y = y * weight.view({1, -1, 1, 1}) + bias.view({1, -1, 1, 1});
+  y = y.to(x.scalar_type());
   if (is_training() && spec_.track_running_stats) {
     torch::NoGradGuard no_grad;
     const double n = count.item<double>();

@@ -89,8 +89,14 @@ static std::string cell_text(const DartsCellGenotype& c) {
   return out.str();
 }
 
+// range(a, b) for consecutive ascending nodes, else the explicit list.
 static std::string range_text(const DartsCellGenotype& c) {
-  return "range(" + std::to_string(c.concat.front()) + ", " + std::to_string(c.concat.back() + 1) + ")";
+  bool consecutive = true;
+  for (size_t i = 1; i < c.concat.size(); ++i) consecutive = consecutive && c.concat[i] == c.concat[i - 1] + 1;
+  if (consecutive) return "range(" + std::to_string(c.concat.front()) + ", " + std::to_string(c.concat.back() + 1) + ")";
+  std::string out = "[";
+  for (size_t i = 0; i < c.concat.size(); ++i) out += (i ? ", " : "") + std::to_string(c.concat[i]);
+  return out + "]";
 }
 
 std::string to_genotype_text(const DartsGenotype& g) {

@@ -126,7 +126,8 @@ AnyGenotype parse_genotype(const std::string& text_in, const std::string& source
 
 AnyGenotype read_genotype(const std::string& arg) {
   const std::string t = trim(arg);
-  const bool inline_text = t.empty() || t.front() == '|' || t.front() == '{' || t.rfind("Genotype", 0) == 0;
+  const bool inline_text =
+      t.empty() || t.front() == '|' || t.front() == '{' || t.find("Genotype(") != std::string::npos;
   if (inline_text) return parse_genotype(t, "--genotype");
   LDARTS_CHECK(file_exists(t), "--genotype ", t, ": no such file (give a genotype file, an NB201 string or "
                "Genotype(...) text)");

@@ -21,6 +21,7 @@
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
+#include "ldarts/io/module_state.h"
 #include "ldarts/io/graphviz.h"
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/darts_genotype.h"
@@ -257,9 +258,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     LDARTS_CHECK(start.epoch <= o.epochs, resume_from, ": the checkpoint is at epoch ", start.epoch + 1,
                  ", beyond --epochs ", o.epochs);
     means.load(c);
-    const at::Tensor& states = c.tensor("rng/torch_cpu");  // [world, state bytes]: one row per rank
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    generator.set_state(states[comm.rank()].clone());
+    restore_rng_states(c, comm.rank(), searcher.device());  // [world, state bytes]: one row per rank
   }
 
   // ---- run folder ----
@@ -291,7 +290,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
   // Writes a checkpoint whose resume point is `next` (rank 0, after a barrier).
   auto save_checkpoint = [&](const Position& next) {
-    const at::Tensor rng_states = all_gather(comm, at::detail::getDefaultCPUGenerator().get_state());
+    const auto rng_states = gather_rng_states(comm, searcher.device());
     comm.barrier();
     if (!root) return;
     Checkpoint c;
@@ -308,7 +307,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     c.strings["logs/metrics"] = metrics.contents();
     c.strings["logs/steps"] = step_log.contents();
     c.strings["logs/alphas"] = alphas_text;
-    c.tensors["rng/torch_cpu"] = rng_states;
+    for (const auto& [key, states] : rng_states) c.tensors[key] = states;
     write_checkpoint(o.out + "/" + checkpoint_name(searcher.steps_done()), c);
     rotate_checkpoints(o.out, o.keep_checkpoints);
   };

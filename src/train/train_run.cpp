@@ -19,6 +19,7 @@
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
+#include "ldarts/io/module_state.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/train/trainer.h"
@@ -186,8 +187,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     trainer.load_state(c);
     start_epoch = int(c.integer("state/epoch")), start_step = c.integer("state/step");
     sums.load(c);
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    generator.set_state(c.tensor("rng/torch_cpu")[comm.rank()].clone());
+    restore_rng_states(c, comm.rank(), trainer.device());
   }
 
   CsvLog metrics;
@@ -209,7 +209,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   }
 
   auto save_checkpoint = [&](int epoch, int64_t step) {
-    const at::Tensor rng_states = all_gather(comm, at::detail::getDefaultCPUGenerator().get_state());
+    const auto rng_states = gather_rng_states(comm, trainer.device());
     comm.barrier();
     if (!root) return;
     Checkpoint c;
@@ -223,7 +223,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     c.strings["run/ldarts_version"] = LDARTS_VERSION;
     c.strings["run/torch_version"] = TORCH_VERSION;
     c.strings["logs/metrics"] = metrics.contents();
-    c.tensors["rng/torch_cpu"] = rng_states;
+    for (const auto& [key, states] : rng_states) c.tensors[key] = states;
     write_checkpoint(o.out + "/" + checkpoint_name(trainer.steps_done()), c);
     rotate_checkpoints(o.out, o.keep_checkpoints);
   };
@@ -286,6 +286,9 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   // ---- the test set: once, at the end, never used to choose weights ----
   if (o.test) {
     const ImageData test = ImageData::open(o.dataset, o.data_dir, Split::test, data_options);
+    LDARTS_CHECK(!data.files() || test.files()->classes == data.files()->classes, test.source(),
+                 ": its class folders differ from the training set's (", test.num_classes(), " vs ",
+                 data.num_classes(), "); labels would not match");
     std::vector<int64_t> all(test.size());
     for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
     const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), loader_threads);

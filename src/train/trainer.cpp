@@ -17,17 +17,20 @@ class AutocastGuard {
   AutocastGuard(bool enabled, c10::DeviceType device) : enabled_(enabled), device_(device) {
     if (!enabled_) return;
     previous_ = at::autocast::is_autocast_enabled(device_);
+    previous_dtype_ = at::autocast::get_autocast_dtype(device_);
     at::autocast::set_autocast_dtype(device_, at::kBFloat16);
     at::autocast::set_autocast_enabled(device_, true);
   }
   ~AutocastGuard() {
     if (!enabled_) return;
     at::autocast::set_autocast_enabled(device_, previous_);
+    at::autocast::set_autocast_dtype(device_, previous_dtype_);
     at::autocast::clear_cache();
   }
 
  private:
   bool enabled_, previous_ = false;
+  at::ScalarType previous_dtype_ = at::kBFloat16;
   c10::DeviceType device_;
 };
 

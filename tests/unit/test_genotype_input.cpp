@@ -41,6 +41,13 @@ TEST(GenotypeInput, ReadsThePublishedTextAndRoundTrips) {
       "Genotype(normal=[(\"sep_conv_3x3\", 0), (\"sep_conv_3x3\", 1)], normal_concat=[2], "
       "reduce=[(\"max_pool_3x3\", 0), (\"max_pool_3x3\", 1)], reduce_concat=[2])", "q");
   EXPECT_EQ(quoted.darts.normal.ops.size(), 2u);
+  // A concat that is not a range is written as a list and reads back the same.
+  AnyGenotype gaps = g;
+  gaps.darts.normal.concat = {2, 4, 5};
+  EXPECT_NE(genotype_text(gaps).find("normal_concat=[2, 4, 5]"), std::string::npos) << genotype_text(gaps);
+  EXPECT_EQ(parse_genotype(genotype_text(gaps), "t").darts.normal.concat, (std::vector<int>{2, 4, 5}));
+  // Pasted with its name, inline.
+  EXPECT_EQ(read_genotype("DARTS_X = " + to_genotype_text(g.darts)).darts.normal.ops, g.darts.normal.ops);
   // NB201: the string and our JSON.
   const std::string cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|";
   EXPECT_TRUE(parse_genotype(cell, "s").is_nb201);

@@ -12,6 +12,7 @@ namespace ldarts {
 
 struct JpegHeader {
   int width = 0, height = 0;
+  bool cmyk = false;  // CMYK or YCCK colour space (converted to RGB when decoded)
 };
 
 // Reads the header only; an Error naming `name` when it is not a JPEG.

@@ -3,11 +3,13 @@
 // every name and shape and says which option probably differs.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include <torch/nn/module.h>
 #include <torch/optim/sgd.h>
 
+#include "ldarts/dist/communicator.h"
 #include "ldarts/io/checkpoint.h"
 
 namespace ldarts {
@@ -25,5 +27,12 @@ void save_sgd_state(Checkpoint& checkpoint, const torch::optim::SGD& sgd, const 
                     const std::string& prefix);
 void load_sgd_state(const Checkpoint& checkpoint, torch::optim::SGD& sgd, const torch::nn::Module& module,
                     const std::string& prefix);
+
+// The default generators of every rank, gathered ([world, state bytes] each):
+// "rng/torch_cpu", and "rng/torch_cuda" when `device` is a CUDA device (drop
+// path and noise draw there). A collective: every rank calls it.
+std::map<std::string, at::Tensor> gather_rng_states(Communicator& comm, const torch::Device& device);
+// Sets this rank's generators from a checkpoint's gathered states.
+void restore_rng_states(const Checkpoint& checkpoint, int rank, const torch::Device& device);
 
 }  // namespace ldarts
