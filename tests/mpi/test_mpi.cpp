@@ -9,6 +9,7 @@
 #include "ldarts/ops/batch_norm.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/search/searcher.h"
+#include "ldarts/train/train_run.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -191,6 +192,43 @@ TEST(Mpi, SyncBatchNormEqualsBatchNormOnTheConcatenatedBatch) {
     EXPECT_TRUE(torch::allclose(grads[i] * 2, reference->parameters()[i].grad(), 1e-4, 1e-4)) << i;
   for (size_t i = 0; i < 2; ++i)
     EXPECT_TRUE(torch::allclose(sync->buffers()[i], reference->buffers()[i], 1e-5, 1e-6)) << "running stat " << i;
+}
+
+// Evaluation training with SyncBN on 2 ranks x 8 images equals one process
+// with batches of 16 (no drop path: its masks come from each rank's generator;
+// crops and cutout are seeded per image, so the batches are the same images).
+TEST(Mpi, SyncBnTrainingOnTwoRanksEqualsOneProcess) {
+  const std::string dir = shared_dir("train");
+  TrainOptions o;
+  o.genotype = "Genotype(normal=[('sep_conv_3x3', 0), ('skip_connect', 1), ('dil_conv_3x3', 0), ('max_pool_3x3', 2)], "
+               "normal_concat=range(2, 4), reduce=[('max_pool_3x3', 0), ('avg_pool_3x3', 1), ('skip_connect', 2), "
+               "('sep_conv_5x5', 1)], reduce_concat=range(2, 4))";
+  o.dataset = "mnist", o.data_dir = dir, o.channels = 4, o.layers = 3, o.batch_size = 16, o.epochs = 2;
+  o.max_steps = 2, o.eval_steps = 1, o.drop_path = 0, o.cutout = 4, o.sync_bn = true, o.test = false;
+  o.valid_portion = 0.25, o.threads = 1, o.seed = 3, o.keep_checkpoints = 100, o.lr = 0.05;
+  o.out = dir + "/two";
+  run_train(o, "", *world);
+  if (world->is_root()) {
+    LocalCommunicator local;
+    o.out = dir + "/one";
+    run_train(o, "", local);
+    const Checkpoint a = read_checkpoint(dir + "/two/" + checkpoint_name(4));
+    const Checkpoint b = read_checkpoint(dir + "/one/" + checkpoint_name(4));
+    int compared = 0;
+    double worst = 0;
+    for (const auto& [key, t] : a.tensors) {
+      if (key.rfind("model/", 0) != 0 && key.rfind("optim/", 0) != 0) continue;  // weights, BN statistics, momentum
+      const at::Tensor x = t.to(torch::kDouble), y = b.tensor(key).to(torch::kDouble);
+      const double norm = x.norm().item<double>();
+      const double rel = (x - y).norm().item<double>() / std::max(norm, 1e-12);
+      worst = std::max(worst, rel);
+      EXPECT_LT(rel, 1e-4) << key;
+      ++compared;
+    }
+    std::printf("[ mpi ] SyncBN training: %d tensors compared, worst relative difference %.3e\n", compared, worst);
+    EXPECT_GT(compared, 100);
+  }
+  world->barrier();
 }
 
 int main(int argc, char** argv) {
