@@ -15,6 +15,7 @@
 #include "ldarts/data/loader.h"
 #include "ldarts/data/sampler.h"
 #include "ldarts/data/transforms.h"
+#include "ldarts/search/search_run.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -298,4 +299,27 @@ TEST(DataScale, ImageNet16PicklesKeepTheFirst120Classes) {
   EXPECT_ERROR_WITH(read_imagenet16({dir.file("cut")}, 120), "cut", "truncated pickle");
   test::write_bytes(dir.file("bad"), py2_imagenet16_pickle({1, 1001}));
   EXPECT_ERROR_WITH(read_imagenet16({dir.file("bad")}, 120), "label 1001", "out of range");
+}
+
+TEST(DataScale, ImageNetStyleSearchOnAJpegTreeWritesAndReadsItsManifest) {
+  test::TempDir dir;
+  write_tree(dir.file("data/train"));  // 3 classes of 4, 6, 8 JPEGs
+  SearchOptions o;
+  o.space = "darts", o.network = "imagenet", o.partial_channels = 2, o.edge_normalization = true;
+  o.channels = 4, o.layers = 4, o.dataset = "folder", o.data_dir = dir.file("data");
+  o.class_fraction_train = 0.5, o.class_fraction_valid = 0.25;
+  o.batch_size = 4, o.epochs = 1, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.loader_threads = 2;
+  o.out = dir.file("run");
+  LocalCommunicator comm;
+  run_search(o, "", comm);
+  const std::string manifest = test::read_text(dir.file("run/subset-manifest.txt"));
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 1 + (2 + 3 + 4) + (1 + 2 + 2));  // header, w, a
+  EXPECT_NE(test::read_text(dir.file("run/genotype.json")).find("\"normal\""), std::string::npos);
+  // A restart reads the manifest back: one that names a vanished file stops it with the name.
+  const size_t at = manifest.find("w n001/");
+  std::string broken = manifest;
+  broken.replace(at, 7, "w n009/");
+  test::write_text(dir.file("run/subset-manifest.txt"), broken);
+  o.epochs = 2, o.resume = "auto";
+  EXPECT_ERROR_WITH(run_search(o, "", comm), "subset-manifest.txt", "is not in");
 }
