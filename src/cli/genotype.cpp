@@ -12,6 +12,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/graphviz.h"
+#include "ldarts/model/darts_network.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/genotype_input.h"
@@ -56,8 +57,8 @@ Forms from_checkpoint(const std::string& path) {
   auto beta = [&](const std::string& type) {
     const std::string key = "model/edge_beta_" + type;
     if (!c.tensors.count(key)) return std::vector<float>{};
-    const at::Tensor b = c.tensor(key).to(torch::kFloat).contiguous();
-    return std::vector<float>(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+    const at::Tensor w = edge_softmax(c.tensor(key).to(torch::kFloat), space).contiguous();
+    return std::vector<float>(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
   };
   g.normal = derive_darts_cell(space, "normal", softmax_of(c.tensor("arch/normal")), beta("normal"));
   g.reduce = derive_darts_cell(space, "reduce", softmax_of(c.tensor("arch/reduce")), beta("reduce"));

@@ -9,7 +9,10 @@
 
 namespace ldarts {
 
-bool graphviz_available() { return std::system("command -v dot > /dev/null 2>&1") == 0; }
+bool graphviz_available() {
+  static const bool found = std::system("command -v dot > /dev/null 2>&1") == 0;  // one shell, not one per picture
+  return found;
+}
 
 std::string render_dot(const std::string& dot, const std::string& format) {
   LDARTS_CHECK(graphviz_available(), "drawing a cell as ", format,

@@ -9,7 +9,7 @@
 
 namespace ldarts {
 
-DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkOptions& o) {
+DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkOptions& o) : space_(space) {
   LDARTS_CHECK(space.kind == CellKind::darts, "space '", space.name, "' is not a DARTS-family space");
   LDARTS_CHECK(o.layers >= 3 && o.channels > 0, "the DARTS network needs --layers >= 3 and --channels > 0");
   LDARTS_CHECK(!o.imagenet || o.channels % 2 == 0, "the ImageNet search network needs an even --channels");
@@ -45,25 +45,29 @@ DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkO
     reduction_prev = reduction;
   }
   classifier = register_module("classifier", torch::nn::Linear(prev, o.num_classes));
-  edges_ = space.edges, nodes_ = space.nodes;
   if (o.edge_normalization)
     for (const char* type : {"normal", "reduce"})
       betas_.push_back(register_parameter(std::string("edge_beta_") + type, 1e-3 * torch::randn({space.num_edges()})));
 }
 
-torch::Tensor DartsNetworkImpl::edge_weights(int cell_type) const {
-  if (betas_.empty()) return {};
-  const torch::Tensor& beta = betas_.at(cell_type);
-  std::vector<torch::Tensor> parts(edges_.size());
-  for (int node = 2; node < nodes_; ++node) {
-    std::vector<int64_t> incoming;
-    for (size_t e = 0; e < edges_.size(); ++e)
-      if (edges_[e].to == node) incoming.push_back(static_cast<int64_t>(e));
-    const torch::Tensor index = torch::tensor(incoming, torch::kLong).to(beta.device());
-    const torch::Tensor w = torch::softmax(beta.index_select(0, index), 0);
-    for (size_t k = 0; k < incoming.size(); ++k) parts[incoming[k]] = w[static_cast<int64_t>(k)];
+torch::Tensor edge_softmax(const torch::Tensor& beta, const SearchSpace& space) {
+  LDARTS_CHECK(beta.dim() == 1 && beta.size(0) == space.num_edges(), "edge normalization β has ", beta.numel(),
+               " entries, space '", space.name, "' has ", space.num_edges(), " edges");
+  // The edges entering a node are consecutive (edges are ordered by target node).
+  std::vector<torch::Tensor> parts;
+  int first = 0;
+  for (int node = 2; node < space.nodes; ++node) {
+    int count = 0;
+    while (first + count < space.num_edges() && space.edges[first + count].to == node) ++count;
+    parts.push_back(torch::softmax(beta.narrow(0, first, count), 0));
+    first += count;
   }
-  return torch::stack(parts);
+  LDARTS_CHECK(first == space.num_edges(), "space '", space.name, "': edges are not ordered by target node");
+  return torch::cat(parts);
+}
+
+torch::Tensor DartsNetworkImpl::edge_weights(int cell_type) const {
+  return betas_.empty() ? torch::Tensor() : edge_softmax(betas_.at(cell_type), space_);
 }
 
 std::vector<bool> DartsNetworkImpl::regularized_cells() const {

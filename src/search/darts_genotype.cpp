@@ -1,40 +1,24 @@
 #include "ldarts/search/darts_genotype.h"
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 
 #include "ldarts/core/error.h"
 
 namespace ldarts {
 
-// softmax(β) over the edges entering each node.
-static std::vector<float> edge_scales(const SearchSpace& space, const std::vector<float>& beta) {
-  std::vector<float> scale(space.num_edges(), 1.0f);
-  if (beta.empty()) return scale;
-  LDARTS_CHECK(static_cast<int>(beta.size()) == space.num_edges(), "edge normalization β has ", beta.size(),
-               " entries, the space has ", space.num_edges(), " edges");
-  for (int node = 2; node < space.nodes; ++node) {
-    double top = -1e30, sum = 0;
-    for (int e = 0; e < space.num_edges(); ++e)
-      if (space.edges[e].to == node) top = std::max<double>(top, beta[e]);
-    for (int e = 0; e < space.num_edges(); ++e)
-      if (space.edges[e].to == node) sum += std::exp(beta[e] - top);
-    for (int e = 0; e < space.num_edges(); ++e)
-      if (space.edges[e].to == node) scale[e] = static_cast<float>(std::exp(beta[e] - top) / sum);
-  }
-  return scale;
-}
-
 DartsCellGenotype derive_darts_cell(const SearchSpace& space, const std::string& cell_type,
-                                    const std::vector<float>& p, const std::vector<float>& beta) {
+                                    const std::vector<float>& p, const std::vector<float>& edge_scale) {
   LDARTS_CHECK(space.kind == CellKind::darts, "space '", space.name, "' has no DARTS cells");
   const CellType& type = space.cell_type(cell_type);
   size_t entries = 0;
   for (const auto& ops : type.edge_ops) entries += ops.size();
   LDARTS_CHECK(entries == p.size(), "cell type '", cell_type, "' has ", entries, " α entries, got ", p.size());
   // Best non-none op of every edge and its weight.
-  const std::vector<float> scale = edge_scales(space, beta);
+  LDARTS_CHECK(edge_scale.empty() || static_cast<int>(edge_scale.size()) == space.num_edges(),
+               "edge normalization weights have ", edge_scale.size(), " entries, the space has ", space.num_edges(),
+               " edges");
+  const std::vector<float> scale = edge_scale.empty() ? std::vector<float>(space.num_edges(), 1.0f) : edge_scale;
   std::vector<std::pair<float, std::string>> best(space.num_edges(), {-1.0f, ""});
   size_t offset = 0;
   for (int e = 0; e < space.num_edges(); ++e) {
@@ -58,50 +42,40 @@ DartsCellGenotype derive_darts_cell(const SearchSpace& space, const std::string&
   return g;
 }
 
-static std::string cell_json(const DartsCellGenotype& c) {
+// The (op, input) pairs as [["op", 1], ...] (JSON) or [('op', 1), ...] (Python).
+static std::string pairs_text(const DartsCellGenotype& c, bool json) {
   std::ostringstream out;
   out << "[";
   for (size_t i = 0; i < c.ops.size(); ++i)
-    out << (i ? ", " : "") << "[\"" << c.ops[i].first << "\", " << c.ops[i].second << "]";
+    out << (i ? ", " : "") << (json ? "[\"" : "('") << c.ops[i].first << (json ? "\", " : "', ") << c.ops[i].second
+        << (json ? "]" : ")");
   out << "]";
   return out.str();
 }
 
-static std::string concat_json(const DartsCellGenotype& c) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < c.concat.size(); ++i) out << (i ? ", " : "") << c.concat[i];
-  out << "]";
-  return out.str();
+static std::string concat_list(const DartsCellGenotype& c) {
+  std::string out = "[";
+  for (size_t i = 0; i < c.concat.size(); ++i) out += (i ? ", " : "") + std::to_string(c.concat[i]);
+  return out + "]";
 }
 
 std::string to_json(const DartsGenotype& g) {
-  return "{\n  \"normal\": " + cell_json(g.normal) + ",\n  \"normal_concat\": " + concat_json(g.normal) +
-         ",\n  \"reduce\": " + cell_json(g.reduce) + ",\n  \"reduce_concat\": " + concat_json(g.reduce) + "\n}\n";
-}
-
-static std::string cell_text(const DartsCellGenotype& c) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < c.ops.size(); ++i)
-    out << (i ? ", " : "") << "('" << c.ops[i].first << "', " << c.ops[i].second << ")";
-  out << "]";
-  return out.str();
+  return "{\n  \"normal\": " + pairs_text(g.normal, true) + ",\n  \"normal_concat\": " + concat_list(g.normal) +
+         ",\n  \"reduce\": " + pairs_text(g.reduce, true) + ",\n  \"reduce_concat\": " + concat_list(g.reduce) +
+         "\n}\n";
 }
 
 // range(a, b) for consecutive ascending nodes, else the explicit list.
 static std::string range_text(const DartsCellGenotype& c) {
   bool consecutive = true;
   for (size_t i = 1; i < c.concat.size(); ++i) consecutive = consecutive && c.concat[i] == c.concat[i - 1] + 1;
-  if (consecutive) return "range(" + std::to_string(c.concat.front()) + ", " + std::to_string(c.concat.back() + 1) + ")";
-  std::string out = "[";
-  for (size_t i = 0; i < c.concat.size(); ++i) out += (i ? ", " : "") + std::to_string(c.concat[i]);
-  return out + "]";
+  if (!consecutive) return concat_list(c);
+  return "range(" + std::to_string(c.concat.front()) + ", " + std::to_string(c.concat.back() + 1) + ")";
 }
 
 std::string to_genotype_text(const DartsGenotype& g) {
-  return "Genotype(normal=" + cell_text(g.normal) + ", normal_concat=" + range_text(g.normal) +
-         ", reduce=" + cell_text(g.reduce) + ", reduce_concat=" + range_text(g.reduce) + ")";
+  return "Genotype(normal=" + pairs_text(g.normal, false) + ", normal_concat=" + range_text(g.normal) +
+         ", reduce=" + pairs_text(g.reduce, false) + ", reduce_concat=" + range_text(g.reduce) + ")";
 }
 
 std::string to_dot(const DartsCellGenotype& c, const std::string& title) {

@@ -100,10 +100,13 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
     return view;
   }
   DartsGenotype g;
-  const std::vector<torch::Tensor> betas = network.edge_parameters();
-  auto beta = [&](size_t t) { return t < betas.size() ? to_vector(betas[t]) : std::vector<float>{}; };
-  g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)), beta(0));
-  g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)), beta(1));
+  auto scale = [&](int t) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor w = network.edge_weights(t);
+    return w.defined() ? to_vector(w) : std::vector<float>{};
+  };
+  g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)), scale(0));
+  g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)), scale(1));
   view.text = to_genotype_text(g);
   view.json = to_json(g);
   view.pictures = {{"normal", to_dot(g.normal, "normal cell")}, {"reduce", to_dot(g.reduce, "reduction cell")}};
@@ -116,7 +119,6 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
 void write_pictures(const std::string& out, int epoch,
                     const std::vector<std::pair<std::string, std::string>>& pictures) {
   if (pictures.empty()) return;
-  static const bool drawable = graphviz_available();
   static bool warned = false;
   make_dirs(out + "/cells");
   char prefix[32];
@@ -124,7 +126,7 @@ void write_pictures(const std::string& out, int epoch,
   for (const auto& [cell, dot] : pictures) {
     std::vector<std::pair<std::string, std::string>> files{{"dot", dot}};
     try {
-      if (drawable) files.push_back({"svg", render_dot(dot, "svg")}), files.push_back({"png", render_dot(dot, "png")});
+      if (graphviz_available()) files.push_back({"svg", render_dot(dot, "svg")}), files.push_back({"png", render_dot(dot, "png")});
     } catch (const Error& e) {
       if (!warned) std::fprintf(stderr, "warning: %s; only .dot pictures are written\n", e.what());
       warned = true;

@@ -61,6 +61,13 @@ std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels, 
   return v;
 }
 
+std::string without_last_column(const std::string& csv) {
+  std::string out, line;
+  std::istringstream in(csv);
+  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+  return out;
+}
+
 std::string source_path(const std::string& relative) { return std::string(LDARTS_SOURCE_DIR) + "/" + relative; }
 
 int run_ldarts(const std::string& args, std::string& output) {

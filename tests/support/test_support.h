@@ -26,6 +26,10 @@ std::string read_text(const std::string& path);
 std::vector<unsigned char> idx_images(uint32_t n, uint32_t rows, uint32_t cols, uint32_t magic = 0x803);
 std::vector<unsigned char> idx_labels(const std::vector<unsigned char>& labels, uint32_t magic = 0x801);
 
+// A CSV without its last column (metrics.csv without the wall-clock seconds),
+// for comparing a resumed run's log with an uninterrupted one's.
+std::string without_last_column(const std::string& csv);
+
 // Path inside the source tree.
 std::string source_path(const std::string& relative);
 

@@ -54,13 +54,6 @@ SearchOptions tiny_run(const std::string& data_dir, const std::string& out) {
 }
 
 // metrics.csv without its last column (seconds, which differ between runs).
-std::string without_seconds(const std::string& csv) {
-  std::string out, line;
-  std::istringstream in(csv);
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
-
 }  // namespace
 
 TEST(Checkpoint, RoundTrip) {
@@ -171,8 +164,8 @@ void expect_exact_resume(const std::string& fd_mode, int stop, const std::string
   for (const auto& [key, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;  // bit-identical, RNG too
   for (const auto& [key, v] : a.doubles) EXPECT_EQ(v, b.number(key)) << key;
   EXPECT_EQ(read_all(dir.file("whole/steps.csv")), read_all(dir.file("resumed/steps.csv")));
-  EXPECT_EQ(without_seconds(read_all(dir.file("whole/metrics.csv"))),
-            without_seconds(read_all(dir.file("resumed/metrics.csv"))));
+  EXPECT_EQ(test::without_last_column(read_all(dir.file("whole/metrics.csv"))),
+            test::without_last_column(read_all(dir.file("resumed/metrics.csv"))));
   EXPECT_EQ(read_all(dir.file("whole/genotype.json")), read_all(dir.file("resumed/genotype.json")));
   EXPECT_EQ(read_all(dir.file("whole/alphas.jsonl")), read_all(dir.file("resumed/alphas.jsonl")));
 }

@@ -1,7 +1,12 @@
 // DARTS-family spaces as data, and their genotype derivation and output.
 #include <gtest/gtest.h>
 
+#include <torch/torch.h>
+
+#include <cmath>
+
 #include "ldarts/io/graphviz.h"
+#include "ldarts/model/darts_network.h"
 #include "ldarts/search/darts_genotype.h"
 #include "support/test_support.h"
 
@@ -102,10 +107,15 @@ TEST(DartsGenotype, EdgeNormalizationScalesTheEdgeChoice) {
   std::vector<float> beta(14, 0.0f);
   beta[1] = 1.0f;
   beta[4] = 2.0f;  // β brings the edge from node 2 in and drops the edge from node 1
-  const DartsCellGenotype g = derive_darts_cell(space, "normal", p, beta);
+  const torch::Tensor scale = edge_softmax(torch::tensor(beta), space);
+  // Node 2's two weights: softmax(0, 1).
+  EXPECT_NEAR(scale[1].item<double>(), std::exp(1.0) / (1 + std::exp(1.0)), 1e-6);
+  const DartsCellGenotype g =
+      derive_darts_cell(space, "normal", p, std::vector<float>(scale.data_ptr<float>(), scale.data_ptr<float>() + 14));
   EXPECT_EQ(g.ops[0], (std::pair<std::string, int>{"sep_conv_5x5", 1}));
   EXPECT_EQ(g.ops[1], (std::pair<std::string, int>{"sep_conv_5x5", 0}));
   EXPECT_EQ(g.ops[2].second, 2);
   EXPECT_EQ(g.ops[3].second, 0);
   EXPECT_ERROR_WITH(derive_darts_cell(space, "normal", p, std::vector<float>(3, 0.0f)), "edge normalization");
+  EXPECT_ERROR_WITH(edge_softmax(torch::zeros({3}), space), "edge normalization β has 3");
 }

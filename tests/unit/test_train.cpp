@@ -31,7 +31,6 @@ TrainOptions tiny(const std::string& data, const std::string& out) {
   o.threads = 1, o.seed = 5, o.test = false, o.keep_checkpoints = 100, o.checkpoint_every = 1;
   return o;
 }
-std::string read_all(const std::string& path) { return test::read_text(path); }
 }  // namespace
 
 TEST(Train, LabelSmoothingLossByHand) {
@@ -96,18 +95,8 @@ TEST(Train, ResumeIsExact) {
   const Checkpoint b = read_checkpoint(dir.file("resumed/" + checkpoint_name(6)));
   EXPECT_EQ(a.tensors.size(), b.tensors.size());
   for (const auto& [key, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;
-  const auto without_seconds = [](const std::string& csv) {
-    std::string out;
-    for (size_t start = 0; start < csv.size();) {
-      const size_t end = csv.find('\n', start);
-      const std::string line = csv.substr(start, end - start);
-      out += line.substr(0, line.rfind(',')) + "\n";
-      start = end == std::string::npos ? csv.size() : end + 1;
-    }
-    return out;
-  };
-  EXPECT_EQ(without_seconds(read_all(dir.file("whole/metrics.csv"))),
-            without_seconds(read_all(dir.file("resumed/metrics.csv"))));
+  EXPECT_EQ(test::without_last_column(test::read_text(dir.file("whole/metrics.csv"))),
+            test::without_last_column(test::read_text(dir.file("resumed/metrics.csv"))));
 }
 
 TEST(Train, RefusesASearchCheckpointAndAnotherGenotype) {

@@ -48,9 +48,11 @@ class DartsNetworkImpl : public SearchNetworkImpl {
   torch::nn::Linear classifier{nullptr};
   std::vector<int> types_;
   std::vector<torch::Tensor> betas_;  // [edges] per cell type, with edge normalization
-  std::vector<Edge> edges_;
-  int nodes_ = 0;
+  SearchSpace space_;  // edges and nodes, for edge normalization
 };
 TORCH_MODULE(DartsNetwork);
+
+// PC-DARTS edge normalization: softmax of β over the edges entering each node ([edges]).
+torch::Tensor edge_softmax(const torch::Tensor& beta, const SearchSpace& space);
 
 }  // namespace ldarts

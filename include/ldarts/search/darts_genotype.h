@@ -23,10 +23,11 @@ struct DartsGenotype {
 };
 
 // probabilities: softmax(α) of one cell type, row-major [edges, ops of the edge].
-// beta: PC-DARTS edge-normalization β of the type ([edges]) or empty; with it
-// an edge's weights are scaled by softmax(β) over the edges entering its node.
+// edge_scale: PC-DARTS edge-normalization weights of the type ([edges], the
+// softmax of β over the edges entering each node: edge_softmax) or empty; an
+// edge's op weights are multiplied by its scale before the top-2 choice.
 DartsCellGenotype derive_darts_cell(const SearchSpace& space, const std::string& cell_type,
-                                    const std::vector<float>& probabilities, const std::vector<float>& beta = {});
+                                    const std::vector<float>& probabilities, const std::vector<float>& edge_scale = {});
 
 std::string to_json(const DartsGenotype& genotype);
 // Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6))
