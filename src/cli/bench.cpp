@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include "ldarts/cli/commands.h"
@@ -35,6 +37,8 @@ struct BenchOptions {
   bool checkpoint = false;
   int data_images = 0;  // > 0: the data-throughput benchmark with this many JPEGs instead of search steps
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
+  std::vector<std::string> kernels = {"fused"};
+  int profile_top = 0;  // > 0: after timing, profile one step per (method, kernel) and print this many ops  // cell kernels to time, each method with each, interleaved
 };
 
 double peak_rss_mib() {
@@ -44,8 +48,9 @@ double peak_rss_mib() {
 }
 
 // Method name -> the regularizer settings it stands for.
-SearchOptions method_options(const std::string& method, const BenchOptions& o) {
+SearchOptions method_options(const std::string& method, const BenchOptions& o, const std::string& kernel = "fused") {
   SearchOptions s;
+  s.cell_kernel = kernel;
   s.space = o.network == "nb201" ? "nb201" : "darts";
   s.channels = o.channels;
   s.cells_per_stage = o.cells_per_stage;
@@ -57,17 +62,17 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o) {
 }
 
 struct Timing {
-  std::string method;
+  std::string method, kernel;
   double median, min, max;
   double collective_percent;  // share of the step time spent in collectives
   double bytes_per_step;      // reduced + broadcast payload per step
 };
 
-Timing time_method(const std::string& method, const BenchOptions& o, const Batch& train, const Batch& valid,
-                   Communicator& world) {
+Timing time_method(const std::string& method, const std::string& kernel, const BenchOptions& o, const Batch& train,
+                   const Batch& valid, Communicator& world) {
   torch::manual_seed(0);
   CountingCommunicator comm(world);
-  const SearchOptions so = method_options(method, o);
+  const SearchOptions so = method_options(method, o, kernel);
   Searcher searcher(so, find_space(so.space), 3, 10, comm);
   std::vector<double> ms;
   for (int i = 0; i < o.warmup + o.repeats; ++i) {
@@ -80,8 +85,57 @@ Timing time_method(const std::string& method, const BenchOptions& o, const Batch
   double total = 0;
   for (double t : ms) total += t;
   std::sort(ms.begin(), ms.end());
-  return {method, ms[ms.size() / 2], ms.front(), ms.back(), 100.0 * comm.seconds * 1000.0 / total,
+  return {method, kernel, ms[ms.size() / 2], ms.front(), ms.back(), 100.0 * comm.seconds * 1000.0 / total,
           double(comm.reduced_bytes + comm.broadcast_bytes) / o.repeats};
+}
+
+// One step under LibTorch's CPU profiler: self time per op name (autograd
+// nodes and ATen ops), the `top` largest, as a Markdown table.
+void profile_method(const std::string& method, const std::string& kernel, const BenchOptions& o, const Batch& train,
+                    const Batch& valid, Communicator& world) {
+  namespace prof = torch::autograd::profiler;
+  torch::manual_seed(0);
+  const SearchOptions so = method_options(method, o, kernel);
+  Searcher searcher(so, find_space(so.space), 3, 10, world);
+  searcher.step(train, valid, StepSchedule{0.025, 0.25});  // warm-up
+  struct Total { double self_us = 0; int64_t calls = 0; };
+  std::map<std::string, Total> totals;
+  double all_us = 0;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    prof::TLSLegacyProfilerGuard guard(
+        torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU),
+        [&](const prof::thread_event_lists& threads) {
+          for (const auto& events : threads) {
+            struct Open { std::string name; double start, children; };
+            std::vector<Open> stack;
+            for (const auto& e : events) {
+              const std::string kind = e.kindStr();
+              if (kind == "push") {
+                stack.push_back({e.name(), e.cpuUs(), 0});
+              } else if (kind == "pop" && !stack.empty()) {
+                const Open open = stack.back();
+                stack.pop_back();
+                const double duration = e.cpuUs() - open.start;
+                Total& t = totals[open.name];
+                t.self_us += duration - open.children, ++t.calls;
+                all_us += duration - open.children;
+                if (!stack.empty()) stack.back().children += duration;
+              }
+            }
+          }
+        });
+    searcher.step(train, valid, StepSchedule{0.025, 0.25});
+  }
+  const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::vector<std::pair<std::string, Total>> rows(totals.begin(), totals.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.self_us > b.second.self_us; });
+  std::printf("\nprofile of one step, %s, %s kernel: %.0f ms wall (profiled), %.0f ms of op self time\n"
+              "| op | self ms | share | calls |\n|---|---|---|---|\n",
+              method.c_str(), kernel.c_str(), wall_ms, all_us / 1000);
+  for (size_t i = 0; i < rows.size() && int(i) < o.profile_top; ++i)
+    std::printf("| %s | %.1f | %.1f%% | %ld |\n", rows[i].first.c_str(), rows[i].second.self_us / 1000,
+                100 * rows[i].second.self_us / std::max(1.0, all_us), long(rows[i].second.calls));
 }
 
 // Size and write/read time of the search state after one step (momentum and
@@ -137,20 +191,32 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
                 describe(o).c_str(), long(o.batch_size), world->world_size(), long(local_batch),
                 long(o.image_size), long(o.image_size), torch::get_num_threads(), o.repeats, o.warmup);
   std::vector<Timing> rows;
-  for (const auto& m : o.methods) rows.push_back(time_method(m, o, train, valid, *world));
+  for (const auto& m : o.methods)
+    for (const auto& k : o.kernels) rows.push_back(time_method(m, k, o, train, valid, *world));
   if (!root) return;
-  const auto plain = std::find_if(rows.begin(), rows.end(), [](const Timing& t) { return t.method == "darts"; });
-  std::printf("| method | median ms/step | min | max | ratio to DARTS | steps/s | in collectives | bytes/step |\n"
-              "|---|---|---|---|---|---|---|---|\n");
+  auto find = [&](const std::string& method, const std::string& kernel) -> const Timing* {
+    for (const auto& t : rows)
+      if (t.method == method && t.kernel == kernel) return &t;
+    return nullptr;
+  };
+  auto ratio = [](const Timing* a, const Timing* b) {
+    return a && b ? std::to_string(a->median / b->median).substr(0, 4) : std::string("-");
+  };
+  std::printf("| method | cell kernel | median ms/step | min | max | ratio to DARTS | per-edge / this | steps/s | "
+              "in collectives | bytes/step |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& t : rows) {
     const std::string label = t.method == "darts"      ? "DARTS (1st order)"
                               : t.method == "signcorr" ? "Λ-DARTS signcorr, central"
                                                        : "Λ-DARTS corr, " + t.method;
-    const std::string ratio = plain != rows.end() ? std::to_string(t.median / plain->median).substr(0, 4) : "-";
-    std::printf("| %s | %.1f | %.1f | %.1f | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(), t.median, t.min, t.max,
-                ratio.c_str(), 1000.0 / t.median, t.collective_percent, t.bytes_per_step);
+    std::printf("| %s | %s | %.1f | %.1f | %.1f | %s | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(), t.kernel.c_str(),
+                t.median, t.min, t.max, ratio(&t, find("darts", t.kernel)).c_str(),
+                ratio(find(t.method, "per-edge"), &t).c_str(), 1000.0 / t.median, t.collective_percent,
+                t.bytes_per_step);
   }
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
+  if (o.profile_top > 0)
+    for (const auto& m : o.methods)
+      for (const auto& k : o.kernels) profile_method(m, k, o, train, valid, *world);
   if (o.checkpoint) time_checkpoint(o, train, valid);
 }
 
@@ -232,6 +298,12 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--methods", opt->methods, "Any of darts, central, forward, backward, interleaved, signcorr")
       ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
       ->capture_default_str();
+  sub->add_option("--cell-kernels", opt->kernels,
+                  "fused and/or per-edge: time every method with each (interleaved, same process), with the ratio")
+      ->check(CLI::IsMember({"fused", "per-edge"}))->capture_default_str();
+  sub->add_option("--profile", opt->profile_top,
+                  "After timing, profile one step of each method and kernel and print the N ops with the most self time")
+      ->check(CLI::NonNegativeNumber);
   sub->add_flag("--checkpoint", opt->checkpoint, "Also time writing and reading the search state's checkpoint");
   sub->add_option("--data", opt->data_images,
                   "Data throughput instead: write this many 500x375 JPEGs and time decoding + augmentation")

@@ -34,6 +34,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--partial-channels", opt->partial_channels, "DARTS spaces: PC-DARTS K (1/K of the channels through each mixed op)")
       ->check(CLI::PositiveNumber)->group("Model");
   sub->add_option("--edge-normalization", opt->edge_normalization, "DARTS spaces: PC-DARTS edge normalization β")->group("Model");
+  sub->add_option("--cell-kernel", opt->cell_kernel,
+                  "fused (ops shared per source node, batched convolutions) | per-edge (the straightforward reference); same results up to float rounding")
+      ->check(CLI::IsMember({"fused", "per-edge"}))->group("Model");
 
   sub->add_option("--dataset", opt->dataset, "Data set")->check(CLI::IsMember(dataset_names()))->group("Data");
   sub->add_option("--data-dir", opt->data_dir, "Folder with the data set's files (default: its standard folder)")->group("Data");

@@ -20,6 +20,7 @@ DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, con
     mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], o.channels, o.channels, stride, bn, /*pool_bn=*/true, o.partial_channels)));
   }
   out_channels_ = (nodes_ - 2) * o.channels;
+  if (o.fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);
 }
 
 torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights,
@@ -27,6 +28,10 @@ torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tenso
   std::vector<torch::Tensor> states(nodes_);
   states[0] = preprocess0_.forward(s0);
   states[1] = preprocess1_.forward(s1);
+  if (fused_) {
+    for (int from = 0; from + 1 < nodes_; ++from) fused_->propagate(from, states[from], weights, edge_weights, states);
+    return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
+  }
   for (size_t e = 0; e < edges_.size(); ++e) {
     torch::Tensor out = mixed_[e](states[edges_[e].from], weights[e]);
     if (edge_weights.defined()) out = edge_weights[e] * out;

@@ -36,7 +36,7 @@ DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkO
     const bool reduction = i == o.layers / 3 || i == 2 * o.layers / 3;
     if (reduction) channels *= 2;
     const int type = reduction ? 1 : 0;
-    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels},
+    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels, o.fused_cells},
                    cell_bn);
     prev_prev = prev;
     prev = cell->out_channels();

@@ -39,22 +39,12 @@ torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64
   fail("unknown operation '", name, "'");
 }
 
-namespace {
-// A pooling op followed by a non-affine BN (DARTS' MixedOp).
-class PoolBnImpl : public torch::nn::Module {
- public:
-  PoolBnImpl(torch::nn::AnyModule pool, int64_t channels, BatchNormSpec bn) : pool_(std::move(pool)) {
-    register_module("pool", pool_.ptr());
-    bn_ = register_module("bn", make_batch_norm(channels, BatchNormSpec{false, bn.track_running_stats}));
-  }
-  torch::Tensor forward(const torch::Tensor& x) { return bn_(pool_.forward(x)); }
+PoolBnImpl::PoolBnImpl(torch::nn::AnyModule pool, int64_t channels, BatchNormSpec bn) : pool_(std::move(pool)) {
+  register_module("pool", pool_.ptr());
+  bn_ = register_module("bn", make_batch_norm(channels, BatchNormSpec{false, bn.track_running_stats}));
+}
 
- private:
-  torch::nn::AnyModule pool_;
-  BatchNorm bn_{nullptr};
-};
-TORCH_MODULE(PoolBn);
-}  // namespace
+torch::Tensor PoolBnImpl::forward(const torch::Tensor& x) { return bn_(pool_.forward(x)); }
 
 MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
                          int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn,
@@ -68,6 +58,7 @@ MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_ch
     torch::nn::AnyModule op = make_op(name, in_channels, out_channels, stride, bn);
     if (pool_bn && name.find("pool") != std::string::npos) op = torch::nn::AnyModule(PoolBn(op, out_channels, bn));
     ops_.push_back(op);
+    names_.push_back(name);
     register_module(name, ops_.back().ptr());
   }
 }

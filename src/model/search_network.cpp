@@ -21,11 +21,12 @@ SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkO
   if (space.kind == CellKind::nb201) {
     LDARTS_CHECK(!o.imagenet && o.partial_channels == 1 && !o.edge_normalization, "space ", space.name,
                  ": --network imagenet, --partial-channels and --edge-normalization need a DARTS-family space");
-    return Nb201Network(space, Nb201NetworkOptions{o.channels, o.cells_per_stage, o.in_channels, o.num_classes}).ptr();
+    return Nb201Network(space, Nb201NetworkOptions{o.channels, o.cells_per_stage, o.in_channels, o.num_classes, BatchNormSpec{false, false}, o.fused_cells}).ptr();
   }
   DartsNetworkOptions d;
   d.channels = o.channels, d.layers = o.layers, d.in_channels = o.in_channels, d.num_classes = o.num_classes;
   d.imagenet = o.imagenet, d.partial_channels = o.partial_channels, d.edge_normalization = o.edge_normalization;
+  d.fused_cells = o.fused_cells;
   return DartsNetwork(space, d).ptr();
 }
 

@@ -56,6 +56,9 @@ static SearchNetworkOptions network_options(const SearchOptions& o, int64_t in_c
                o.network, "'");
   n.imagenet = o.network == "imagenet", n.partial_channels = o.partial_channels;
   n.edge_normalization = o.edge_normalization;
+  LDARTS_CHECK(o.cell_kernel == "fused" || o.cell_kernel == "per-edge", "--cell-kernel must be fused or per-edge, got '",
+               o.cell_kernel, "'");
+  n.fused_cells = o.cell_kernel == "fused";
   return n;
 }
 

@@ -6,6 +6,7 @@
 // among the edges entering the same node.
 #pragma once
 
+#include "ldarts/model/fused_edges.h"
 #include "ldarts/model/mixed_op.h"
 #include "ldarts/spaces/space.h"
 
@@ -15,6 +16,7 @@ struct DartsCellOptions {
   int64_t prev_prev_channels, prev_channels, channels;
   bool reduction = false, reduction_prev = false;
   int64_t partial_channels = 1;  // PC-DARTS K (1 = every channel through the mixed op)
+  bool fused = true;             // evaluate the edges with FusedEdges (else per edge, the reference)
 };
 
 class DartsCellImpl : public torch::nn::Module {
@@ -32,6 +34,7 @@ class DartsCellImpl : public torch::nn::Module {
   std::vector<Edge> edges_;
   int nodes_;
   std::vector<MixedOp> mixed_;
+  std::shared_ptr<FusedEdges> fused_;
   bool reduction_;
   int64_t out_channels_;
 };

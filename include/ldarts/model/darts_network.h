@@ -28,6 +28,7 @@ struct DartsNetworkOptions {
   bool imagenet = false;
   int64_t partial_channels = 1;
   bool edge_normalization = false;
+  bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
 };
 
 class DartsNetworkImpl : public SearchNetworkImpl {

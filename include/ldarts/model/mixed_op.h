@@ -19,6 +19,19 @@ namespace ldarts {
 torch::nn::AnyModule make_op(const std::string& name, int64_t in_channels, int64_t out_channels,
                              int64_t stride, BatchNormSpec bn);
 
+// A pooling op followed by a BN without affine parameters (DARTS' MixedOp).
+class PoolBnImpl : public torch::nn::Module {
+ public:
+  PoolBnImpl(torch::nn::AnyModule pool, int64_t channels, BatchNormSpec bn);
+  torch::Tensor forward(const torch::Tensor& x);
+  const BatchNorm& norm() const { return bn_; }
+
+ private:
+  torch::nn::AnyModule pool_;
+  BatchNorm bn_{nullptr};
+};
+TORCH_MODULE(PoolBn);
+
 class MixedOpImpl : public torch::nn::Module {
  public:
   // pool_bn: follow pooling ops by a BN without affine parameters, as the DARTS
@@ -29,10 +42,17 @@ class MixedOpImpl : public torch::nn::Module {
   // weights: [ops]
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
 
+  // For the fused cell kernel (model/fused_edges.h): the ops in α-column order.
+  const std::vector<torch::nn::AnyModule>& ops() const { return ops_; }
+  const std::vector<std::string>& op_names() const { return names_; }
+  int64_t partial_channels() const { return partial_; }
+  int64_t stride() const { return stride_; }
+
  private:
   torch::Tensor mix(const torch::Tensor& x, const torch::Tensor& weights);
 
   std::vector<torch::nn::AnyModule> ops_;
+  std::vector<std::string> names_;
   int64_t partial_ = 1, stride_ = 1;
 };
 TORCH_MODULE(MixedOp);

@@ -2,6 +2,7 @@
 // edge from every earlier node, node 3 is the output.
 #pragma once
 
+#include "ldarts/model/fused_edges.h"
 #include "ldarts/model/mixed_op.h"
 #include "ldarts/spaces/space.h"
 
@@ -9,7 +10,8 @@ namespace ldarts {
 
 class Nb201CellImpl : public torch::nn::Module {
  public:
-  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn);
+  // fused: evaluate the edges with FusedEdges (same parameters, same mathematics).
+  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused = true);
   // weights: [edges, ops], this cell's own copy of softmax(α)
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
 
@@ -17,6 +19,7 @@ class Nb201CellImpl : public torch::nn::Module {
   std::vector<Edge> edges_;
   int nodes_;
   std::vector<MixedOp> mixed_;
+  std::shared_ptr<FusedEdges> fused_;  // null: the per-edge reference evaluation
 };
 TORCH_MODULE(Nb201Cell);
 

@@ -21,6 +21,7 @@ struct Nb201NetworkOptions {
   int64_t in_channels = 3;
   int64_t num_classes = 10;
   BatchNormSpec cell_bn{false, false};  // search cells: no affine parameters, batch statistics
+  bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
 };
 
 class Nb201NetworkImpl : public SearchNetworkImpl {

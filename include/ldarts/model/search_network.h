@@ -44,6 +44,9 @@ struct SearchNetworkOptions {
   bool imagenet = false;         // three stride-2 stem convs (224×224 → 28×28), §A.7
   int64_t partial_channels = 1;  // PC-DARTS K
   bool edge_normalization = false;
+  // Evaluate the cells with FusedEdges (model/fused_edges.h); false: the
+  // straightforward per-edge evaluation, kept as the reference.
+  bool fused_cells = true;
 };
 
 // The supernet of the space: NB201 or DARTS family.

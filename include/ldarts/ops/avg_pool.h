@@ -10,6 +10,8 @@ class AvgPoolImpl : public torch::nn::Module {
  public:
   AvgPoolImpl(int64_t in_channels, int64_t out_channels, int64_t stride, BatchNormSpec bn);
   torch::Tensor forward(const torch::Tensor& x);
+  int64_t stride() const { return stride_; }
+  bool has_preprocess() const { return !preprocess.is_empty(); }
 
  private:
   ReluConvBn preprocess{nullptr};

@@ -25,6 +25,12 @@ class BatchNormImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
   // Statistics over all ranks of `comm` from now on (nullptr: this rank's batch).
   void synchronize(Communicator* comm) { comm_ = comm; }
+  // True when the forward pass is a pure function of x and the affine
+  // parameters: batch statistics, no running statistics, no SyncBN (the
+  // search cells' BN); the fused cell kernel batches only these.
+  bool stateless() const { return !spec_.track_running_stats && comm_ == nullptr; }
+  const torch::Tensor& affine_weight() const { return weight; }  // undefined without affine
+  const torch::Tensor& affine_bias() const { return bias; }
 
   static constexpr double kMomentum = 0.1, kEps = 1e-5;
 

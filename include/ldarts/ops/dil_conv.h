@@ -10,6 +10,7 @@ class DilConvImpl : public torch::nn::Module {
  public:
   DilConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride, BatchNormSpec bn);
   torch::Tensor forward(const torch::Tensor& x);
+  const torch::nn::Sequential& chain() const { return op; }  // relu_dw_pw_bn
 
  private:
   torch::nn::Sequential op{nullptr};

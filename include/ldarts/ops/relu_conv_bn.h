@@ -20,6 +20,8 @@ class ReluConvBnImpl : public torch::nn::Module {
  public:
   explicit ReluConvBnImpl(const ReluConvBnOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
+  const torch::nn::Conv2d& convolution() const { return conv; }
+  const BatchNorm& norm() const { return bn; }
 
  private:
   torch::nn::Conv2d conv{nullptr};

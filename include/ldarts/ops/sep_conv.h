@@ -12,6 +12,8 @@ class SepConvImpl : public torch::nn::Module {
  public:
   SepConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride, BatchNormSpec bn);
   torch::Tensor forward(const torch::Tensor& x);
+  // The two halves, each relu_dw_pw_bn.
+  std::vector<torch::nn::Sequential> halves() const { return {first, second}; }
 
  private:
   torch::nn::Sequential first{nullptr}, second{nullptr};

@@ -1,0 +1,50 @@
+// The fused evaluation of a search cell's mixed edges (docs/design.md, "Fused
+// cell kernel"). The straightforward cell walks its edges and evaluates every
+// op of every edge: pool, skip and the ReLU in front of each convolution are
+// computed once per edge although every edge leaving a node sees the same
+// input, `none` multiplies zeros, and each op output is scaled by its α weight
+// and summed in a separate pass. FusedEdges evaluates the same sum by source
+// node instead, with the same parameters (it reads the MixedOps' modules, so
+// parameter names and checkpoints do not change):
+//   - none is skipped (its α column still gets its zero gradient);
+//   - parameter-free ops (skip, avg/max pool, pool + stateless BN) run once per
+//     source node and are added with one fused multiply-add per edge;
+//   - the ReLU in front of the convolutions runs once per source node;
+//   - the convolutions of one op type on all edges leaving a node run as one
+//     (grouped) convolution over the concatenated weights, and their BN as one
+//     batch norm over the concatenated channels;
+//   - the α weight of a convolution op is folded into the affine scale of its
+//     last BN, so the op output needs no separate multiply.
+// The mathematics is that of the per-edge sum; only float rounding differs
+// (tests/unit/test_fused_edges.cpp compares losses and gradients).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "ldarts/model/mixed_op.h"
+#include "ldarts/spaces/space.h"
+
+namespace ldarts {
+
+class FusedEdges {
+ public:
+  // edges: the cell's edges, ordered by target node; mixed: their mixed ops.
+  FusedEdges(const std::vector<Edge>& edges, const std::vector<MixedOp>& mixed);
+  ~FusedEdges();
+
+  // nodes[e.to] += edge e's output for every edge e leaving node `from`:
+  //   Σ_o w[e,o]·op_{e,o}(h), with PC-DARTS' bypass and channel shuffle when
+  //   the ops see only part of the channels, times edge_weights[e] when given.
+  // weights: [edges, ops]; edge_weights: [edges] (edge normalization) or undefined.
+  void propagate(int from, const torch::Tensor& h, const torch::Tensor& weights,
+                 const torch::Tensor& edge_weights, std::vector<torch::Tensor>& nodes) const;
+
+ private:
+  struct Group;
+  std::vector<Edge> edges_;
+  std::vector<MixedOp> mixed_;
+  std::vector<std::vector<std::unique_ptr<Group>>> groups_;  // [source node][group]
+};
+
+}  // namespace ldarts

@@ -1,0 +1,123 @@
+// The fused cell kernel (model/fused_edges.h) against the straightforward
+// per-edge supernet, in double precision from identical parameters, batch and
+// cell weights: the same loss, per-cell gradients, ω gradients (and β
+// gradients with edge normalization), the same parameter names, and the same
+// BN running statistics outside the cells.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "ldarts/model/search_network.h"
+#include "ldarts/spaces/space.h"
+
+using namespace ldarts;
+
+namespace {
+
+struct Pass {
+  double loss;
+  std::vector<torch::Tensor> cell_grads, weight_grads, beta_grads, buffers;
+};
+
+Pass run(SearchNetwork net, const torch::Tensor& x, const torch::Tensor& y, const std::vector<torch::Tensor>& alphas) {
+  std::vector<torch::Tensor> w;
+  for (int t : net->cell_types()) w.push_back(torch::softmax(alphas[t], -1).detach().requires_grad_(true));
+  net->zero_grad();
+  const torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(x, w), y);
+  loss.backward();
+  Pass p{loss.item<double>(), {}, {}, {}, {}};
+  for (const auto& c : w) p.cell_grads.push_back(c.grad().clone());
+  for (const auto& q : net->weights())
+    p.weight_grads.push_back(q.grad().defined() ? q.grad().clone() : torch::zeros_like(q));
+  for (const auto& b : net->edge_parameters()) p.beta_grads.push_back(b.grad().clone());
+  for (const auto& b : net->buffers()) p.buffers.push_back(b.clone());
+  return p;
+}
+
+void expect_close(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b, const char* what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double scale = std::max(1e-12, b[i].abs().max().item<double>());
+    EXPECT_LT((a[i] - b[i]).abs().max().item<double>() / scale, 1e-9) << what << " " << i;
+  }
+}
+
+// Builds the fused and the per-edge network from the same seed, copies the
+// per-edge network's parameters into the fused one (same names), and compares
+// one forward/backward pass.
+void compare(const std::string& space_name, SearchNetworkOptions o, int64_t image, int64_t batch = 4) {
+  SCOPED_TRACE(space_name);
+  const SearchSpace& space = find_space(space_name);
+  torch::manual_seed(3);
+  o.fused_cells = false;
+  SearchNetwork reference = make_search_network(space, o);
+  o.fused_cells = true;
+  SearchNetwork fused = make_search_network(space, o);
+  reference->to(torch::kDouble);
+  fused->to(torch::kDouble);
+  {
+    torch::NoGradGuard no_grad;
+    const auto from = reference->named_parameters(), to = fused->named_parameters();
+    ASSERT_EQ(from.keys(), to.keys());  // checkpoint names do not change
+    for (const auto& item : from) to[item.key()].copy_(item.value());
+    for (auto& b : fused->edge_parameters()) b.uniform_(-1, 1);  // β away from uniform
+    for (size_t i = 0; i < fused->edge_parameters().size(); ++i)
+      reference->edge_parameters()[i].copy_(fused->edge_parameters()[i]);
+    ASSERT_EQ(reference->named_buffers().keys(), fused->named_buffers().keys());
+  }
+  std::vector<torch::Tensor> alphas;
+  for (size_t t = 0; t < space.cell_types.size(); ++t)
+    alphas.push_back(torch::randn({space.num_edges(), space.num_ops()}, torch::kDouble));
+  const torch::Tensor x = torch::randn({batch, o.in_channels, image, image}, torch::kDouble);
+  const torch::Tensor y = torch::randint(0, o.num_classes, {batch});
+  const Pass a = run(fused, x, y, alphas), b = run(reference, x, y, alphas);
+  EXPECT_NEAR(a.loss, b.loss, 1e-12 * std::abs(b.loss));
+  expect_close(a.cell_grads, b.cell_grads, "per-cell gradient");
+  expect_close(a.weight_grads, b.weight_grads, "ω gradient");
+  expect_close(a.beta_grads, b.beta_grads, "β gradient");
+  expect_close(a.buffers, b.buffers, "buffer");
+  // The per-cell gradient is not trivially equal: it varies across cells.
+  EXPECT_GT((a.cell_grads.front() - a.cell_grads.back()).abs().max().item<double>(), 0.0);
+}
+
+}  // namespace
+
+TEST(FusedEdges, Nb201EqualsPerEdge) {
+  SearchNetworkOptions o;
+  o.channels = 4, o.cells_per_stage = 2;
+  compare("nb201", o, 8);
+}
+
+TEST(FusedEdges, DartsSpacesEqualPerEdge) {
+  SearchNetworkOptions o;
+  o.channels = 4, o.layers = 5;
+  for (const char* space : {"darts", "darts-none", "s1", "s2", "s3"}) compare(space, o, 8);
+}
+
+TEST(FusedEdges, ImageNetNetworkWithPartialChannelsAndEdgeNormalizationEqualsPerEdge) {
+  SearchNetworkOptions o;
+  o.channels = 8, o.layers = 5, o.imagenet = true, o.partial_channels = 2, o.edge_normalization = true;
+  compare("darts", o, 64, 3);
+}
+
+TEST(FusedEdges, EdgeNormalizationWithoutPartialChannelsEqualsPerEdge) {
+  SearchNetworkOptions o;
+  o.channels = 4, o.layers = 5, o.edge_normalization = true;
+  compare("darts", o, 8);
+}
+
+TEST(FusedEdges, NoneColumnGetsZeroGradient) {
+  const SearchSpace& space = find_space("nb201");
+  SearchNetworkOptions o;
+  o.channels = 4, o.cells_per_stage = 1;
+  SearchNetwork net = make_search_network(space, o);
+  std::vector<torch::Tensor> w;
+  for (size_t i = 0; i < net->cell_types().size(); ++i)
+    w.push_back(torch::softmax(torch::randn({space.num_edges(), space.num_ops()}), -1).requires_grad_(true));
+  torch::nn::functional::cross_entropy(net->forward(torch::randn({2, 3, 8, 8}), w), torch::tensor({1, 2})).backward();
+  const int none = space.op_index("none");
+  ASSERT_GE(none, 0);
+  for (const auto& c : w) {
+    EXPECT_EQ(c.grad().select(1, none).abs().max().item<double>(), 0.0);
+    EXPECT_GT(c.grad().abs().max().item<double>(), 0.0);
+  }
+}
