@@ -38,6 +38,8 @@ struct BenchOptions {
   int data_images = 0;  // > 0: the data-throughput benchmark with this many JPEGs instead of search steps
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
   std::vector<std::string> kernels = {"fused"};
+  bool channels_last = false;
+  std::string device = "cpu";
   int profile_top = 0;  // > 0: after timing, profile one step per (method, kernel) and print this many ops  // cell kernels to time, each method with each, interleaved
 };
 
@@ -51,6 +53,8 @@ double peak_rss_mib() {
 SearchOptions method_options(const std::string& method, const BenchOptions& o, const std::string& kernel = "fused") {
   SearchOptions s;
   s.cell_kernel = kernel;
+  s.channels_last = o.channels_last;
+  s.device = o.device;
   s.space = o.network == "nb201" ? "nb201" : "darts";
   s.channels = o.channels;
   s.cells_per_stage = o.cells_per_stage;
@@ -301,6 +305,9 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--cell-kernels", opt->kernels,
                   "fused and/or per-edge: time every method with each (interleaved, same process), with the ratio")
       ->check(CLI::IsMember({"fused", "per-edge"}))->capture_default_str();
+  sub->add_option("--channels-last", opt->channels_last, "NHWC activations")->capture_default_str();
+  sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+      ->capture_default_str();
   sub->add_option("--profile", opt->profile_top,
                   "After timing, profile one step of each method and kernel and print the N ops with the most self time")
       ->check(CLI::NonNegativeNumber);

@@ -123,7 +123,9 @@ struct FusedEdges::Group {
       at::Tensor shift = beta.empty() ? at::Tensor() : cat_or_first(beta);
       if (s + 1 == stages[0].size()) {  // fold α: w·BN(x) = BN(x) with scale and shift times w
         const int64_t out = x.size(1) / members;
-        const at::Tensor per_channel = w.unsqueeze(1).expand({members, out}).reshape({-1});
+        // contiguous: LibTorch 2.11's CPU batch-norm backward on channels-last
+        // input returned NaN for a weight with stride 0 (one member's expand).
+        const at::Tensor per_channel = w.unsqueeze(1).expand({members, out}).reshape({-1}).contiguous();
         scale = scale.defined() ? scale * per_channel : per_channel;
         if (shift.defined()) shift = shift * per_channel;
       }
@@ -213,9 +215,10 @@ void FusedEdges::propagate(int from, const torch::Tensor& h, const torch::Tensor
       case Group::Kind::conv: {
         if (!relu.defined()) relu = torch::relu(input);
         const at::Tensor out = group->run_convs(relu, group->member_weights(flat, num_ops));
-        const int64_t channels = out.size(1) / static_cast<int64_t>(group->edges.size());
-        for (size_t m = 0; m < group->edges.size(); ++m)
-          add(group->edges[m], out.narrow(1, static_cast<int64_t>(m) * channels, channels));
+        // split, not narrow: one backward node that concatenates the slices'
+        // gradients, instead of a zero-filled full-size gradient per slice.
+        const std::vector<at::Tensor> parts = out.split(out.size(1) / static_cast<int64_t>(group->edges.size()), 1);
+        for (size_t m = 0; m < group->edges.size(); ++m) add(group->edges[m], parts[m]);
         break;
       }
       case Group::Kind::generic:

@@ -263,11 +263,18 @@ torch::Tensor Searcher::regularized_rows(const torch::Tensor& per_cell) const {
   return per_cell.index_select(0, torch::tensor(rows, torch::kLong).to(per_cell.device()));
 }
 
+torch::Tensor Searcher::device_images(const torch::Tensor& images) const {
+  const torch::Tensor on_device = images.to(device_, /*non_blocking=*/device_.is_cuda() && images.is_pinned());
+  // Channels-last input makes every conv, BN and pool of the network run in
+  // that layout (their outputs follow the input's).
+  return options_.channels_last ? on_device.contiguous(at::MemoryFormat::ChannelsLast) : on_device;
+}
+
 std::vector<Batch> Searcher::micro_batches(const Batch& batch) const {
   const int64_t m = options_.accumulate;
   LDARTS_CHECK(m >= 1 && batch.labels.size(0) % m == 0, "a batch of ", batch.labels.size(0),
                " per rank cannot be cut into --accumulate ", m, " equal micro-batches");
-  const auto images = batch.images.to(device_).chunk(m), labels = batch.labels.to(device_).chunk(m);
+  const auto images = device_images(batch.images).chunk(m), labels = batch.labels.to(device_).chunk(m);
   std::vector<Batch> out;
   for (int64_t i = 0; i < m; ++i) out.push_back({images[i], labels[i]});
   return out;
@@ -280,7 +287,7 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   const GradientAt cell_gradient = [&](const std::vector<torch::Tensor>& w) {
     std::vector<torch::Tensor> leaves;
     for (const auto& t : w) leaves.push_back(t.detach().requires_grad_(true));
-    return gradients(loss_of(Batch{train.images.to(device_), train.labels.to(device_)}, leaves), leaves);
+    return gradients(loss_of(Batch{device_images(train.images), train.labels.to(device_)}, leaves), leaves);
   };
   const std::vector<torch::Tensor> probs = arch_.cell_probabilities(network_->cell_types());
   std::vector<torch::Tensor> g_train = cell_gradient(probs);  // the whole train batch (no micro-batches here)
@@ -305,7 +312,7 @@ EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {
   double loss_sum = 0, correct = 0, count = 0;
   for (const Batch& b : batches) {
     const torch::Tensor labels = b.labels.to(device_);
-    const torch::Tensor logits = network_->forward(b.images.to(device_), cell_weights);
+    const torch::Tensor logits = network_->forward(device_images(b.images), cell_weights);
     loss_sum += torch::nn::functional::cross_entropy(logits, labels).item<double>() * b.labels.size(0);
     correct += logits.argmax(1).eq(labels).sum().item<double>();
     count += b.labels.size(0);

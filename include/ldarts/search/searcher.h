@@ -75,6 +75,8 @@ class Searcher {
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
   // The rows of the regularized cells (all in NB201, the normal cells in DARTS spaces).
   torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
+  // Images on the device, channels-last with --channels-last.
+  torch::Tensor device_images(const torch::Tensor& images) const;
   // The batch on the device, cut into --accumulate micro-batches.
   std::vector<Batch> micro_batches(const Batch& batch) const;
   // α per cell type and the network's β, with their optimizer-state keys.
