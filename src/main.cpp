@@ -7,11 +7,13 @@
 #include <c10/util/Exception.h>
 
 #include "ldarts/cli/commands.h"
+#include "ldarts/core/allocator.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/dist/runtime.h"
 
 int main(int argc, char** argv) {
+  ldarts::tune_allocator();
   ldarts::Runtime runtime(&argc, &argv);
   // A failure on one rank ends all of them; on one process it is one line.
   auto fail = [&](const std::string& message) {

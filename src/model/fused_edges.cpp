@@ -155,7 +155,12 @@ FusedEdges::FusedEdges(const std::vector<Edge>& edges, const std::vector<MixedOp
                                  : is_shared(op) ? Group::Kind::shared
                                                  : Group::Kind::generic;
         Group*& group = by_key[{m.op_names()[o], m.stride()}];
-        if (group == nullptr || group->kind != kind) {
+        // Convolutions that start depthwise (DARTS' sep/dil conv) stay one
+        // group per edge: batching them needs a copy of the input per edge and
+        // grouped convolutions that LibTorch's CPU kernels ran slower than the
+        // separate ones (docs/benchmarks.md).
+        const bool alone = kind == Group::Kind::conv && stages.front().convs.front()->options.groups() > 1;
+        if (group == nullptr || group->kind != kind || alone) {
           groups_[from].push_back(std::make_unique<Group>());
           group = groups_[from].back().get();
           group->kind = kind;
