@@ -37,10 +37,13 @@ struct BenchOptions {
   bool checkpoint = false;
   int data_images = 0;  // > 0: the data-throughput benchmark with this many JPEGs instead of search steps
   std::vector<std::string> methods = {"darts", "central", "forward", "backward", "interleaved", "signcorr"};
+  // Supernet variants: every cell kernel in every activation layout, each
+  // method timed with each (interleaved, in one process). The straightforward
+  // supernet is per-edge/nchw.
   std::vector<std::string> kernels = {"fused"};
-  bool channels_last = false;
+  std::vector<std::string> layouts = {"nhwc"};
   std::string device = "cpu";
-  int profile_top = 0;  // > 0: after timing, profile one step per (method, kernel) and print this many ops  // cell kernels to time, each method with each, interleaved
+  int profile_top = 0;  // > 0: after timing, profile one step per method and variant and print this many ops
 };
 
 double peak_rss_mib() {
@@ -50,10 +53,23 @@ double peak_rss_mib() {
 }
 
 // Method name -> the regularizer settings it stands for.
-SearchOptions method_options(const std::string& method, const BenchOptions& o, const std::string& kernel = "fused") {
+struct Variant {
+  std::string kernel = "fused", layout = "nhwc";
+  std::string name() const { return kernel + "/" + layout; }
+  bool operator==(const Variant& v) const { return kernel == v.kernel && layout == v.layout; }
+};
+
+std::vector<Variant> variants(const BenchOptions& o) {
+  std::vector<Variant> out;
+  for (const auto& k : o.kernels)
+    for (const auto& l : o.layouts) out.push_back({k, l});
+  return out;
+}
+
+SearchOptions method_options(const std::string& method, const BenchOptions& o, const Variant& variant = {}) {
   SearchOptions s;
-  s.cell_kernel = kernel;
-  s.channels_last = o.channels_last;
+  s.cell_kernel = variant.kernel;
+  s.channels_last = variant.layout == "nhwc";
   s.device = o.device;
   s.space = o.network == "nb201" ? "nb201" : "darts";
   s.channels = o.channels;
@@ -66,17 +82,18 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
 }
 
 struct Timing {
-  std::string method, kernel;
+  std::string method;
+  Variant variant;
   double median, min, max;
   double collective_percent;  // share of the step time spent in collectives
   double bytes_per_step;      // reduced + broadcast payload per step
 };
 
-Timing time_method(const std::string& method, const std::string& kernel, const BenchOptions& o, const Batch& train,
+Timing time_method(const std::string& method, const Variant& variant, const BenchOptions& o, const Batch& train,
                    const Batch& valid, Communicator& world) {
   torch::manual_seed(0);
   CountingCommunicator comm(world);
-  const SearchOptions so = method_options(method, o, kernel);
+  const SearchOptions so = method_options(method, o, variant);
   Searcher searcher(so, find_space(so.space), 3, 10, comm);
   std::vector<double> ms;
   for (int i = 0; i < o.warmup + o.repeats; ++i) {
@@ -89,17 +106,17 @@ Timing time_method(const std::string& method, const std::string& kernel, const B
   double total = 0;
   for (double t : ms) total += t;
   std::sort(ms.begin(), ms.end());
-  return {method, kernel, ms[ms.size() / 2], ms.front(), ms.back(), 100.0 * comm.seconds * 1000.0 / total,
+  return {method, variant, ms[ms.size() / 2], ms.front(), ms.back(), 100.0 * comm.seconds * 1000.0 / total,
           double(comm.reduced_bytes + comm.broadcast_bytes) / o.repeats};
 }
 
 // One step under LibTorch's CPU profiler: self time per op name (autograd
 // nodes and ATen ops), the `top` largest, as a Markdown table.
-void profile_method(const std::string& method, const std::string& kernel, const BenchOptions& o, const Batch& train,
+void profile_method(const std::string& method, const Variant& variant, const BenchOptions& o, const Batch& train,
                     const Batch& valid, Communicator& world) {
   namespace prof = torch::autograd::profiler;
   torch::manual_seed(0);
-  const SearchOptions so = method_options(method, o, kernel);
+  const SearchOptions so = method_options(method, o, variant);
   Searcher searcher(so, find_space(so.space), 3, 10, world);
   searcher.step(train, valid, StepSchedule{0.025, 0.25});  // warm-up
   struct Total { double self_us = 0; int64_t calls = 0; };
@@ -134,9 +151,9 @@ void profile_method(const std::string& method, const std::string& kernel, const 
   const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::vector<std::pair<std::string, Total>> rows(totals.begin(), totals.end());
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.self_us > b.second.self_us; });
-  std::printf("\nprofile of one step, %s, %s kernel: %.0f ms wall (profiled), %.0f ms of op self time\n"
+  std::printf("\nprofile of one step, %s, %s: %.0f ms wall (profiled), %.0f ms of op self time\n"
               "| op | self ms | share | calls |\n|---|---|---|---|\n",
-              method.c_str(), kernel.c_str(), wall_ms, all_us / 1000);
+              method.c_str(), variant.name().c_str(), wall_ms, all_us / 1000);
   for (size_t i = 0; i < rows.size() && int(i) < o.profile_top; ++i)
     std::printf("| %s | %.1f | %.1f%% | %ld |\n", rows[i].first.c_str(), rows[i].second.self_us / 1000,
                 100 * rows[i].second.self_us / std::max(1.0, all_us), long(rows[i].second.calls));
@@ -196,31 +213,32 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
                 long(o.image_size), long(o.image_size), torch::get_num_threads(), o.repeats, o.warmup);
   std::vector<Timing> rows;
   for (const auto& m : o.methods)
-    for (const auto& k : o.kernels) rows.push_back(time_method(m, k, o, train, valid, *world));
+    for (const auto& v : variants(o)) rows.push_back(time_method(m, v, o, train, valid, *world));
   if (!root) return;
-  auto find = [&](const std::string& method, const std::string& kernel) -> const Timing* {
+  auto find = [&](const std::string& method, const Variant& variant) -> const Timing* {
     for (const auto& t : rows)
-      if (t.method == method && t.kernel == kernel) return &t;
+      if (t.method == method && t.variant == variant) return &t;
     return nullptr;
   };
   auto ratio = [](const Timing* a, const Timing* b) {
     return a && b ? std::to_string(a->median / b->median).substr(0, 4) : std::string("-");
   };
-  std::printf("| method | cell kernel | median ms/step | min | max | ratio to DARTS | per-edge / this | steps/s | "
-              "in collectives | bytes/step |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  const Variant straightforward{"per-edge", "nchw"};
+  std::printf("| method | cell kernel / layout | median ms/step | min | max | ratio to DARTS | per-edge/nchw ÷ this | "
+              "steps/s | in collectives | bytes/step |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& t : rows) {
     const std::string label = t.method == "darts"      ? "DARTS (1st order)"
                               : t.method == "signcorr" ? "Λ-DARTS signcorr, central"
                                                        : "Λ-DARTS corr, " + t.method;
-    std::printf("| %s | %s | %.1f | %.1f | %.1f | %s | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(), t.kernel.c_str(),
-                t.median, t.min, t.max, ratio(&t, find("darts", t.kernel)).c_str(),
-                ratio(find(t.method, "per-edge"), &t).c_str(), 1000.0 / t.median, t.collective_percent,
+    std::printf("| %s | %s | %.1f | %.1f | %.1f | %s | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(),
+                t.variant.name().c_str(), t.median, t.min, t.max, ratio(&t, find("darts", t.variant)).c_str(),
+                ratio(find(t.method, straightforward), &t).c_str(), 1000.0 / t.median, t.collective_percent,
                 t.bytes_per_step);
   }
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
   if (o.profile_top > 0)
     for (const auto& m : o.methods)
-      for (const auto& k : o.kernels) profile_method(m, k, o, train, valid, *world);
+      for (const auto& v : variants(o)) profile_method(m, v, o, train, valid, *world);
   if (o.checkpoint) time_checkpoint(o, train, valid);
 }
 
@@ -303,9 +321,10 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
       ->capture_default_str();
   sub->add_option("--cell-kernels", opt->kernels,
-                  "fused and/or per-edge: time every method with each (interleaved, same process), with the ratio")
+                  "fused and/or per-edge (the straightforward supernet): every method is timed with each")
       ->check(CLI::IsMember({"fused", "per-edge"}))->capture_default_str();
-  sub->add_option("--channels-last", opt->channels_last, "NHWC activations")->capture_default_str();
+  sub->add_option("--layouts", opt->layouts, "nhwc (channels-last) and/or nchw activations, crossed with --cell-kernels")
+      ->check(CLI::IsMember({"nhwc", "nchw"}))->capture_default_str();
   sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))
       ->capture_default_str();
   sub->add_option("--profile", opt->profile_top,

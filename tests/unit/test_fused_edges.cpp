@@ -33,27 +33,34 @@ Pass run(SearchNetwork net, const torch::Tensor& x, const torch::Tensor& y, cons
   return p;
 }
 
-void expect_close(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b, const char* what) {
+void expect_close(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b, const char* what,
+                  double tolerance) {
   ASSERT_EQ(a.size(), b.size()) << what;
   for (size_t i = 0; i < a.size(); ++i) {
-    const double scale = std::max(1e-12, b[i].abs().max().item<double>());
-    EXPECT_LT((a[i] - b[i]).abs().max().item<double>() / scale, 1e-9) << what << " " << i;
+    // Relative error in the Frobenius norm.
+    const double scale = std::max(1e-30, b[i].norm().item<double>());
+    EXPECT_TRUE(torch::isfinite(a[i]).all().item<bool>()) << what << " " << i;
+    EXPECT_LT((a[i] - b[i]).norm().item<double>() / scale, tolerance) << what << " " << i;
   }
 }
 
 // Builds the fused and the per-edge network from the same seed, copies the
 // per-edge network's parameters into the fused one (same names), and compares
-// one forward/backward pass.
-void compare(const std::string& space_name, SearchNetworkOptions o, int64_t image, int64_t batch = 4) {
-  SCOPED_TRACE(space_name);
+// one forward/backward pass: the fused network on channels-last input (in
+// `dtype`), the per-edge one on NCHW input in double. In double the two agree
+// to rounding; in float (oneDNN kernels) to float rounding.
+void compare(const std::string& space_name, SearchNetworkOptions o, int64_t image, int64_t batch = 4,
+             torch::Dtype dtype = torch::kDouble) {
+  SCOPED_TRACE(space_name + (dtype == torch::kFloat ? " float" : " double"));
+  const double tolerance = dtype == torch::kDouble ? 1e-9 : 1e-4;
   const SearchSpace& space = find_space(space_name);
   torch::manual_seed(3);
   o.fused_cells = false;
   SearchNetwork reference = make_search_network(space, o);
   o.fused_cells = true;
   SearchNetwork fused = make_search_network(space, o);
-  reference->to(torch::kDouble);
-  fused->to(torch::kDouble);
+  reference->to(dtype);
+  fused->to(dtype);
   {
     torch::NoGradGuard no_grad;
     const auto from = reference->named_parameters(), to = fused->named_parameters();
@@ -66,15 +73,25 @@ void compare(const std::string& space_name, SearchNetworkOptions o, int64_t imag
   }
   std::vector<torch::Tensor> alphas;
   for (size_t t = 0; t < space.cell_types.size(); ++t)
-    alphas.push_back(torch::randn({space.num_edges(), space.num_ops()}, torch::kDouble));
-  const torch::Tensor x = torch::randn({batch, o.in_channels, image, image}, torch::kDouble);
+    alphas.push_back(torch::randn({space.num_edges(), space.num_ops()}, dtype));
+  const torch::Tensor x = torch::randn({batch, o.in_channels, image, image}, dtype);
   const torch::Tensor y = torch::randint(0, o.num_classes, {batch});
-  const Pass a = run(fused, x, y, alphas), b = run(reference, x, y, alphas);
-  EXPECT_NEAR(a.loss, b.loss, 1e-12 * std::abs(b.loss));
-  expect_close(a.cell_grads, b.cell_grads, "per-cell gradient");
-  expect_close(a.weight_grads, b.weight_grads, "ω gradient");
-  expect_close(a.beta_grads, b.beta_grads, "β gradient");
-  expect_close(a.buffers, b.buffers, "buffer");
+  // The reference runs in double in both cases: in float, LibTorch's NCHW
+  // kernels deviated up to 0.5% from double on this data (channels-last ones
+  // and the fused kernel stayed within 1e-5), so float is checked against
+  // the exact values rather than against another float run.
+  reference->to(torch::kDouble);
+  std::vector<torch::Tensor> alphas_double;
+  for (const auto& t : alphas) alphas_double.push_back(t.to(torch::kDouble));
+  const Pass a = run(fused, x.contiguous(at::MemoryFormat::ChannelsLast), y, alphas);
+  Pass b = run(reference, x.to(torch::kDouble), y, alphas_double);
+  for (auto* list : {&b.cell_grads, &b.weight_grads, &b.beta_grads, &b.buffers})
+    for (auto& t : *list) t = t.to(a.cell_grads[0].scalar_type());
+  EXPECT_NEAR(a.loss, b.loss, (dtype == torch::kDouble ? 1e-12 : 1e-5) * std::abs(b.loss));
+  expect_close(a.cell_grads, b.cell_grads, "per-cell gradient", tolerance);
+  expect_close(a.weight_grads, b.weight_grads, "ω gradient", tolerance);
+  expect_close(a.beta_grads, b.beta_grads, "β gradient", tolerance);
+  expect_close(a.buffers, b.buffers, "buffer", tolerance);
   // The per-cell gradient is not trivially equal: it varies across cells.
   EXPECT_GT((a.cell_grads.front() - a.cell_grads.back()).abs().max().item<double>(), 0.0);
 }
@@ -85,6 +102,16 @@ TEST(FusedEdges, Nb201EqualsPerEdge) {
   SearchNetworkOptions o;
   o.channels = 4, o.cells_per_stage = 2;
   compare("nb201", o, 8);
+}
+
+// Float on channels-last runs LibTorch's oneDNN and channels-last BN kernels;
+// one of them returned NaN for a stride-0 BN weight (fused_edges.cpp).
+TEST(FusedEdges, FloatChannelsLastMatchesPerEdge) {
+  SearchNetworkOptions o;
+  o.channels = 8, o.cells_per_stage = 2;
+  compare("nb201", o, 16, 8, torch::kFloat);
+  o.layers = 5;
+  compare("darts", o, 16, 8, torch::kFloat);
 }
 
 TEST(FusedEdges, DartsSpacesEqualPerEdge) {

@@ -16,7 +16,7 @@ struct SearchOptions {
   std::string network = "cifar";   // DARTS spaces: cifar | imagenet (three stride-2 stems, §A.7)
   int64_t partial_channels = 1;    // PC-DARTS K (ImageNet preset: 2)
   bool edge_normalization = false; // PC-DARTS edge normalization β (ImageNet preset: on)
-  bool channels_last = false;         // NHWC activations (conv, BN and pooling kernels in that layout)
+  bool channels_last = true;          // NHWC activations (conv, BN and pooling kernels in that layout)
   std::string cell_kernel = "fused";  // fused (FusedEdges) | per-edge (the straightforward reference)
 
   // data
