@@ -65,3 +65,43 @@ TEST(DartsOps, NoiseIsStandardNormalOfTheOutputShape) {
   EXPECT_NEAR(y.std().item<double>(), 1.0, 0.02);
   EXPECT_THROW(make_op("conv_7x7", 8, 8, 1, BatchNormSpec{}), std::exception);
 }
+
+// LibTorch 2.11's CPU kernels for stride-2 1×1 convolutions corrupted the
+// heap on channels-last input and were 0.5% off in float on NCHW input;
+// FactorizedReduce computes them as 1×1 convolutions of every other pixel.
+// In float, both layouts must match the float64 result, and float64 the
+// textbook strided convolution.
+TEST(DartsOps, FactorizedReduceMatchesFloat64InBothLayouts) {
+  torch::manual_seed(0);
+  ldarts::FactorizedReduce op(4, 4, ldarts::BatchNormSpec{false, false});
+  const torch::Tensor x = torch::randn({2, 4, 113, 113});
+  const torch::Tensor r = torch::randn({2, 4, 57, 57});  // a random projection as the loss
+  auto pass = [&](const torch::Tensor& input) {
+    const torch::Tensor in = input.clone().requires_grad_(true);
+    op->zero_grad();
+    const torch::Tensor y = op->forward(in);
+    (y * r.to(y.scalar_type())).sum().backward();
+    std::vector<torch::Tensor> out{y.detach().to(torch::kDouble), in.grad().to(torch::kDouble)};
+    for (const auto& p : op->parameters()) out.push_back(p.grad().to(torch::kDouble));
+    return out;
+  };
+  op->to(torch::kDouble);
+  const auto exact = pass(x.to(torch::kDouble));
+  {  // float64 against the strided convolutions written out
+    const auto a = torch::relu(x.to(torch::kDouble));
+    const auto b = torch::nn::functional::pad(a.narrow(2, 1, 112).narrow(3, 1, 112),
+                                              torch::nn::functional::PadFuncOptions({0, 1, 0, 1}));
+    const auto params = op->parameters();
+    const auto y = torch::cat({torch::conv2d(a, params[0], {}, 2), torch::conv2d(b, params[1], {}, 2)}, 1);
+    const auto normalized = torch::batch_norm(y, {}, {}, {}, {}, true, 0.1, 1e-5, false);
+    EXPECT_LT((normalized - exact[0]).abs().max().item<double>(), 1e-10);
+  }
+  op->to(torch::kFloat);
+  for (int repeat = 0; repeat < 3; ++repeat)
+    for (bool channels_last : {false, true}) {
+      const auto got = pass(channels_last ? x.contiguous(at::MemoryFormat::ChannelsLast) : x);
+      for (size_t i = 0; i < got.size(); ++i)
+        EXPECT_LT((got[i] - exact[i]).norm().item<double>() / exact[i].norm().item<double>(), 1e-5)
+            << "tensor " << i << (channels_last ? " channels-last" : " NCHW");
+    }
+}
