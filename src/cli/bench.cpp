@@ -43,6 +43,7 @@ struct BenchOptions {
   std::vector<std::string> kernels = {"fused"};
   std::vector<std::string> layouts = {"nhwc"};
   std::string device = "cpu";
+  bool tf32 = false;
   int profile_top = 0;  // > 0: after timing, profile one step per method and variant and print this many ops
 };
 
@@ -70,6 +71,7 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   SearchOptions s;
   s.cell_kernel = variant.kernel;
   s.channels_last = variant.layout == "nhwc";
+  s.tf32 = o.tf32;
   s.device = o.device;
   s.space = o.network == "nb201" ? "nb201" : "darts";
   s.channels = o.channels;
@@ -327,6 +329,7 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::IsMember({"nhwc", "nchw"}))->capture_default_str();
   sub->add_option("--device", opt->device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))
       ->capture_default_str();
+  sub->add_option("--tf32", opt->tf32, "CUDA: TF32 convolutions and matmuls")->capture_default_str();
   sub->add_option("--profile", opt->profile_top,
                   "After timing, profile one step of each method and kernel and print the N ops with the most self time")
       ->check(CLI::NonNegativeNumber);

@@ -37,6 +37,10 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--cell-kernel", opt->cell_kernel,
                   "fused (ops shared per source node, batched convolutions) | per-edge (the straightforward reference); same results up to float rounding")
       ->check(CLI::IsMember({"fused", "per-edge"}))->group("Model");
+  sub->add_option("--tf32", opt->tf32, "CUDA: TF32 tensor cores for convolutions and matmuls (off: exact float32)")
+      ->group("Model");
+  sub->add_option("--float64", opt->float64, "Weights, α and activations in float64 (exactness checks against other code; slow)")
+      ->group("Model");
   sub->add_option("--channels-last", opt->channels_last, "Channels-last (NHWC) activations (faster on CPU and GPU); false: NCHW, same results up to float rounding")
       ->group("Model");
 

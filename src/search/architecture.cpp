@@ -13,8 +13,8 @@ Architecture::Architecture(const SearchSpace& space) {
   }
 }
 
-void Architecture::to(at::Device device) {
-  for (auto& a : alphas_) a = a.detach().to(device).set_requires_grad(true);
+void Architecture::to(at::Device device, at::ScalarType dtype) {
+  for (auto& a : alphas_) a = a.detach().to(device, dtype).set_requires_grad(true);
 }
 
 at::Tensor Architecture::probabilities(int type) const { return at::softmax(alphas_[type].detach(), -1); }

@@ -82,8 +82,13 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
                "cells, this network has ", std::count(regularized.begin(), regularized.end(), true),
                space.kind == CellKind::darts ? " (use --layers 4 or more)" : "");
   device_ = resolve_device(options.device);
-  network_->to(device_);
-  arch_.to(device_);
+  dtype_ = options.float64 ? torch::kDouble : torch::kFloat;
+  if (device_.is_cuda()) {  // off by default: the finite differences divide by 2ε (docs/benchmarks.md)
+    at::globalContext().setAllowTF32CuDNN(options.tf32);
+    at::globalContext().setAllowTF32CuBLAS(options.tf32);
+  }
+  network_->to(device_, dtype_);
+  arch_.to(device_, dtype_);
   // NB201 codebases update ω first; DARTS codebases update α first.
   arch_first_ = options.step_order == "arch-first" ||
                 (options.step_order == "auto" && space.kind == CellKind::darts);
@@ -264,7 +269,8 @@ torch::Tensor Searcher::regularized_rows(const torch::Tensor& per_cell) const {
 }
 
 torch::Tensor Searcher::device_images(const torch::Tensor& images) const {
-  const torch::Tensor on_device = images.to(device_, /*non_blocking=*/device_.is_cuda() && images.is_pinned());
+  const torch::Tensor on_device =
+      images.to(device_, dtype_, /*non_blocking=*/device_.is_cuda() && images.is_pinned());
   // Channels-last input makes every conv, BN and pool of the network run in
   // that layout (their outputs follow the input's).
   return options_.channels_last ? on_device.contiguous(at::MemoryFormat::ChannelsLast) : on_device;

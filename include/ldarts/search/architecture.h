@@ -24,7 +24,8 @@ class Architecture {
   const at::Tensor& alpha(int type = 0) const { return alphas_[type]; }
   std::vector<at::Tensor> alphas() const { return alphas_; }
   at::Tensor probabilities(int type = 0) const;  // softmax(α) row-wise, no grad
-  void to(at::Device device);                    // moves α (before any optimizer holds it)
+  // Moves α (before any optimizer holds it), optionally to another dtype.
+  void to(at::Device device, at::ScalarType dtype = at::kFloat);
 
   // One leaf copy of softmax(α of the cell's type) per cell, each requiring grad.
   std::vector<at::Tensor> cell_copies(const std::vector<int>& cell_types) const;

@@ -17,6 +17,8 @@ struct SearchOptions {
   int64_t partial_channels = 1;    // PC-DARTS K (ImageNet preset: 2)
   bool edge_normalization = false; // PC-DARTS edge normalization β (ImageNet preset: on)
   bool channels_last = true;          // NHWC activations (conv, BN and pooling kernels in that layout)
+  bool tf32 = false;                  // CUDA: TF32 tensor cores in convolutions and matmuls (10-bit mantissa)
+  bool float64 = false;               // ω, α and activations in double (for exactness checks; slow)
   std::string cell_kernel = "fused";  // fused (FusedEdges) | per-edge (the straightforward reference)
 
   // data

@@ -95,6 +95,7 @@ class Searcher {
   bool outer_ = false;
   int64_t steps_done_ = 0;  // for the interleaved mode
   torch::Device device_{torch::kCPU};
+  torch::Dtype dtype_ = torch::kFloat;  // ω, α and activations (--float64: double)
 };
 
 }  // namespace ldarts
