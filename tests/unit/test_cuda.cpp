@@ -67,3 +67,30 @@ TEST(Cuda, CpuFusedCellsMatchPerEdgeInFloat64Steps) {
     expect_equal(after_steps(small(space, "cpu", "fused")), after_steps(small(space, "cpu", "per-edge")));
   }
 }
+
+// A search state written with the straightforward supernet (per-edge cells,
+// NCHW: how every checkpoint before the fused kernel was written) loads into
+// the fused one, and both continue to the same state.
+TEST(Cuda, PerEdgeCheckpointResumesWithFusedCells) {
+  SearchOptions old_style = small("darts", "cpu", "per-edge");
+  old_style.channels_last = false;
+  const SearchOptions fused = small("darts", "cpu", "fused");
+  torch::manual_seed(1);
+  const Batch train{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
+  const Batch valid{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
+  LocalCommunicator comm;
+  torch::manual_seed(0);
+  Searcher writer(old_style, find_space("darts"), 3, 10, comm);
+  writer.step(train, valid, StepSchedule{0.025, 0.25});
+  Checkpoint c;
+  writer.save_state(c);
+  Searcher reader(fused, find_space("darts"), 3, 10, comm);
+  reader.load_state(c);
+  writer.step(train, valid, StepSchedule{0.025, 0.25});
+  reader.step(train, valid, StepSchedule{0.025, 0.25});
+  std::vector<torch::Tensor> a, b;
+  for (const auto& p : writer.network()->parameters()) a.push_back(p.detach());
+  for (const auto& p : reader.network()->parameters()) b.push_back(p.detach());
+  a.push_back(writer.architecture().alpha(0).detach()), b.push_back(reader.architecture().alpha(0).detach());
+  expect_equal(b, a);
+}
