@@ -13,8 +13,24 @@
 namespace ldarts {
 namespace {
 
-double top1_percent(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return logits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>() * 100.0;
+// Top-1 accuracy in percent as a 0-dim double tensor on the logits' device
+// (read on the host once per pass, with the other scalars: host_scalars).
+torch::Tensor top1_percent(const torch::Tensor& logits, const torch::Tensor& labels) {
+  return logits.argmax(1).eq(labels).to(torch::kDouble).mean() * 100.0;
+}
+
+// Sum of 0-dim tensors in double, starting from undefined.
+void accumulate(torch::Tensor& sum, const torch::Tensor& value) {
+  const torch::Tensor v = value.detach().to(torch::kDouble);
+  sum = sum.defined() ? sum + v : v;
+}
+
+// The scalars of a pass, read with one device-to-host copy (one sync on CUDA).
+std::vector<double> host_scalars(const std::vector<torch::Tensor>& scalars) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& t : scalars) parts.push_back(t.detach().to(torch::kDouble).reshape({1}));
+  const torch::Tensor host = torch::cat(parts).cpu();
+  return std::vector<double>(host.data_ptr<double>(), host.data_ptr<double>() + host.numel());
 }
 
 // Gradients of every parameter, as one list for the all-reduce; missing grads
@@ -147,27 +163,29 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
   const std::vector<Batch> micro = micro_batches(train);
   const double share = 1.0 / micro.size();
   weight_optimizer_->zero_grad();
-  torch::Tensor per_cell_sum;
-  double loss_sum = 0, acc_sum = 0;
+  torch::Tensor per_cell_sum, loss_sum, acc_sum;
   for (const Batch& b : micro) {
     std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
-    const double loss_value = loss.item<double>();
-    LDARTS_CHECK(std::isfinite(loss_value), "step ", steps_done_ + 1, ": the training loss is ", loss_value,
-                 " (the search diverged; lower --lr or --lambda); the last checkpoint is untouched");
     (micro.size() == 1 ? loss : loss * share).backward();
     const torch::Tensor g = stack_cell_grads(cell_weights);  // [cells, edges*ops]
     per_cell_sum = per_cell_sum.defined() ? per_cell_sum + g : g;
-    loss_sum += loss_value, acc_sum += top1_percent(logits, b.labels);
+    accumulate(loss_sum, loss), accumulate(acc_sum, top1_percent(logits, b.labels));
   }
 
   // Per-cell gradients, averaged over ranks before anything nonlinear uses them.
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
   const torch::Tensor aligned_train = regularized_rows(per_cell[0]);  // Λ of the regularized (normal) cells
-  stats.alignment_train = alignment(aligned_train).item<double>();
-  stats.sign_alignment_train = sign_alignment(aligned_train).item<double>();
+  // One host sync for this pass's scalars; the loss is checked before any update.
+  const std::vector<double> scalars =
+      host_scalars({loss_sum, acc_sum, alignment(aligned_train), sign_alignment(aligned_train)});
+  const double loss_value = scalars[0] * share;
+  LDARTS_CHECK(std::isfinite(loss_value), "step ", steps_done_ + 1, ": the training loss is ", loss_value,
+               " (the search diverged; lower --lr or --lambda); the last checkpoint is untouched");
+  stats.alignment_train = scalars[2];
+  stats.sign_alignment_train = scalars[3];
 
   std::vector<torch::Tensor> params = network_->weights();
   std::vector<torch::Tensor> grads = parameter_grads(params);
@@ -202,7 +220,7 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
                "; the search diverged and the last checkpoint is untouched");
   weight_optimizer_->step();
 
-  std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};
+  std::vector<torch::Tensor> metrics{torch::tensor({scalars[0] * share, scalars[1] * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.train_loss = metrics[0][0].item<double>();
   stats.train_acc = metrics[0][1].item<double>();
@@ -212,8 +230,7 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
 // ∇α L_val through the per-cell copies; ω gradients are not computed.
 void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats) {
   const int cells = network_->num_search_cells();
-  torch::Tensor per_cell_sum;
-  double loss_sum = 0, acc_sum = 0;
+  torch::Tensor per_cell_sum, loss_sum, acc_sum;
   const std::vector<Batch> micro = micro_batches(valid);
   const double share = 1.0 / micro.size();
   const std::vector<torch::Tensor> betas = network_->edge_parameters();  // PC-DARTS β, trained with α
@@ -233,27 +250,30 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
     g.resize(cell_weights.size());
     const torch::Tensor stacked = torch::stack(g).reshape({cells, -1});  // [cells, edges*ops]
     per_cell_sum = per_cell_sum.defined() ? per_cell_sum + stacked : stacked;
-    loss_sum += loss.item<double>(), acc_sum += top1_percent(logits, b.labels);
+    accumulate(loss_sum, loss), accumulate(acc_sum, top1_percent(logits, b.labels));
   }
   if (!beta_grads.empty()) comm_.all_reduce_mean(beta_grads);
 
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
   const torch::Tensor aligned_valid = regularized_rows(per_cell[0]);
-  stats.alignment_valid = alignment(aligned_valid).item<double>();
-  stats.sign_alignment_valid = sign_alignment(aligned_valid).item<double>();
 
   torch::Tensor arch_grad = per_cell[0];
   if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
     arch_grad = arch_grad + lambda * outer_regularizer(train, stats);
-  LDARTS_CHECK(torch::isfinite(arch_grad).all().item<bool>(), "step ", steps_done_ + 1,
+  // One host sync for this pass's scalars and the finite check.
+  const std::vector<double> scalars = host_scalars({loss_sum, acc_sum, alignment(aligned_valid),
+                                                    sign_alignment(aligned_valid), torch::isfinite(arch_grad).all()});
+  stats.alignment_valid = scalars[2];
+  stats.sign_alignment_valid = scalars[3];
+  LDARTS_CHECK(scalars[4] != 0, "step ", steps_done_ + 1,
                ": the α gradient is not finite (the search diverged); the last checkpoint is untouched");
   arch_optimizer_->zero_grad();
   arch_.set_grad_from_cells(arch_grad, network_->cell_types());
   for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = beta_grads[i];
   arch_optimizer_->step();
 
-  std::vector<torch::Tensor> metrics{torch::tensor({loss_sum * share, acc_sum * share}, torch::kDouble)};
+  std::vector<torch::Tensor> metrics{torch::tensor({scalars[0] * share, scalars[1] * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
   stats.valid_loss = metrics[0][0].item<double>();
   stats.valid_acc = metrics[0][1].item<double>();
