@@ -32,7 +32,7 @@ while (($#)); do
   case "$1" in
     --prepare) mode=prepare ;;
     --dry-run) mode=dry ;;
-    --out) out=$2; shift ;;
+    --out) out=${2:-}; shift ;;
     *) echo "device-check: unknown argument '$1' (--prepare | --dry-run | --out FILE)" >&2; exit 2 ;;
   esac
   shift

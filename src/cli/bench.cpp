@@ -115,11 +115,12 @@ Timing time_method(const std::string& method, const Variant& variant, const Benc
 // One step under LibTorch's CPU profiler: self time per op name (autograd
 // nodes and ATen ops), the `top` largest, as a Markdown table.
 void profile_method(const std::string& method, const Variant& variant, const BenchOptions& o, const Batch& train,
-                    const Batch& valid, Communicator& world) {
+                    const Batch& valid) {
   namespace prof = torch::autograd::profiler;
   torch::manual_seed(0);
   const SearchOptions so = method_options(method, o, variant);
-  Searcher searcher(so, find_space(so.space), 3, 10, world);
+  LocalCommunicator local;  // rank 0 alone profiles: no collectives with the other ranks
+  Searcher searcher(so, find_space(so.space), 3, 10, local);
   searcher.step(train, valid, StepSchedule{0.025, 0.25});  // warm-up
   struct Total { double self_us = 0; int64_t calls = 0; };
   std::map<std::string, Total> totals;
@@ -240,7 +241,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
   std::printf("peak RSS: %.0f MiB\n", peak_rss_mib());
   if (o.profile_top > 0)
     for (const auto& m : o.methods)
-      for (const auto& v : variants(o)) profile_method(m, v, o, train, valid, *world);
+      for (const auto& v : variants(o)) profile_method(m, v, o, train, valid);
   if (o.checkpoint) time_checkpoint(o, train, valid);
 }
 

@@ -103,7 +103,13 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
     at::globalContext().setAllowTF32CuDNN(options.tf32);
     at::globalContext().setAllowTF32CuBLAS(options.tf32);
   }
-  network_->to(device_, dtype_);
+  network_->to(device_);
+  if (dtype_ != torch::kFloat) {  // floating-point tensors only: num_batches_tracked stays int64
+    torch::NoGradGuard no_grad;
+    for (auto& p : network_->parameters()) p.set_data(p.data().to(dtype_));
+    for (auto& b : network_->buffers())
+      if (b.is_floating_point()) b.set_data(b.data().to(dtype_));
+  }
   arch_.to(device_, dtype_);
   // NB201 codebases update ω first; DARTS codebases update α first.
   arch_first_ = options.step_order == "arch-first" ||
