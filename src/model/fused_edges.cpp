@@ -117,6 +117,9 @@ struct FusedEdges::Group {
       std::vector<at::Tensor> gamma, beta;
       for (size_t m = 0; m < edges.size(); ++m) {
         const BatchNormImpl& bn = *stages[m][s].bn;
+        // Grouped at construction as stateless; SyncBN switched on later would be bypassed here.
+        LDARTS_CHECK(bn.stateless(), "fused search cells do not support synchronized or running-statistics BN; "
+                     "use --cell-kernel per-edge");
         if (bn.affine_weight().defined()) gamma.push_back(bn.affine_weight()), beta.push_back(bn.affine_bias());
       }
       at::Tensor scale = gamma.empty() ? at::Tensor() : cat_or_first(gamma);
@@ -142,6 +145,8 @@ FusedEdges::FusedEdges(const std::vector<Edge>& edges, const std::vector<MixedOp
   int nodes = 0;
   for (const Edge& e : edges) nodes = std::max(nodes, e.to + 1);
   groups_.resize(nodes);
+  leaving_.resize(nodes);
+  for (size_t e = 0; e < edges.size(); ++e) leaving_[edges[e].from].push_back(static_cast<int>(e));
   for (int from = 0; from < nodes; ++from) {
     std::map<std::pair<std::string, int64_t>, Group*> by_key;  // (op name, stride) -> group
     for (size_t e = 0; e < edges.size(); ++e) {
@@ -177,10 +182,8 @@ FusedEdges::~FusedEdges() = default;
 
 void FusedEdges::propagate(int from, const torch::Tensor& h, const torch::Tensor& weights,
                            const torch::Tensor& edge_weights, std::vector<torch::Tensor>& nodes) const {
-  std::vector<int> leaving;
-  for (size_t e = 0; e < edges_.size(); ++e)
-    if (edges_[e].from == from) leaving.push_back(static_cast<int>(e));
-  if (leaving.empty()) return;
+  if (from >= static_cast<int>(leaving_.size()) || leaving_[from].empty()) return;
+  const std::vector<int>& leaving = leaving_[from];
   const int64_t partial = mixed_[leaving[0]]->partial_channels();
   const int64_t active = h.size(1) / partial;
   const at::Tensor input = partial == 1 ? h : h.narrow(1, 0, active);

@@ -45,6 +45,7 @@ class FusedEdges {
   std::vector<Edge> edges_;
   std::vector<MixedOp> mixed_;
   std::vector<std::vector<std::unique_ptr<Group>>> groups_;  // [source node][group]
+  std::vector<std::vector<int>> leaving_;                    // [source node] -> its edges
 };
 
 }  // namespace ldarts
