@@ -6,7 +6,10 @@
 #   2. LibTorch from the pinned PyPI torch wheel, in a virtual environment kept
 #      in a cache outside the clone ($LDARTS_CACHE, default ~/.cache/ldarts),
 #      unless Torch_DIR points at another LibTorch;
-#   3. configure (Ninja, ccache in the same cache) and build into build/.
+#   3. a small test venv with the tensorboard package ($LDARTS_CACHE/test-venv), used
+#      only by the tests that read event files back with TensorBoard's own code
+#      (they SKIP without it, so a failure there only warns);
+#   4. configure (Ninja, ccache in the same cache) and build into build/.
 # After it, the binary is build/ldarts and `ctest --test-dir build` runs the tests.
 set -euo pipefail
 
@@ -22,7 +25,7 @@ say() { printf '[setup] %s\n' "$*"; }
 packages=(g++ cmake ninja-build ccache pkg-config python3 python3-venv
           libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev
           libgtest-dev zlib1g-dev dataset-fashion-mnist slurm-wlm munge graphviz
-          libmatio-dev libturbojpeg0-dev)
+          libmatio-dev libturbojpeg0-dev gnuplot-nox chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -54,7 +57,16 @@ else
   cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix")
 fi
 
-# ---- 3. configure and build -------------------------------------------------------
+# ---- 3. test venv (tensorboard) ---------------------------------------------------
+test_venv=$cache/test-venv
+if ! "$test_venv/bin/python" -c 'import tensorboard' >/dev/null 2>&1; then
+  say "installing tensorboard into $test_venv (for the event-file tests)"
+  { [ -x "$test_venv/bin/python" ] || python3 -m venv "$test_venv"; } >"$cache/pip-test.log" 2>&1 \
+    && "$test_venv/bin/pip" install -q --disable-pip-version-check tensorboard >>"$cache/pip-test.log" 2>&1 \
+    || echo "[setup] warning: tensorboard not installed (log: $cache/pip-test.log); the tests that need it will skip" >&2
+fi
+
+# ---- 4. configure and build -------------------------------------------------------
 export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}

@@ -88,6 +88,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
 
   sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
       ->check(CLI::PositiveNumber)->group("Run");
+  sub->add_option("--probe-every", opt->probe_every,
+                  "Steps between the paper's diagnostics (diagnostics.csv, docs/diagnostics.md; 0: none)")
+      ->check(CLI::NonNegativeNumber)->group("Run");
   sub->add_option("--nb201-table", opt->nb201_table,
                   "NB201 accuracy CSV to look each epoch's genotype up in (shipped: data/nb201/nb201_test_acc_200ep.csv)")
       ->check(CLI::Validator(

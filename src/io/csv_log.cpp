@@ -1,6 +1,8 @@
 #include "ldarts/io/csv_log.h"
 
 #include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "ldarts/core/error.h"
@@ -20,6 +22,22 @@ CsvLog::CsvLog(const std::string& path, const std::vector<std::string>& columns,
   out_ << restored;
   out_.flush();
   contents_ = restored;
+}
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "";
+  if (value == std::trunc(value) && std::fabs(value) < 1e15) return std::to_string(int64_t(value));
+  std::ostringstream out;
+  out.precision(8);
+  out << value;
+  return out.str();
+}
+
+void CsvLog::row_fields(const std::vector<std::string>& fields) {
+  LDARTS_CHECK(fields.size() == columns_, path_, ": row of ", fields.size(), " values, header has ", columns_);
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + fields[i];
+  write_line(line);
 }
 
 void CsvLog::write_line(const std::string& line) {

@@ -24,12 +24,13 @@ DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, con
 }
 
 torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights,
-                                     const torch::Tensor& edge_weights) {
+                                     const torch::Tensor& edge_weights, std::vector<torch::Tensor>* traced) {
   std::vector<torch::Tensor> states(nodes_);
   states[0] = preprocess0_.forward(s0);
   states[1] = preprocess1_.forward(s1);
   if (fused_) {
     for (int from = 0; from + 1 < nodes_; ++from) fused_->propagate(from, states[from], weights, edge_weights, states);
+    if (traced) *traced = states;
     return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
   }
   for (size_t e = 0; e < edges_.size(); ++e) {
@@ -38,6 +39,7 @@ torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tenso
     torch::Tensor& node = states[edges_[e].to];
     node = node.defined() ? node + out : out;
   }
+  if (traced) *traced = states;
   return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
 }
 

@@ -70,6 +70,18 @@ torch::Tensor DartsNetworkImpl::edge_weights(int cell_type) const {
   return betas_.empty() ? torch::Tensor() : edge_softmax(betas_.at(cell_type), space_);
 }
 
+std::vector<int> DartsNetworkImpl::cell_stages() const {
+  std::vector<int> stages;
+  int stage = 0;
+  for (int t : types_) {
+    if (t == 1) ++stage;
+    stages.push_back(t == 1 ? -1 : stage);
+  }
+  return stages;
+}
+
+MixedOpImpl& DartsNetworkImpl::edge_op(int cell, int edge) { return cells[cell]->as<DartsCellImpl>()->edge_op(edge); }
+
 std::vector<bool> DartsNetworkImpl::regularized_cells() const {
   std::vector<bool> normal;
   for (int t : types_) normal.push_back(t == 0);
@@ -82,8 +94,10 @@ torch::Tensor DartsNetworkImpl::forward(const torch::Tensor& x, const std::vecto
   torch::Tensor s0 = stem->forward(x);
   torch::Tensor s1 = stem1 ? stem1->forward(s0) : s0;
   const std::vector<torch::Tensor> edge_w = {edge_weights(0), edge_weights(1)};
+  if (traced_) traced_->assign(types_.size(), {});
   for (size_t i = 0; i < types_.size(); ++i) {
-    torch::Tensor next = cells[i]->as<DartsCellImpl>()->forward(s0, s1, cell_weights[i], edge_w[types_[i]]);
+    torch::Tensor next = cells[i]->as<DartsCellImpl>()->forward(s0, s1, cell_weights[i], edge_w[types_[i]],
+                                                                traced_ ? &(*traced_)[i] : nullptr);
     s0 = s1;
     s1 = next;
   }

@@ -14,11 +14,13 @@ Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNo
   if (fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);
 }
 
-torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x, const torch::Tensor& weights) {
+torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x, const torch::Tensor& weights,
+                                     std::vector<torch::Tensor>* traced) {
   std::vector<torch::Tensor> nodes(nodes_);
   nodes[0] = x;
   if (fused_) {
     for (int from = 0; from + 1 < nodes_; ++from) fused_->propagate(from, nodes[from], weights, {}, nodes);
+    if (traced) *traced = nodes;
     return nodes[nodes_ - 1];
   }
   // Edges are ordered by target node, so every input is complete when used.
@@ -27,6 +29,7 @@ torch::Tensor Nb201CellImpl::forward(const torch::Tensor& x, const torch::Tensor
     torch::Tensor& node = nodes[edges_[e].to];
     node = node.defined() ? node + out : out;
   }
+  if (traced) *traced = nodes;
   return nodes[nodes_ - 1];
 }
 

@@ -34,15 +34,35 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
   classifier = register_module("classifier", torch::nn::Linear(channels, o.num_classes));
 }
 
+std::vector<int> Nb201NetworkImpl::cell_stages() const {
+  std::vector<int> stages;
+  int stage = 0;
+  for (const auto& module : *cells) {
+    if (module->as<Nb201CellImpl>()) stages.push_back(stage);
+    else ++stage;
+  }
+  return stages;
+}
+
+MixedOpImpl& Nb201NetworkImpl::edge_op(int cell, int edge) {
+  int next = 0;
+  for (const auto& module : *cells)
+    if (auto* c = module->as<Nb201CellImpl>())
+      if (next++ == cell) return c->edge_op(edge);
+  LDARTS_CHECK(false, "no search cell ", cell);
+  throw;
+}
+
 torch::Tensor Nb201NetworkImpl::forward(const torch::Tensor& x,
                                         const std::vector<torch::Tensor>& cell_weights) {
   LDARTS_CHECK(cell_weights.size() == types_.size(), "network has ", types_.size(),
                " search cells but got ", cell_weights.size(), " weight tensors");
   torch::Tensor h = stem->forward(x);
   size_t next = 0;
+  if (traced_) traced_->assign(types_.size(), {});
   for (const auto& module : *cells) {
     if (auto* cell = module->as<Nb201CellImpl>())
-      h = cell->forward(h, cell_weights[next++]);
+      h = cell->forward(h, cell_weights[next], traced_ ? &(*traced_)[next] : nullptr), ++next;
     else
       h = module->as<ResNetBlockImpl>()->forward(h);
   }

@@ -263,6 +263,7 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
   std::vector<torch::Tensor> per_cell{per_cell_sum};
   comm_.all_reduce_mean(per_cell);
   const torch::Tensor aligned_valid = regularized_rows(per_cell[0]);
+  arch_cell_grads_ = per_cell[0];
 
   torch::Tensor arch_grad = per_cell[0];
   if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
@@ -281,8 +282,8 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
 
   std::vector<torch::Tensor> metrics{torch::tensor({scalars[0] * share, scalars[1] * share}, torch::kDouble)};
   comm_.all_reduce_mean(metrics);
-  stats.valid_loss = metrics[0][0].item<double>();
-  stats.valid_acc = metrics[0][1].item<double>();
+  stats.arch_loss = metrics[0][0].item<double>();
+  stats.arch_acc = metrics[0][1].item<double>();
 }
 
 torch::Tensor Searcher::regularized_rows(const torch::Tensor& per_cell) const {

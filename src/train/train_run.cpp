@@ -18,8 +18,9 @@
 #include "ldarts/data/split.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
-#include "ldarts/io/csv_log.h"
 #include "ldarts/io/module_state.h"
+#include "ldarts/run/epoch_loop.h"
+#include "ldarts/run/observers.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/train/trainer.h"
@@ -44,22 +45,6 @@ AnyGenotype genotype_of(const TrainOptions& o) {
                "DARTS' Genotype(...) text (inline or in a file)");
   return read_genotype(o.genotype);
 }
-
-// Running sums of the training statistics over an epoch (checkpointed mid-epoch).
-struct Sums {
-  double loss = 0, top1 = 0, top5 = 0;
-  int64_t n = 0;
-  void add(const TrainStats& s) { loss += s.loss, top1 += s.top1, top5 += s.top5, ++n; }
-  void save(Checkpoint& c) const {
-    c.doubles["epoch_sums/loss"] = loss, c.doubles["epoch_sums/top1"] = top1, c.doubles["epoch_sums/top5"] = top5;
-    c.integers["epoch_sums/steps"] = n;
-  }
-  void load(const Checkpoint& c) {
-    loss = c.number("epoch_sums/loss"), top1 = c.number("epoch_sums/top1"), top5 = c.number("epoch_sums/top5");
-    n = c.integer("epoch_sums/steps");
-  }
-  double mean(double Sums::*f) const { return n ? this->*f / n : 0.0; }
-};
 
 // Every image of `part` once, in a fixed order: rank r takes positions r,
 // r+world, ... in batches of batch_size/world (the last one shorter), at most
@@ -167,35 +152,23 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   const EvalNetworkOptions net_options = network_options(o, genotype, data.channels(), data.num_classes());
   Trainer trainer(o, make_eval_network(genotype, net_options), comm);
 
-  // ---- resume ----
-  const std::string resume_from = o.resume == "auto" ? latest_checkpoint(o.out) : o.resume;
-  int start_epoch = 0;
-  int64_t start_step = 0;
-  Sums sums;
-  std::optional<Checkpoint> resumed;
-  if (!resume_from.empty()) {
-    resumed = read_checkpoint(resume_from);
-    const Checkpoint& c = *resumed;
-    LDARTS_CHECK(c.strings.count("run/command") && c.string("run/command") == "train", resume_from,
-                 ": not a checkpoint of `ldarts train` (a search checkpoint? derive its genotype with "
-                 "`ldarts genotype --checkpoint` and train that)");
-    LDARTS_CHECK(c.string("run/genotype") == genotype_text(genotype), resume_from,
-                 ": written for another genotype: ", c.string("run/genotype"));
-    LDARTS_CHECK(c.integer("run/world_size") == comm.world_size(), resume_from, ": written by ",
-                 c.integer("run/world_size"), " rank(s), this run has ", comm.world_size(),
-                 " (training resumes exactly only with the same number of ranks)");
-    trainer.load_state(c);
-    start_epoch = int(c.integer("state/epoch")), start_step = c.integer("state/step");
-    sums.load(c);
-    restore_rng_states(c, comm.rank(), trainer.device());
-  }
+  // ---- run folder, resume, observers ----
+  const RunFolder folder(o.out, root);
+  const RunHeader header{"train", "genotype", genotype_text(genotype), "train the genotype of that checkpoint's run",
+                         resolved_config, comm.world_size()};
+  LoopOptions loop_options;
+  loop_options.epochs = o.epochs, loop_options.steps = steps, loop_options.checkpoint_every = o.checkpoint_every;
+  loop_options.keep_checkpoints = o.keep_checkpoints, loop_options.log_every = o.log_every;
+  loop_options.device = trainer.device().str(), loop_options.resume = o.resume;
+  EpochLoop loop(folder, header, loop_options, comm);
+  if (loop.resumed()) trainer.load_state(*loop.resumed());
+  loop.add(csv_observer(folder, "metrics.csv", kColumns, CsvEvery::epoch));
+  loop.add(tensorboard_observer(folder));
 
-  CsvLog metrics;
+  folder.write("config.toml", resolved_config);
+  folder.write("run.json", header.json());
+  folder.write("genotype.txt", genotype_text(genotype) + "\n");
   if (root) {
-    make_dirs(o.out);
-    write_file_atomically(o.out + "/config.toml", resolved_config);
-    write_file_atomically(o.out + "/genotype.txt", genotype_text(genotype) + "\n");
-    metrics = CsvLog(o.out + "/metrics.csv", kColumns, resumed ? resumed->string("logs/metrics") : "");
     std::printf("ldarts train: %s network (C=%ld, %s=%ld, %ld parameters without the auxiliary head), %s %zu train / "
                 "%zu valid (held out of the training set)\n  %d epochs x %ld steps, batch %ld on %d rank(s), %d "
                 "threads, %s; run folder %s\n",
@@ -203,85 +176,78 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
                 long(trainer.model()->parameters_without_aux()), o.dataset.c_str(), split.train.size(),
                 split.valid.size(), o.epochs, long(steps), long(o.batch_size), comm.world_size(),
                 torch::get_num_threads(), trainer.device().str().c_str(), o.out.c_str());
-    if (resumed)
-      std::printf("  resumed from %s at epoch %d step %ld\n", resume_from.c_str(), start_epoch + 1, long(start_step));
+    if (loop.resumed())
+      std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
+                  long(loop.start_step()));
     std::fflush(stdout);
   }
 
-  auto save_checkpoint = [&](int epoch, int64_t step) {
-    const auto rng_states = gather_rng_states(comm, trainer.device());
-    comm.barrier();
-    if (!root) return;
-    Checkpoint c;
-    trainer.save_state(c);
-    sums.save(c);
-    c.integers["state/epoch"] = epoch, c.integers["state/step"] = step;
-    c.integers["run/world_size"] = comm.world_size();
-    c.strings["run/command"] = "train";
-    c.strings["run/genotype"] = genotype_text(genotype);
-    c.strings["run/config"] = resolved_config;
-    c.strings["run/ldarts_version"] = LDARTS_VERSION;
-    c.strings["run/torch_version"] = TORCH_VERSION;
-    c.strings["logs/metrics"] = metrics.contents();
-    for (const auto& [key, states] : rng_states) c.tensors[key] = states;
-    write_checkpoint(o.out + "/" + checkpoint_name(trainer.steps_done()), c);
-    rotate_checkpoints(o.out, o.keep_checkpoints);
-  };
-
+  // ---- the loop body ----
   TrainResult result;
-  Progress progress(int64_t(o.epochs - start_epoch) * steps - start_step, root);
-  const int log_every = o.log_every > 0 ? o.log_every : int(std::max<int64_t>(1, steps / 10));
-  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
-    const double epoch_start = progress.elapsed_seconds();
-    const double drop = o.drop_path * epoch / o.epochs;  // ramped linearly, as DARTS' train.py
+  double lr = o.lr, drop = 0;
+  std::unique_ptr<Prefetcher> loader;
+  EpochLoop::Body body;
+  body.begin_epoch = [&](int epoch, int64_t first) {
+    drop = o.drop_path * epoch / o.epochs;  // ramped linearly, as DARTS' train.py
     trainer.model()->set_drop_path(drop);
-    double lr = o.lr;
-    const int64_t first = epoch == start_epoch ? start_step : 0;
-    if (first == 0) sums = Sums{};
+    lr = o.lr;
     std::vector<std::vector<int64_t>> indices;
     for (int64_t step = first; step < steps; ++step) indices.push_back(gather(split.train, sampler.batch(epoch, step)));
-    Prefetcher loader(
-        [&](int64_t k) { return data.batch(indices[k], true, derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(first + k)})); },
-        int64_t(indices.size()), loader_threads, 2 * std::max(1, loader_threads));
-    for (int64_t step = first; step < steps; ++step) {
-      lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
-      const Batch batch = loader.next();
-      maybe_inject_fault(comm, trainer.steps_done() + 1);
-      sums.add(trainer.step(batch, lr));
-      if (progress.tick(log_every)) {
-        std::printf("epoch %d/%d step %ld/%ld | lr %.5f | %.2f step/s %.0f img/s | loss %.3f top-1 %.1f%% | "
-                    "elapsed %s ETA %s\n",
-                    epoch + 1, o.epochs, long(step + 1), long(steps), lr, progress.steps_per_second(),
-                    progress.steps_per_second() * o.batch_size, sums.mean(&Sums::loss), sums.mean(&Sums::top1),
-                    format_duration(progress.elapsed_seconds()).c_str(), format_duration(progress.eta_seconds()).c_str());
-        std::fflush(stdout);
-      }
-      const bool stop = stop_agreed(comm);
-      const bool periodic = o.checkpoint_every > 0 && trainer.steps_done() % o.checkpoint_every == 0;
-      if ((stop || periodic) && step + 1 < steps) save_checkpoint(epoch, step + 1);
-      if (stop && step + 1 < steps)
-        throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written at epoch " +
-                        std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
-    }
+    const int64_t count = int64_t(indices.size());
+    loader.reset();
+    loader = std::make_unique<Prefetcher>(
+        [&, epoch, first, indices = std::move(indices)](int64_t k) {
+          return data.batch(indices[k], true, derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(first + k)}));
+        },
+        count, loader_threads, 2 * std::max(1, loader_threads));
+  };
+  body.step = [&](int epoch, int64_t step) {
+    lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
+    const Batch batch = loader->next();
+    maybe_inject_fault(comm, trainer.steps_done() + 1);
+    const TrainStats s = trainer.step(batch, lr);
+    return Scalars{{"lr", lr}, {"train_loss", s.loss}, {"train_top1", s.top1}, {"train_top5", s.top5}};
+  };
+  body.print_step = [&](const StepEvent& e) {
+    const Progress& progress = loop.progress();
+    std::printf("epoch %d/%d step %ld/%ld | lr %.5f | %.2f step/s %.0f img/s | loss %.3f top-1 %.1f%% | "
+                "elapsed %s ETA %s\n",
+                e.epoch + 1, o.epochs, long(e.step + 1), long(steps), lr, progress.steps_per_second(),
+                progress.steps_per_second() * o.batch_size, loop.means().mean("train_loss"),
+                loop.means().mean("train_top1"), format_duration(progress.elapsed_seconds()).c_str(),
+                format_duration(progress.eta_seconds()).c_str());
+    std::fflush(stdout);
+  };
+  body.end_epoch = [&](int epoch) {
     const TrainStats valid = evaluate_part(trainer, data, valid_batches, loader_threads);
-    TrainEpoch e{epoch, lr, drop, sums.mean(&Sums::loss), sums.mean(&Sums::top1), sums.mean(&Sums::top5),
-                 valid.loss, valid.top1, valid.top5, progress.elapsed_seconds() - epoch_start};
+    const EpochMeans& m = loop.means();
+    EpochEvent e;
+    e.scalars = {{"lr", lr},
+                 {"drop_path", drop},
+                 {"train_loss", m.mean("train_loss")},
+                 {"train_top1", m.mean("train_top1")},
+                 {"train_top5", m.mean("train_top5")},
+                 {"valid_loss", valid.loss},
+                 {"valid_top1", valid.top1},
+                 {"valid_top5", valid.top5}};
+    return e;
+  };
+  body.finish_epoch = [&](const EpochEvent& ev) {
+    auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
+    const TrainEpoch e{ev.epoch, value("lr"), value("drop_path"), value("train_loss"), value("train_top1"),
+                       value("train_top5"), value("valid_loss"), value("valid_top1"), value("valid_top5"),
+                       value("seconds")};
     result.epochs.push_back(e);
-    if (root) {
-      metrics.row(epoch, lr, drop, e.train_loss, e.train_top1, e.train_top5, e.valid_loss, e.valid_top1, e.valid_top5,
-                  e.seconds);
-      std::printf("== epoch %d/%d: lr %.5f drop path %.3f | train loss %.4f top-1 %.2f%% top-5 %.2f%% | valid loss "
-                  "%.4f top-1 %.2f%% top-5 %.2f%% | %s\n",
-                  epoch + 1, o.epochs, lr, drop, e.train_loss, e.train_top1, e.train_top5, e.valid_loss, e.valid_top1,
-                  e.valid_top5, format_duration(e.seconds).c_str());
-      std::fflush(stdout);
-    }
-    sums = Sums{};
-    save_checkpoint(epoch + 1, 0);
-    if (stop_agreed(comm) && epoch + 1 < o.epochs)
-      throw Preempted("signal " + std::to_string(stop_signal()) + ": checkpoint written after epoch " +
-                      std::to_string(epoch + 1));
-  }
+    if (!root) return;
+    std::printf("== epoch %d/%d: lr %.5f drop path %.3f | train loss %.4f top-1 %.2f%% top-5 %.2f%% | valid loss "
+                "%.4f top-1 %.2f%% top-5 %.2f%% | %s\n",
+                e.epoch + 1, o.epochs, e.lr, e.drop_path, e.train_loss, e.train_top1, e.train_top5, e.valid_loss,
+                e.valid_top1, e.valid_top5, format_duration(e.seconds).c_str());
+    std::fflush(stdout);
+  };
+  body.save_state = [&](Checkpoint& c) { trainer.save_state(c); };
+  body.steps_done = [&] { return trainer.steps_done(); };
+  loop.run(body);
 
   // ---- the test set: once, at the end, never used to choose weights ----
   if (o.test) {

@@ -11,6 +11,10 @@
 
 namespace ldarts {
 
+// A number as CSV rows write it: integers exactly, others with 8 significant
+// digits (std::ostream's precision 8); NaN is an empty field.
+std::string format_number(double value);
+
 class CsvLog {
  public:
   CsvLog() = default;
@@ -20,6 +24,9 @@ class CsvLog {
   // Everything written so far, header included (goes into checkpoints).
   const std::string& contents() const { return contents_; }
   bool is_open() const { return out_.is_open(); }
+
+  // Appends one row of fields as they are.
+  void row_fields(const std::vector<std::string>& fields);
 
   // Appends one row; values are written with full precision.
   template <typename... Values>

@@ -25,7 +25,8 @@ class DartsCellImpl : public torch::nn::Module {
   // weights: [edges, ops], this cell's own copy of softmax(α of its type);
   // edge_weights: [edges] edge-normalization weights, or undefined.
   torch::Tensor forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights,
-                        const torch::Tensor& edge_weights = {});
+                        const torch::Tensor& edge_weights = {}, std::vector<torch::Tensor>* nodes = nullptr);
+  MixedOpImpl& edge_op(int edge) { return *mixed_.at(edge); }
   bool reduction() const { return reduction_; }
   int64_t out_channels() const { return out_channels_; }
 

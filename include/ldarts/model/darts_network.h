@@ -38,6 +38,8 @@ class DartsNetworkImpl : public SearchNetworkImpl {
   torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) override;
   // Index into space.cell_types of each cell (0 normal, 1 reduce).
   const std::vector<int>& cell_types() const override { return types_; }
+  std::vector<int> cell_stages() const override;
+  MixedOpImpl& edge_op(int cell, int edge) override;
   // The Λ regularizer acts on the normal cells only (§A.9.2).
   std::vector<bool> regularized_cells() const override;
   std::vector<torch::Tensor> edge_parameters() const override { return betas_; }

@@ -13,7 +13,9 @@ class Nb201CellImpl : public torch::nn::Module {
   // fused: evaluate the edges with FusedEdges (same parameters, same mathematics).
   Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused = true);
   // weights: [edges, ops], this cell's own copy of softmax(α)
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
+  // nodes: when given, receives the node states (input first).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights, std::vector<torch::Tensor>* nodes = nullptr);
+  MixedOpImpl& edge_op(int edge) { return *mixed_.at(edge); }
 
  private:
   std::vector<Edge> edges_;

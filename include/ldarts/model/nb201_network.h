@@ -31,6 +31,8 @@ class Nb201NetworkImpl : public SearchNetworkImpl {
   torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) override;
   // One cell type; the Λ regularizer acts on every search cell.
   const std::vector<int>& cell_types() const override { return types_; }
+  std::vector<int> cell_stages() const override;
+  MixedOpImpl& edge_op(int cell, int edge) override;
   std::vector<bool> regularized_cells() const override { return std::vector<bool>(types_.size(), true); }
 
  private:

@@ -11,6 +11,7 @@
 namespace ldarts {
 
 struct SearchSpace;
+class MixedOpImpl;
 
 class SearchNetworkImpl : public torch::nn::Module {
  public:
@@ -30,6 +31,19 @@ class SearchNetworkImpl : public torch::nn::Module {
   virtual torch::Tensor edge_weights(int cell_type) const { (void)cell_type; return {}; }
   // ω: every parameter but α (which the network does not own) and β.
   std::vector<torch::Tensor> weights();
+
+  // For the diagnostics (search/diagnostics.h). While `nodes` is set, every
+  // forward pass keeps each search cell's node states, inputs first, in
+  // (*nodes)[cell] (nullptr: none kept).
+  void trace_nodes(std::vector<std::vector<torch::Tensor>>* nodes) { traced_ = nodes; }
+  // The stage of every search cell: cells of one stage have node states of
+  // equal shapes (-1: a cell alone in its shape, e.g. a reduction cell).
+  virtual std::vector<int> cell_stages() const = 0;
+  // The mixed op on `edge` of search cell `cell`.
+  virtual MixedOpImpl& edge_op(int cell, int edge) = 0;
+
+ protected:
+  std::vector<std::vector<torch::Tensor>>* traced_ = nullptr;
 };
 
 using SearchNetwork = std::shared_ptr<SearchNetworkImpl>;

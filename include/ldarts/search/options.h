@@ -69,6 +69,7 @@ struct SearchOptions {
   std::string out = "runs/search";
   std::string nb201_table;  // CSV of NB201 accuracies; "" = no lookup
   int log_every = 0;        // steps between progress lines (0 = about 10 per epoch)
+  int probe_every = 20;     // steps between diagnostics probes (diagnostics.csv; 0 = none)
 
   // checkpoints
   std::string resume;            // checkpoint file, "auto" (newest in `out`, if any) or "" (fresh run)

@@ -21,7 +21,7 @@ namespace ldarts {
 // What one step measured (means over this step's global batch).
 struct StepStats {
   double train_loss = 0, train_acc = 0;  // ω pass
-  double valid_loss = 0, valid_acc = 0;  // α pass
+  double arch_loss = 0, arch_acc = 0;    // α pass (on the valid part)
   double alignment_train = 0, alignment_valid = 0;            // Λ (eq. 5) of the regularized cells
   double sign_alignment_train = 0, sign_alignment_valid = 0;  // Λ± (eq. 7)
   bool regularized = false;         // the finite-difference passes ran this step
@@ -66,6 +66,11 @@ class Searcher {
   SearchNetwork& network() { return network_; }
   Architecture& architecture() { return arch_; }
   bool arch_step_first() const { return arch_first_; }
+  // ∂L_val/∂P of every cell's copy in the last α pass, [cells, edges·ops],
+  // averaged over ranks (undefined before the first α step). For the diagnostics.
+  const torch::Tensor& arch_cell_grads() const { return arch_cell_grads_; }
+  // Images on the device, channels-last with --channels-last.
+  torch::Tensor device_images(const torch::Tensor& images) const;
 
  private:
   void weight_step(const Batch& train, double lambda, StepStats& stats);
@@ -75,8 +80,6 @@ class Searcher {
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
   // The rows of the regularized cells (all in NB201, the normal cells in DARTS spaces).
   torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
-  // Images on the device, channels-last with --channels-last.
-  torch::Tensor device_images(const torch::Tensor& images) const;
   // The batch on the device, cut into --accumulate micro-batches.
   std::vector<Batch> micro_batches(const Batch& batch) const;
   // α per cell type and the network's β, with their optimizer-state keys.
@@ -93,7 +96,8 @@ class Searcher {
   RegularizerKind regularizer_;
   FdMode fd_mode_;
   bool outer_ = false;
-  int64_t steps_done_ = 0;  // for the interleaved mode
+  int64_t steps_done_ = 0;
+  torch::Tensor arch_cell_grads_;  // for the interleaved mode
   torch::Device device_{torch::kCPU};
   torch::Dtype dtype_ = torch::kFloat;  // ω, α and activations (--float64: double)
 };

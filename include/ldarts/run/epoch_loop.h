@@ -1,0 +1,92 @@
+// The epoch/step loop shared by search and train: the resume position, epoch
+// means of the step scalars, progress and ETA, the agreed stop on a signal,
+// periodic, end-of-epoch and preemption checkpoints, and the observers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ldarts/core/progress.h"
+#include "ldarts/dist/communicator.h"
+#include "ldarts/io/checkpoint.h"
+#include "ldarts/run/observer.h"
+#include "ldarts/run/run_folder.h"
+
+namespace ldarts {
+
+// Sums of the step scalars over an epoch (checkpointed mid-epoch).
+class EpochMeans {
+ public:
+  void add(const Scalars& step);
+  // Sum over the epoch's steps / steps (0 before the first step).
+  double mean(const std::string& name) const;
+  // Sum of `name` / sum of `count` (0 when that is 0): e.g. ε over the steps that regularized.
+  double mean_over(const std::string& name, const std::string& count) const;
+  void clear();
+  void save(Checkpoint& checkpoint) const;
+  void load(const Checkpoint& checkpoint);
+
+ private:
+  double sum(const std::string& name) const;
+  Scalars sums_;
+  int64_t steps_ = 0;
+};
+
+struct LoopOptions {
+  int epochs = 1;
+  int64_t steps = 1;  // per epoch
+  int64_t checkpoint_every = 0;
+  int keep_checkpoints = 2;
+  int log_every = 0;  // progress line every N steps (0: ten per epoch)
+  std::string device = "cpu";  // where the RNG states live
+  std::string resume;          // "", "auto" or a checkpoint file
+};
+
+class EpochLoop {
+ public:
+  // What a driver does; every function runs on every rank unless said otherwise.
+  struct Body {
+    std::function<void(int epoch, int64_t first_step)> begin_epoch;
+    std::function<Scalars(int epoch, int64_t step)> step;
+    std::function<void(const StepEvent&)> print_step;  // rank 0, when a progress line is due
+    std::function<EpochEvent(int epoch)> end_epoch;      // reads means()
+    std::function<void(const EpochEvent&)> finish_epoch; // after the observers ("seconds" added)
+    std::function<void(Checkpoint&)> save_state;         // rank 0
+    std::function<int64_t()> steps_done;                 // global steps so far
+  };
+
+  // Reads the checkpoint to resume from, if any, and checks its header; the
+  // driver then loads its own state from resumed() before run().
+  EpochLoop(const RunFolder& folder, RunHeader header, LoopOptions options, Communicator& comm);
+  const Checkpoint* resumed() const { return resumed_ ? &*resumed_ : nullptr; }
+  int start_epoch() const { return start_epoch_; }
+  int64_t start_step() const { return start_step_; }
+
+  // Observers, in the order they see each event.
+  RunObserver& add(std::unique_ptr<RunObserver> observer);
+  const EpochMeans& means() const { return means_; }
+  const Progress& progress() const { return *progress_; }
+
+  // Runs the remaining epochs. Throws Preempted after a stop signal, once the checkpoint is written.
+  void run(const Body& body);
+
+ private:
+  void save_checkpoint(const Body& body, int epoch, int64_t step);
+
+  const RunFolder& folder_;
+  RunHeader header_;
+  LoopOptions options_;
+  Communicator& comm_;
+  std::optional<Checkpoint> resumed_;
+  int start_epoch_ = 0;
+  int64_t start_step_ = 0;
+  EpochMeans means_;
+  std::vector<std::unique_ptr<RunObserver>> observers_;
+  std::optional<Progress> progress_;
+};
+
+}  // namespace ldarts
