@@ -206,7 +206,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   if (loop.resumed()) searcher.load_state(*loop.resumed());
   Batch train_batch;  // the step's, for the diagnostics probe
   std::vector<std::string> metric_columns = kMetricColumns;
-  for (const CellType& type : space.cell_types) metric_columns.push_back("alpha_change_l1_" + type.name);
+  for (const CellType& type : space.cell_types)  // before "seconds", which stays last
+    metric_columns.insert(metric_columns.end() - 1, "alpha_change_l1_" + type.name);
   loop.add(csv_observer(folder, "steps.csv", kStepColumns, CsvEvery::step));
   loop.add(diagnostics(searcher, space, train_batch, o.probe_every, comm));
   loop.add(csv_observer(folder, "diagnostics.csv", diagnostics_columns(space), CsvEvery::step));

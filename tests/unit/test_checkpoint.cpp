@@ -48,6 +48,7 @@ SearchOptions tiny_run(const std::string& data_dir, const std::string& out) {
   o.lambda = 0.5;  // regularizer active from epoch 2
   o.checkpoint_every = 1;
   o.keep_checkpoints = 100;
+  o.probe_every = 2;  // diagnostics.csv and its averages must continue exactly too
   o.out = out;
   o.seed = 4;
   return o;
@@ -168,6 +169,9 @@ void expect_exact_resume(const std::string& fd_mode, int stop, const std::string
             test::without_last_column(read_all(dir.file("resumed/metrics.csv"))));
   EXPECT_EQ(read_all(dir.file("whole/genotype.json")), read_all(dir.file("resumed/genotype.json")));
   EXPECT_EQ(read_all(dir.file("whole/alphas.jsonl")), read_all(dir.file("resumed/alphas.jsonl")));
+  EXPECT_EQ(read_all(dir.file("whole/diagnostics.csv")), read_all(dir.file("resumed/diagnostics.csv")));
+  const std::string diagnostics = read_all(dir.file("whole/diagnostics.csv"));
+  EXPECT_EQ(std::count(diagnostics.begin(), diagnostics.end(), '\n'), 1 + 4);  // header + global steps 2, 4, 6, 8
 }
 
 // Global step 4 = epoch 2, step 1: the regularizer (λ_t > 0) is on in epoch 2.
