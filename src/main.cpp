@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   ldarts::setup_bench(app, runtime);
   ldarts::setup_inspect(app);
   ldarts::setup_genotype(app);
+  ldarts::setup_report(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
