@@ -25,7 +25,10 @@
 #include "ldarts/dist/counting_communicator.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/observer.h"
+#include "ldarts/search/observers.h"
 #include "ldarts/search/searcher.h"
+#include "ldarts/spaces/space.h"
 
 namespace ldarts {
 namespace {
@@ -45,6 +48,7 @@ struct BenchOptions {
   std::string device = "cpu";
   bool tf32 = false;
   int profile_top = 0;  // > 0: after timing, profile one step per method and variant and print this many ops
+  int probe_every = 0;  // > 0: also time the diagnostics at this cadence
 };
 
 double peak_rss_mib() {
@@ -185,6 +189,45 @@ void time_checkpoint(const BenchOptions& o, const Batch& train, const Batch& val
               std::chrono::duration<double, std::milli>(t2 - t1).count());
 }
 
+// The diagnostics' cost (search/diagnostics.h) as a share of the step: the
+// every-step average update, and one probe pass spread over --probe-every steps.
+void time_diagnostics(const BenchOptions& o, const Batch& train, const Batch& valid) {
+  LocalCommunicator comm;
+  std::printf("\n| method | median ms/step | average update ms | probe ms | at --probe-every %d |\n|---|---|---|---|---|\n",
+              o.probe_every);
+  for (const std::string method : {"darts", "central"}) {
+    const SearchOptions so = method_options(method, o);
+    const SearchSpace& space = find_space(so.space);
+    torch::manual_seed(0);
+    Searcher searcher(so, space, 3, 10, comm);
+    searcher.step(train, valid, StepSchedule{0.025, 0.25});  // warm-up
+    const auto averages_only = diagnostics(searcher, space, train, 0, comm);
+    const auto with_probe = diagnostics(searcher, space, train, 1, comm);
+    std::vector<double> step_ms, average_ms, probe_ms;
+    auto ms_since = [](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    };
+    for (int r = 0; r < o.repeats; ++r) {
+      auto t = std::chrono::steady_clock::now();
+      searcher.step(train, valid, StepSchedule{0.025, 0.25});
+      step_ms.push_back(ms_since(t));
+      StepEvent event;
+      event.global_step = searcher.steps_done();
+      t = std::chrono::steady_clock::now();
+      averages_only->on_step(event);
+      average_ms.push_back(ms_since(t));
+      t = std::chrono::steady_clock::now();
+      with_probe->on_step(event);
+      probe_ms.push_back(ms_since(t) - average_ms.back());
+    }
+    auto median = [](std::vector<double> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; };
+    const double step = median(step_ms), average = median(average_ms), probe = median(probe_ms);
+    std::printf("| %s | %.1f | %.2f | %.1f | %.2f%% of the step |\n",
+                method == "darts" ? "DARTS (1st order)" : "Λ-DARTS corr, central", step, average, probe,
+                100 * (average + probe / o.probe_every) / step);
+  }
+}
+
 std::string describe(const BenchOptions& o) {
   char text[160];
   if (o.network == "nb201")
@@ -243,6 +286,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
     for (const auto& m : o.methods)
       for (const auto& v : variants(o)) profile_method(m, v, o, train, valid);
   if (o.checkpoint) time_checkpoint(o, train, valid);
+  if (o.probe_every > 0) time_diagnostics(o, train, valid);
 }
 
 // Images per second decoded + augmented by the loader with 1 and 2 worker
@@ -334,6 +378,9 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--profile", opt->profile_top,
                   "After timing, profile one step of each method and kernel and print the N ops with the most self time")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--probe-every", opt->probe_every,
+                  "Also time the diagnostics (average update every step, probe every N steps; 0: not timed)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_flag("--checkpoint", opt->checkpoint, "Also time writing and reading the search state's checkpoint");
   sub->add_option("--data", opt->data_images,
                   "Data throughput instead: write this many 500x375 JPEGs and time decoding + augmentation")

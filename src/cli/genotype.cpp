@@ -35,13 +35,7 @@ struct Forms {
 };
 
 Forms nb201_forms(const SearchSpace& space, const Nb201Genotype& g) {
-  std::ostringstream dot;
-  dot << "digraph \"nb201 cell\" {\n  rankdir=LR;\n  node [style=filled, shape=rect, fontname=helvetica];\n";
-  for (int e = 0; e < space.num_edges(); ++e)
-    if (g.edge_ops[e] != "none")
-      dot << "  " << space.edges[e].from << " -> " << space.edges[e].to << " [label=\"" << g.edge_ops[e] << "\"];\n";
-  dot << "}\n";
-  return {to_nb201_string(space, g), to_json(space, g), dot.str(), ""};
+  return {to_nb201_string(space, g), to_json(space, g), to_dot(space, g), ""};
 }
 
 Forms darts_forms(const DartsGenotype& g) {

@@ -86,4 +86,14 @@ std::string to_json(const SearchSpace& space, const Nb201Genotype& genotype) {
   return out.str();
 }
 
+std::string to_dot(const SearchSpace& space, const Nb201Genotype& g) {
+  std::ostringstream dot;
+  dot << "digraph \"nb201 cell\" {\n  rankdir=LR;\n  node [style=filled, shape=rect, fontname=helvetica];\n";
+  for (int e = 0; e < space.num_edges(); ++e)
+    if (g.edge_ops[e] != "none")
+      dot << "  " << space.edges[e].from << " -> " << space.edges[e].to << " [label=\"" << g.edge_ops[e] << "\"];\n";
+  dot << "}\n";
+  return dot.str();
+}
+
 }  // namespace ldarts

@@ -123,6 +123,7 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
     const Nb201Genotype g = derive_nb201(space, to_vector(arch.probabilities(0)));
     view.text = to_nb201_string(space, g);
     view.json = to_json(space, g);
+    view.pictures = {{"cell", to_dot(space, g)}};
     return view;
   }
   DartsGenotype g;

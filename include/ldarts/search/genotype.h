@@ -24,5 +24,7 @@ Nb201Genotype parse_nb201_string(const SearchSpace& space, const std::string& te
 
 // {"space": ..., "nb201": "|...|", "edges": [{"from":0,"to":1,"op":"..."}, ...]}
 std::string to_json(const SearchSpace& space, const Nb201Genotype& genotype);
+// Graphviz DOT of the cell: one arrow per edge that is not `none`, labelled with its op.
+std::string to_dot(const SearchSpace& space, const Nb201Genotype& genotype);
 
 }  // namespace ldarts
