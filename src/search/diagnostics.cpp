@@ -45,13 +45,17 @@ at::Tensor ExponentialAverage::value() const {
 }
 
 at::Tensor pair_products(const std::vector<at::Tensor>& same_shape) {
+  if (same_shape.size() < 2) return torch::zeros({0, 3}, torch::kDouble);
+  // One Gram matrix of the flattened tensors (a GEMM in their own precision) holds every pair.
   std::vector<at::Tensor> rows;
-  for (size_t a = 0; a < same_shape.size(); ++a)
-    for (size_t b = a + 1; b < same_shape.size(); ++b) {
-      const at::Tensor x = same_shape[a].to(torch::kDouble).flatten(), y = same_shape[b].to(torch::kDouble).flatten();
-      rows.push_back(torch::stack({x.dot(y), x.dot(x), y.dot(y)}));
-    }
-  return rows.empty() ? torch::zeros({0, 3}, torch::kDouble) : torch::stack(rows);
+  for (const auto& t : same_shape) rows.push_back(t.reshape({1, -1}));
+  const at::Tensor x = torch::cat(rows);
+  const at::Tensor gram = x.matmul(x.t()).to(torch::kDouble);
+  std::vector<int64_t> a, b;
+  for (int64_t i = 0; i < gram.size(0); ++i)
+    for (int64_t j = i + 1; j < gram.size(0); ++j) a.push_back(i), b.push_back(j);
+  const at::Tensor ia = torch::tensor(a, torch::kLong).to(x.device()), ib = torch::tensor(b, torch::kLong).to(x.device());
+  return torch::stack({gram.index({ia, ib}), gram.index({ia, ia}), gram.index({ib, ib})}, 1);
 }
 
 double mean_cosine(const at::Tensor& products) {

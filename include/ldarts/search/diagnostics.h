@@ -36,7 +36,8 @@ struct ExponentialAverage {
 
 // Fig. 6 for the tensors of the cells of one stage (equal shapes): for every
 // pair ℓ < ℓ', the sums ⟨a_ℓ, a_ℓ'⟩, ⟨a_ℓ, a_ℓ⟩, ⟨a_ℓ', a_ℓ'⟩ over all
-// elements: [pairs, 3] in double. Sums, so that ranks can add them before the
+// elements: [pairs, 3], from one Gram matrix computed in the tensors' own
+// precision, returned in double. Sums, so that ranks can add them before the
 // cosine is taken (the cosine over the global batch).
 at::Tensor pair_products(const std::vector<at::Tensor>& same_shape);
 // The mean over rows of ⟨a,b⟩ / (‖a‖‖b‖) of pair_products rows; NaN without rows.
