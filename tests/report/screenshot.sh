@@ -29,7 +29,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$root"
 "$binary" search --config configs/tiny.toml --epochs 2 --max-steps 3 --eval-steps 2 --threads 1 \
     --out "$out/run" > "$out/search.log" 2>&1 || { cat "$out/search.log"; fail "ldarts search"; }
-"$binary" report "$out/run" --out "$out/report.html" > "$out/report.log" 2>&1 \
+# A second run (plain DARTS) to overlay: the page must list and plot both.
+"$binary" search --config configs/tiny.toml --epochs 2 --max-steps 3 --eval-steps 2 --threads 1 --regularizer none \
+    --out "$out/run-darts" > "$out/search-darts.log" 2>&1 || { cat "$out/search-darts.log"; fail "ldarts search (DARTS)"; }
+"$binary" report "$out/run" "$out/run-darts" --out "$out/report.html" > "$out/report.log" 2>&1 \
     || { cat "$out/report.log"; fail "ldarts report"; }
 grep -qx "$out/report.html" "$out/report.log" || fail "ldarts report did not print the page's path"
 
@@ -76,8 +79,8 @@ else:
         problems.append(f"body data-ready is {page.body.get('data-ready')!r}, not '1' (the page's script did not finish)")
     if page.body.get("data-js-errors"):
         problems.append(f"script errors: {page.body['data-js-errors']}")
-if page.runs != ["run"]:
-    problems.append(f"run table lists {page.runs}, expected ['run']")
+if page.runs != ["run", "run-darts"]:
+    problems.append(f"run table lists {page.runs}, expected ['run', 'run-darts']")
 if page.external:
     problems.append(f"the page loads from elsewhere: {page.external[:5]}")
 for plot in ("loss", "accuracy", "alignment", "sign_alignment", "lambda", "lr", "steps_loss", "alpha-0-cell-0"):
@@ -89,6 +92,8 @@ for plot, series in page.figures.items():
     if plot.startswith("diag_"):
         continue  # one row per --probe-every steps
     expected = STEPS if plot.startswith("steps_") else EPOCHS
+    if not plot.startswith("alpha-") and not any(name.startswith("run-darts/") for name in series):
+        problems.append(f"{plot}: no series of the second run")
     for name, points in series.items():
         if points != expected:
             problems.append(f"{plot}: series {name!r} has {points} points, expected {expected}")

@@ -260,4 +260,20 @@ TEST(Diagnostics, TensorBoardEventsAfterAKilledAndResumedRunHaveNoDuplicates) {
   };
   EXPECT_EQ(without_seconds(theirs_cut).first, without_seconds(theirs_whole).first);
   EXPECT_EQ(without_seconds(theirs_cut).second + 3, whole.size());  // every scalar but the 3 epochs' seconds
+
+  // Their values are the CSV files' (float32 of the 8 significant digits written there).
+  std::map<std::pair<std::string, int64_t>, double> read_back;
+  std::stringstream lines(theirs_cut);
+  for (std::string line; std::getline(lines, line);) {
+    const std::vector<std::string> f = split(line, '\t');
+    if (f.size() == 3) read_back[{f[0], std::atoll(f[1].c_str())}] = std::atof(f[2].c_str());
+  }
+  const std::vector<double> losses = csv_column(dir.file("cut/steps.csv"), "train_loss");
+  ASSERT_EQ(losses.size(), 9u);
+  for (int k = 0; k < 9; ++k) EXPECT_NEAR(read_back.at({"step/train_loss", k + 1}), losses[k], 1e-6 * losses[k]) << k;
+  const std::vector<double> align = csv_column(dir.file("cut/metrics.csv"), "alignment_valid");
+  for (int e = 0; e < 3; ++e) EXPECT_NEAR(read_back.at({"epoch/alignment_valid", e + 1}), align[e], 1e-6) << e;
+  const std::vector<double> cosines = csv_column(dir.file("cut/diagnostics.csv"), "cos_output_stage3");
+  ASSERT_EQ(cosines.size(), 4u);  // global steps 2, 4, 6, 8
+  EXPECT_NEAR(read_back.at({"step/cos_output_stage3", 8}), cosines[3], 1e-6);
 }
