@@ -20,7 +20,7 @@ at::Tensor summed_op_gradient(const at::Tensor& per_cell_grads, const std::vecto
   if (edge_index.empty() || rows.empty()) return torch::full({}, std::nan(""), g.options().dtype(torch::kDouble));
   const auto on = [&](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong).to(g.device()); };
   const at::Tensor picked = g.index_select(0, on(rows)).index({torch::indexing::Slice(), on(edge_index), on(column)});
-  return picked.sum(0).mean().to(torch::kDouble);
+  return picked.to(torch::kDouble).sum(0).mean();
 }
 
 std::vector<int> op_columns(const SearchSpace& space, int type, const std::string& op) {

@@ -16,7 +16,10 @@
 #include "ldarts/model/search_network.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/diagnostics.h"
+#include "ldarts/search/observers.h"
 #include "ldarts/search/search_run.h"
+#include "ldarts/search/searcher.h"
+#include "ldarts/run/observer.h"
 #include "ldarts/spaces/space.h"
 #include "support/test_support.h"
 
@@ -276,4 +279,41 @@ TEST(Diagnostics, TensorBoardEventsAfterAKilledAndResumedRunHaveNoDuplicates) {
   const std::vector<double> cosines = csv_column(dir.file("cut/diagnostics.csv"), "cos_output_stage3");
   ASSERT_EQ(cosines.size(), 4u);  // global steps 2, 4, 6, 8
   EXPECT_NEAR(read_back.at({"step/cos_output_stage3", 8}), cosines[3], 1e-6);
+}
+
+// Figs. 2 and 7 through the observer on a tiny supernet after one real step:
+// the first value of each average is the hand-summed α gradient.
+TEST(Diagnostics, GradientAveragesOfARealStepMatchAHandSum) {
+  torch::manual_seed(5);
+  SearchOptions o;
+  o.channels = 4, o.cells_per_stage = 2, o.batch_size = 8, o.seed = 5;
+  const SearchSpace& space = find_space("nb201");
+  LocalCommunicator comm;
+  Searcher searcher(o, space, 1, 10, comm);
+  const Batch train{torch::randn({8, 1, 12, 12}), torch::randint(0, 10, {8})};
+  const Batch valid{torch::randn({8, 1, 12, 12}), torch::randint(0, 10, {8})};
+  searcher.step(train, valid, StepSchedule{0.025, 0.0});
+  const torch::Tensor g = searcher.arch_cell_grads().to(torch::kDouble);
+  ASSERT_EQ(g.size(0), 6);  // 3 stages x 2 cells: first five = 0..4, last five = 1..5
+
+  auto observer = diagnostics(searcher, space, train, 1, comm);
+  observer->start(nullptr);
+  StepEvent event;
+  event.global_step = 1;
+  observer->on_step(event);
+
+  const auto ops = space.cell_types[0].edge_ops[0];
+  const int conv = int(std::find(ops.begin(), ops.end(), "nor_conv_3x3") - ops.begin());
+  const int skip = int(std::find(ops.begin(), ops.end(), "skip_connect") - ops.begin());
+  auto hand = [&](int first, int op) {
+    double sum = 0;
+    for (int e = 0; e < 6; ++e)
+      for (int c = first; c < first + 5; ++c) sum += g[c][e * int(ops.size()) + op].item<double>();
+    return sum / 6;
+  };
+  EXPECT_NEAR(find_scalar(event.scalars, "grad_ema_first5_conv"), hand(0, conv), 1e-9);
+  EXPECT_NEAR(find_scalar(event.scalars, "grad_ema_first5_skip"), hand(0, skip), 1e-9);
+  EXPECT_NEAR(find_scalar(event.scalars, "grad_ema_last5_conv"), hand(1, conv), 1e-9);
+  EXPECT_NEAR(find_scalar(event.scalars, "grad_ema_last5_skip"), hand(1, skip), 1e-9);
+  EXPECT_TRUE(std::isfinite(find_scalar(event.scalars, "cos_grad_stage1")));
 }
