@@ -1,6 +1,7 @@
 #include "ldarts/io/csv_log.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -18,10 +19,47 @@ CsvLog::CsvLog(const std::string& path, const std::vector<std::string>& columns,
     write_line(header);
     return;
   }
-  LDARTS_CHECK(restored.rfind(header + "\n", 0) == 0, path, ": the checkpoint's copy has other columns than this ldarts writes");
-  out_ << restored;
-  out_.flush();
-  contents_ = restored;
+  if (restored.rfind(header + "\n", 0) == 0) {
+    out_ << restored;
+    out_.flush();
+    contents_ = restored;
+    return;
+  }
+  // A checkpoint of an older ldarts: its columns must all still exist; the new ones stay empty.
+  std::istringstream in(restored);
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> old_columns = split_csv_line(line);
+  std::vector<int> position(columns.size(), -1);
+  for (size_t o = 0; o < old_columns.size(); ++o) {
+    const auto it = std::find(columns.begin(), columns.end(), old_columns[o]);
+    LDARTS_CHECK(it != columns.end(), path, ": the checkpoint's copy has a column '", old_columns[o],
+                 "' that this ldarts does not write");
+    position[it - columns.begin()] = int(o);
+  }
+  write_line(header);
+  while (std::getline(in, line)) {
+    const std::vector<std::string> old_fields = split_csv_line(line);
+    std::vector<std::string> fields;
+    for (int p : position) {
+      const std::string field = p >= 0 && p < int(old_fields.size()) ? old_fields[p] : "";
+      fields.push_back(field.find(',') == std::string::npos ? field : "\"" + field + "\"");
+    }
+    row_fields(fields);
+  }
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') fields.back() += '"', ++i;
+    else if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) fields.emplace_back();
+    else fields.back() += c;
+  }
+  return fields;
 }
 
 std::string format_number(double value) {

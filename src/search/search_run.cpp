@@ -199,11 +199,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   // ---- run folder, resume, observers ----
   const RunFolder folder(o.out, root);
   const RunHeader header{"search", "space", space.name, "", resolved_config, comm.world_size()};
-  LoopOptions loop_options;
-  loop_options.epochs = o.epochs, loop_options.steps = steps, loop_options.checkpoint_every = o.checkpoint_every;
-  loop_options.keep_checkpoints = o.keep_checkpoints, loop_options.log_every = o.log_every;
-  loop_options.device = searcher.device().str(), loop_options.resume = o.resume;
-  EpochLoop loop(folder, header, loop_options, comm);
+  EpochLoop loop(folder, header, loop_options(o, steps, searcher.device().str()), comm);
   if (loop.resumed()) searcher.load_state(*loop.resumed());
   Batch train_batch;  // the step's, for the diagnostics probe
   std::vector<std::string> metric_columns = kMetricColumns;

@@ -156,11 +156,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   const RunFolder folder(o.out, root);
   const RunHeader header{"train", "genotype", genotype_text(genotype), "train the genotype of that checkpoint's run",
                          resolved_config, comm.world_size()};
-  LoopOptions loop_options;
-  loop_options.epochs = o.epochs, loop_options.steps = steps, loop_options.checkpoint_every = o.checkpoint_every;
-  loop_options.keep_checkpoints = o.keep_checkpoints, loop_options.log_every = o.log_every;
-  loop_options.device = trainer.device().str(), loop_options.resume = o.resume;
-  EpochLoop loop(folder, header, loop_options, comm);
+  EpochLoop loop(folder, header, loop_options(o, steps, trainer.device().str()), comm);
   if (loop.resumed()) trainer.load_state(*loop.resumed());
   loop.add(csv_observer(folder, "metrics.csv", kColumns, CsvEvery::epoch));
   loop.add(tensorboard_observer(folder));

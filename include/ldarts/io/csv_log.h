@@ -11,6 +11,9 @@
 
 namespace ldarts {
 
+// The fields of one CSV line ("..." quotes a field holding commas; "" is a quote).
+std::vector<std::string> split_csv_line(const std::string& line);
+
 // A number as CSV rows write it: integers exactly, others with 8 significant
 // digits (std::ostream's precision 8); NaN is an empty field.
 std::string format_number(double value);
@@ -19,7 +22,8 @@ class CsvLog {
  public:
   CsvLog() = default;
   // Creates (truncates) `path` and writes the header row, or, when resuming,
-  // the header and rows of `restored` (what a checkpoint kept).
+  // the header and rows of `restored` (what a checkpoint kept). Rows of a
+  // checkpoint of an older ldarts with fewer columns get empty new ones.
   CsvLog(const std::string& path, const std::vector<std::string>& columns, const std::string& restored = "");
   // Everything written so far, header included (goes into checkpoints).
   const std::string& contents() const { return contents_; }

@@ -46,6 +46,15 @@ struct LoopOptions {
   std::string resume;          // "", "auto" or a checkpoint file
 };
 
+// The loop options of a SearchOptions or TrainOptions (the options both share).
+template <class Options>
+LoopOptions loop_options(const Options& o, int64_t steps_per_epoch, const std::string& device) {
+  LoopOptions l;
+  l.epochs = o.epochs, l.steps = steps_per_epoch, l.checkpoint_every = o.checkpoint_every;
+  l.keep_checkpoints = o.keep_checkpoints, l.log_every = o.log_every, l.device = device, l.resume = o.resume;
+  return l;
+}
+
 class EpochLoop {
  public:
   // What a driver does; every function runs on every rank unless said otherwise.
