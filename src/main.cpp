@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   ldarts::setup_inspect(app);
   ldarts::setup_genotype(app);
   ldarts::setup_report(app);
+  ldarts::setup_summarize(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

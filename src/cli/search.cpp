@@ -88,6 +88,15 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
 
   sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
       ->check(CLI::PositiveNumber)->group("Run");
+  sub->add_option("--lr-update", opt->lr_update,
+                  "step: the ω lr schedule per step | epoch: held at each epoch's start value, as the authors' code")
+      ->check(CLI::IsMember({"step", "epoch"}))->group("Optimizers");
+  sub->add_option("--cutout", opt->cutout, "Search-time cutout length on the ω and α batches (0: none)")
+      ->check(CLI::NonNegativeNumber)->group("Data");
+  sub->add_option("--cutout-prob", opt->cutout_prob,
+                  "Cutout probability at the last epoch, ramped linearly from 0 at the first, as train_search.py:160 "
+                  "intends (its ramp sets an attribute its Cutout never reads, so there it stays fixed)")
+      ->check(CLI::Range(0.0, 1.0))->group("Data");
   sub->add_option("--probe-every", opt->probe_every,
                   "Steps between the paper's diagnostics (diagnostics.csv, docs/diagnostics.md; 0: none)")
       ->check(CLI::NonNegativeNumber)->group("Run");

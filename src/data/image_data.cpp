@@ -53,11 +53,12 @@ int64_t ImageData::num_classes() const {
 int64_t ImageData::channels() const { return memory_ ? memory_->images.size(1) : 3; }
 std::string ImageData::source() const { return memory_ ? memory_->source : files_->root; }
 
-Batch ImageData::batch(const std::vector<int64_t>& indices, bool train, uint64_t seed) const {
+Batch ImageData::batch(const std::vector<int64_t>& indices, bool train, uint64_t seed, double cutout_prob) const {
   Batch b;
   if (memory_) {
     AugmentOptions augment = options_.augment;
     augment.enabled = augment.enabled && train;
+    if (cutout_prob >= 0) augment.cutout_prob = cutout_prob;
     b = make_batch(*memory_, indices, norm_, augment, seed);
   } else {
     b = file_batch(indices, train, seed);

@@ -28,4 +28,12 @@ double learning_rate(const std::string& schedule, double base, double min, doubl
   return cosine_lr(base, min, epoch_progress - warmup, epochs - warmup);
 }
 
+double lr_progress(const std::string& update, int epoch, int64_t step, int64_t steps) {
+  return update == "epoch" ? double(epoch) : epoch + double(step) / double(steps);
+}
+
+double cutout_probability(double max_prob, int epoch, int epochs) {
+  return epochs > 1 ? max_prob * epoch / (epochs - 1) : max_prob;
+}
+
 }  // namespace ldarts

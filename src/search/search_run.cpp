@@ -45,8 +45,27 @@ const std::vector<std::string> kStepColumns = {
     "epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc", "alignment_train",
     "alignment_valid", "sign_alignment_train", "sign_alignment_valid", "epsilon", "delta_norm", "grad_norm"};
 // NB201-table accuracies as ldarts 0.1 wrote them.
+// After "sign_alignment_valid"... and before "seconds": what ldarts 0.1 did not write.
+const std::vector<std::string> kBestColumns = {"best_epoch", "best_valid_acc", "best_genotype", "best_cifar10_test",
+                                               "best_cifar100_test", "best_imagenet16_test"};
+// NB201-table accuracies as ldarts 0.1 wrote them.
 const std::map<std::string, std::string> kMetricFormats = {
-    {"cifar10_test", "%f"}, {"cifar100_test", "%f"}, {"imagenet16_test", "%f"}};
+    {"cifar10_test", "%f"},      {"cifar100_test", "%f"},      {"imagenet16_test", "%f"},
+    {"best_cifar10_test", "%f"}, {"best_cifar100_test", "%f"}, {"best_imagenet16_test", "%f"}};
+
+// genotype.json of the final genotype with the best epoch's genotype as "best".
+std::string with_best(const std::string& final_json, const BestGenotype& best) {
+  if (best.epoch < 0) return final_json;
+  std::string escaped;
+  for (char c : best.text) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  char head[160];
+  std::snprintf(head, sizeof head, ",\n  \"best\": {\"epoch\": %d, \"valid_acc\": %.6f, \"genotype\": \"", best.epoch,
+                best.valid_acc);
+  const size_t close = final_json.rfind('}');
+  std::string body = final_json.substr(0, close);
+  while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
+  return body + head + escaped + "\"}\n}\n";
+}
 
 // The named scalars of a step.
 Scalars step_scalars(double lr, double lambda, const StepStats& s) {
@@ -175,10 +194,13 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   // ---- data ----
   DataOptions data_options;
   data_options.augment = AugmentOptions{o.augment};
+  data_options.augment.cutout = o.cutout;
   data_options.color_jitter = false;  // search batches: RandomResizedCrop + flip (PC-DARTS), no jitter
   data_options.skip_bad_images = o.skip_bad_images;
   data_options.pin_memory = resolve_device(o.device).is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
+  LDARTS_CHECK(o.cutout == 0 || data.files() == nullptr, "--cutout: search-time cutout is for in-memory data sets "
+               "(CIFAR, SVHN, MNIST-like), not JPEG trees such as ", o.dataset);
   const SearchSplit split = search_split(o, data, root);
   const int loader_threads = data.loader_threads(o.loader_threads);
   ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
@@ -205,11 +227,14 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   std::vector<std::string> metric_columns = kMetricColumns;
   for (const CellType& type : space.cell_types)  // before "seconds", which stays last
     metric_columns.insert(metric_columns.end() - 1, "alpha_change_l1_" + type.name);
+  metric_columns.insert(metric_columns.end() - 1, kBestColumns.begin(), kBestColumns.end());
+  BestGenotype best;
   loop.add(csv_observer(folder, "steps.csv", kStepColumns, CsvEvery::step));
   loop.add(diagnostics(searcher, space, train_batch, o.probe_every, comm));
   loop.add(csv_observer(folder, "diagnostics.csv", diagnostics_columns(space), CsvEvery::step));
   loop.add(alpha_history(folder, space, searcher.architecture()));
   loop.add(cell_pictures(folder));
+  loop.add(best_genotype(folder, best));
   loop.add(csv_observer(folder, "metrics.csv", metric_columns, CsvEvery::epoch, kMetricFormats));
   loop.add(tensorboard_observer(folder));
 
@@ -244,13 +269,14 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     lr = o.lr;
     // λ_t (0 for plain DARTS, so that the logs say what acted).
     lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
+    const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
     // The epoch's batches are built ahead of the step by --loader-threads workers.
     auto loader = [&](int kind, std::vector<std::vector<int64_t>> indices) {
       const int64_t count = int64_t(indices.size());
       return std::make_unique<Prefetcher>(
-          [&, kind, epoch, first_step, indices = std::move(indices)](int64_t k) {
+          [&, kind, epoch, first_step, cutout_prob, indices = std::move(indices)](int64_t k) {
             const uint64_t seed = derive_seed(o.seed, {uint64_t(kind), uint64_t(epoch), uint64_t(first_step + k)});
-            return data.batch(indices[k], true, seed);
+            return data.batch(indices[k], true, seed, cutout_prob);
           },
           count, loader_threads, 2 * std::max(1, loader_threads));
     };
@@ -264,7 +290,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     valid_loader = loader(4, std::move(valid_indices));
   };
   body.step = [&](int epoch, int64_t step) {
-    lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
+    lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, lr_progress(o.lr_update, epoch, step, steps), o.epochs,
+                       o.warmup_epochs);
     train_batch = train_loader->next();
     const Batch valid = valid_loader->next();
     maybe_inject_fault(comm, searcher.steps_done() + 1);
@@ -307,6 +334,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       e.scalars.emplace_back("imagenet16_test", acc->imagenet16);
     }
     e.texts.emplace_back("genotype", view.text);
+    e.texts.emplace_back("genotype_json", view.json);
     for (const auto& [cell, dot] : view.pictures) e.texts.emplace_back("picture/" + cell, dot);
     return e;
   };
@@ -343,7 +371,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   const GenotypeView final_view = describe_genotype(space, searcher.architecture(), *searcher.network());
   result.genotype = final_view.text;
   if (root) {
-    write_file_atomically(o.out + "/genotype.json", final_view.json);
+    write_file_atomically(o.out + "/genotype.json", with_best(final_view.json, best));
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
     for (const auto& e : result.epochs)
       std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);

@@ -17,5 +17,6 @@ void setup_bench(CLI::App& app, const Runtime& runtime);
 void setup_inspect(CLI::App& app);
 void setup_genotype(CLI::App& app);
 void setup_report(CLI::App& app);
+void setup_summarize(CLI::App& app);
 
 }  // namespace ldarts

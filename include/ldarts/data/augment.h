@@ -15,6 +15,7 @@ struct AugmentOptions {
   int64_t pad = 4;   // random crop of the original size from the zero-padded image
   bool flip = true;  // horizontal flip with probability 1/2
   int64_t cutout = 0;  // cutout: a length×length square (centre uniform, clipped at the border) set to 0 after normalization
+  double cutout_prob = 1.0;  // each image is cut out with this probability (below 1: one more draw per image)
 };
 
 struct Batch {

@@ -45,7 +45,8 @@ class ImageData {
   int loader_threads(int requested) const { return requested >= 0 ? requested : (files_ ? 4 : 0); }
 
   // train: the training transforms; else the evaluation transforms.
-  Batch batch(const std::vector<int64_t>& indices, bool train, uint64_t seed) const;
+  // cutout_prob: in-memory data with cutout, this batch's probability (the search's ramp).
+  Batch batch(const std::vector<int64_t>& indices, bool train, uint64_t seed, double cutout_prob = -1) const;
 
  private:
   Batch file_batch(const std::vector<int64_t>& indices, bool train, uint64_t seed) const;

@@ -29,6 +29,20 @@ std::unique_ptr<RunObserver> alpha_history(const RunFolder& folder, const Search
 // and never stops the search.
 std::unique_ptr<RunObserver> cell_pictures(const RunFolder& folder);
 
+// The genotype of the epoch with the best supernet validation accuracy so far
+// (the NB201 reference keeps it beside the final one).
+struct BestGenotype {
+  int epoch = -1;  // from 0; -1 before the first epoch
+  double valid_acc = 0;
+  std::string text, json;  // the genotype as text and as genotype.json
+};
+// Adds the epoch scalars best_epoch, best_valid_acc, best_cifar10_test,
+// best_cifar100_test, best_imagenet16_test and the text best_genotype, keeps
+// `best` (and the checkpoint's best/*) up to date, and writes genotype-best.json
+// whenever it changes. Reads the epoch's valid_acc, genotype, genotype_json and
+// *_test values; a tie keeps the earlier epoch.
+std::unique_ptr<RunObserver> best_genotype(const RunFolder& folder, BestGenotype& best);
+
 // The paper's diagnostics (search/diagnostics.h, docs/diagnostics.md). Every
 // step it updates the exponential averages of Figs. 2 and 7 from the α pass's
 // per-cell gradients; every `probe_every` global steps it adds the step scalars

@@ -69,6 +69,9 @@ struct SearchOptions {
   std::string out = "runs/search";
   std::string nb201_table;  // CSV of NB201 accuracies; "" = no lookup
   int log_every = 0;        // steps between progress lines (0 = about 10 per epoch)
+  std::string lr_update = "step";  // the ω cosine/linear lr: per step, or held at each epoch's start value (authors' code)
+  int64_t cutout = 0;        // search-time cutout length on ω and α batches (0: none)
+  double cutout_prob = 1.0;  // its probability at the last epoch, ramped linearly from 0 (authors' train_search.py)
   int probe_every = 20;     // steps between diagnostics probes (diagnostics.csv; 0 = none)
 
   // checkpoints

@@ -1,0 +1,63 @@
+#include "ldarts/io/checkpoint.h"
+#include "ldarts/search/observers.h"
+
+#include <cmath>
+
+namespace ldarts {
+namespace {
+
+const char* const kTests[] = {"cifar10_test", "cifar100_test", "imagenet16_test"};
+
+class BestGenotypeObserver : public RunObserver {
+ public:
+  BestGenotypeObserver(const RunFolder& folder, BestGenotype& best) : folder_(folder), best_(best) {}
+
+  void start(const Checkpoint* resumed) override {
+    if (!resumed || !resumed->integers.count("best/epoch")) return;
+    best_.epoch = int(resumed->integer("best/epoch"));
+    best_.valid_acc = resumed->number("best/valid_acc");
+    best_.text = resumed->string("best/genotype");
+    best_.json = resumed->string("best/genotype_json");
+    for (const char* name : kTests)
+      if (resumed->doubles.count(std::string("best/") + name)) tests_.emplace_back(name, resumed->number(std::string("best/") + name));
+  }
+
+  void on_epoch(EpochEvent& e) override {
+    const double acc = find_scalar(e.scalars, "valid_acc");
+    if (best_.epoch < 0 || acc > best_.valid_acc) {
+      best_.epoch = e.epoch, best_.valid_acc = acc;
+      best_.text = *find_text(e.texts, "genotype");
+      best_.json = *find_text(e.texts, "genotype_json");
+      tests_.clear();
+      for (const char* name : kTests)
+        if (!std::isnan(find_scalar(e.scalars, name))) tests_.emplace_back(name, find_scalar(e.scalars, name));
+      folder_.write("genotype-best.json", best_.json);
+    }
+    e.scalars.emplace_back("best_epoch", best_.epoch);
+    e.scalars.emplace_back("best_valid_acc", best_.valid_acc);
+    for (const auto& [name, value] : tests_) e.scalars.emplace_back(std::string("best_") + name, value);
+    e.texts.emplace_back("best_genotype", best_.text);
+  }
+
+  void save(Checkpoint& c) const override {
+    if (best_.epoch < 0) return;
+    c.integers["best/epoch"] = best_.epoch;
+    c.doubles["best/valid_acc"] = best_.valid_acc;
+    c.strings["best/genotype"] = best_.text;
+    c.strings["best/genotype_json"] = best_.json;
+    for (const auto& [name, value] : tests_) c.doubles["best/" + name] = value;
+  }
+
+ private:
+  const RunFolder& folder_;
+  BestGenotype& best_;
+  Scalars tests_;  // the NB201 accuracies of the best genotype, where known
+};
+
+}  // namespace
+
+std::unique_ptr<RunObserver> best_genotype(const RunFolder& folder, BestGenotype& best) {
+  return std::make_unique<BestGenotypeObserver>(folder, best);
+}
+
+}  // namespace ldarts

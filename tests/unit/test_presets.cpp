@@ -1,0 +1,211 @@
+// The search presets hold the values of the sources they name (docs/presets.md):
+// the paper's §A.9 or the authors' scripts. Every value is read back as ldarts
+// resolves it (`ldarts search --config X --print-config`), so a changed preset
+// value, a renamed key or a changed default fails here.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace {
+
+using ldarts::test::read_text;
+using ldarts::test::run_command;
+using ldarts::test::source_path;
+
+using Resolved = std::map<std::string, std::string>;  // key -> value, strings unquoted
+using Values = std::vector<std::pair<std::string, std::string>>;
+
+// The resolved configuration of configs/<preset>.toml (each preset run once per
+// process: the binary takes about 0.4 s to start).
+Resolved resolve(const std::string& preset) {
+  static std::map<std::string, Resolved> resolved;
+  if (const auto it = resolved.find(preset); it != resolved.end()) return it->second;
+  std::string out;
+  // From the project root, as the README runs them (presets name data/nb201/ relative to it).
+  const int code = run_command("cd " + source_path("") + " && " + LDARTS_BINARY + " search --config configs/" + preset +
+                                   ".toml --print-config",
+                               out);
+  EXPECT_EQ(code, 0) << preset << "\n" << out;
+  Resolved keys;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    keys[line.substr(0, eq)] = value;
+  }
+  if (code == 0) resolved[preset] = keys;
+  return keys;
+}
+
+bool parse_number(const std::string& text, double& value) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return *end == '\0';
+}
+
+// Numbers compare as numbers (1e-3 == 0.001), true/false as booleans (the
+// printout writes a default bool as 0/1), anything else as text.
+void expect_values(const std::string& preset, const Values& expected) {
+  const Resolved got = resolve(preset);
+  for (const auto& [key, want] : expected) {
+    const auto it = got.find(key);
+    if (it == got.end()) {
+      ADD_FAILURE() << preset << ": no key '" << key << "' in the resolved configuration";
+      continue;
+    }
+    const std::string& have = it->second;
+    double want_number = 0, have_number = 0;
+    if (want == "true" || want == "false") {
+      EXPECT_TRUE(have == "true" || have == "false" || have == "1" || have == "0") << preset << ": " << key << "=" << have;
+      EXPECT_EQ(have == "true" || have == "1", want == "true") << preset << ": " << key << "=" << have;
+    } else if (parse_number(want, want_number)) {
+      EXPECT_TRUE(parse_number(have, have_number)) << preset << ": " << key << "=" << have;
+      EXPECT_DOUBLE_EQ(have_number, want_number) << preset << ": " << key << "=" << have;
+    } else {
+      EXPECT_EQ(have, want) << preset << ": " << key;
+    }
+  }
+}
+
+// Two presets agree on every key except `differing` (which must differ).
+void expect_differ_only_in(const std::string& a, const std::string& b, const std::set<std::string>& differing) {
+  const Resolved first = resolve(a), second = resolve(b);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first.size(), second.size()) << a << " vs " << b;
+  for (const auto& [key, value] : first) {
+    const auto it = second.find(key);
+    if (it == second.end()) {
+      ADD_FAILURE() << b << " lacks '" << key << "'";
+    } else if (differing.count(key)) {
+      EXPECT_NE(value, it->second) << a << " and " << b << " should differ in " << key;
+    } else {
+      EXPECT_EQ(value, it->second) << a << " vs " << b << ": " << key;
+    }
+  }
+}
+
+const char* const kNb201Replicating[] = {"nb201-cifar10", "nb201-cifar10-paper", "nb201-cifar10-ablation"};
+const char* const kDartsFamily[] = {"darts-cifar10", "darts-cifar10-signcorr", "darts-cifar100", "darts-svhn",
+                                    "s1-cifar10",    "s1-cifar100",            "s1-svhn",        "s2-cifar10",
+                                    "s2-cifar100",   "s2-svhn",                "s3-cifar10",     "s3-cifar100",
+                                    "s3-svhn",       "s4-cifar10",             "s4-cifar100",    "s4-svhn"};
+
+std::vector<std::string> replicating_presets() {
+  std::vector<std::string> all(std::begin(kNb201Replicating), std::end(kNb201Replicating));
+  all.insert(all.end(), std::begin(kDartsFamily), std::end(kDartsFamily));
+  return all;
+}
+
+}  // namespace
+
+TEST(Presets, EverySearchPresetParsesAndWritesItsOwnFolder) {
+  std::string listing;
+  ASSERT_EQ(run_command("ls " + source_path("configs") + "/*.toml", listing), 0);
+  int presets = 0;
+  std::istringstream files(listing);
+  for (std::string file; std::getline(files, file);) {
+    const std::string name = file.substr(file.rfind('/') + 1, file.size() - file.rfind('/') - 1 - 5);
+    if (name.rfind("train-", 0) == 0) continue;  // evaluation presets: ldarts train
+    const Resolved keys = resolve(name);
+    EXPECT_EQ(keys.count("space"), 1u) << name;
+    // One run folder per preset, named after it: two presets never write into one folder.
+    EXPECT_EQ(keys.count("out") ? keys.at("out") : "", "runs/" + name) << name;
+    ++presets;
+  }
+  EXPECT_GE(presets, 22);
+  for (const std::string& preset : replicating_presets())
+    EXPECT_EQ(run_command("test -f " + source_path("configs/" + preset + ".toml"), listing), 0) << preset;
+}
+
+TEST(Presets, EveryValueOfAReplicatingPresetNamesItsSource) {
+  for (const std::string& preset : replicating_presets()) {
+    std::istringstream lines(read_text(source_path("configs/" + preset + ".toml")));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty() || line[0] == '#' || line.find('=') == std::string::npos) continue;
+      const std::string key = line.substr(0, line.find_first_of(" ="));
+      if (key == "out" || key == "nb201-table") continue;  // run folder, lookup table: no source to name
+      EXPECT_NE(line.find('#'), std::string::npos) << preset << ": '" << line << "' names no source";
+    }
+  }
+}
+
+TEST(Presets, ReplicatingPresetsHoldEachEpochsLrAndUseNoSearchCutout) {
+  // The authors' schedulers set the lr once per epoch (sota/cnn/train_search.py:152-153,180;
+  // NAS-Bench201/lib/procedures/optimizers.py:72-76); neither script turns search-time cutout on.
+  for (const std::string& preset : replicating_presets())
+    expect_values(preset, {{"lr-schedule", "cosine"}, {"lr-update", "epoch"}, {"cutout", "0"}, {"warmup-epochs", "0"},
+                           {"arch-start-epoch", "0"}, {"fd-mode", "central"}, {"lambda-target", "inner"},
+                           {"accumulate", "1"}, {"augment", "true"}, {"seed", "0"}});
+}
+
+TEST(Presets, Nb201PaperHasTheValuesOfSectionA91) {
+  expect_values("nb201-cifar10-paper",
+                {{"space", "nb201"}, {"channels", "16"}, {"cells-per-stage", "5"}, {"dataset", "cifar10"},
+                 {"split", "data/nb201/cifar-split.txt"}, {"batch-size", "64"}, {"epochs", "100"},
+                 {"lr", "0.025"}, {"lr-min", "0.001"}, {"momentum", "0.9"}, {"nesterov", "true"},
+                 {"weight-decay", "5e-4"}, {"grad-clip", "5"}, {"arch-lr", "1e-4"}, {"arch-beta1", "0.5"},
+                 {"arch-beta2", "0.999"}, {"arch-weight-decay", "1e-3"}, {"step-order", "weights-first"},
+                 {"regularizer", "corr"}, {"lambda", "0.125"}, {"epsilon0", "1e-4"}});
+}
+
+TEST(Presets, Nb201AuthorsHasTheValuesOfTheirScript) {
+  // NAS-Bench201/scripts-search/algos/DARTS-V1.sh and configs/nas-benchmark/algos/DARTS.config.
+  expect_values("nb201-cifar10",
+                {{"space", "nb201"}, {"channels", "16"}, {"cells-per-stage", "5"}, {"dataset", "cifar10"},
+                 {"split", "data/nb201/cifar-split.txt"}, {"batch-size", "64"}, {"epochs", "100"},
+                 {"lr", "0.025"}, {"lr-min", "0.001"}, {"momentum", "0.9"}, {"nesterov", "false"},
+                 {"weight-decay", "3e-4"}, {"grad-clip", "5"}, {"arch-lr", "1e-4"}, {"arch-beta1", "0.5"},
+                 {"arch-beta2", "0.999"}, {"arch-weight-decay", "1e-3"}, {"step-order", "weights-first"},
+                 {"regularizer", "corr"}, {"lambda", "0.25"}, {"epsilon0", "1e-4"}});
+  // Paper and script differ in λ and the ω optimizer only.
+  expect_differ_only_in("nb201-cifar10", "nb201-cifar10-paper", {"lambda", "nesterov", "weight-decay", "out"});
+}
+
+TEST(Presets, Nb201AblationIsThePaperPresetWithTheArchLrOfSectionA94) {
+  expect_values("nb201-cifar10-ablation", {{"arch-lr", "3e-4"}, {"lambda", "0.125"}, {"epsilon0", "1e-4"}});
+  expect_differ_only_in("nb201-cifar10-paper", "nb201-cifar10-ablation", {"arch-lr", "out"});
+}
+
+TEST(Presets, DartsSpaceCifar10HasTheValuesOfSectionA92) {
+  expect_values("darts-cifar10",
+                {{"space", "darts"}, {"network", "cifar"}, {"channels", "16"}, {"layers", "8"},
+                 {"dataset", "cifar10"}, {"train-portion", "0.5"}, {"batch-size", "64"}, {"epochs", "50"},
+                 {"lr", "0.025"}, {"lr-min", "0.001"}, {"momentum", "0.9"}, {"nesterov", "false"},
+                 {"weight-decay", "3e-4"}, {"grad-clip", "5"}, {"arch-lr", "3e-4"}, {"arch-beta1", "0.5"},
+                 {"arch-beta2", "0.999"}, {"arch-weight-decay", "1e-3"}, {"step-order", "arch-first"},
+                 {"regularizer", "corr"}, {"lambda", "0.25"}, {"epsilon0", "1e-4"}});
+  // Λ± with its own λ (§A.9.2: 0.25 for Λ, 0.125 for Λ±), nothing else changed.
+  expect_values("darts-cifar10-signcorr", {{"regularizer", "signcorr"}, {"lambda", "0.125"}, {"epsilon0", "1e-4"}});
+  expect_differ_only_in("darts-cifar10", "darts-cifar10-signcorr", {"regularizer", "lambda", "out"});
+}
+
+TEST(Presets, Cifar100AndSvhnUseBatch96AndEpsilon1e3) {
+  // §A.9.3 and run_search.sh:7,13.
+  for (const std::string dataset : {"cifar100", "svhn"}) {
+    for (const std::string space : {"darts", "s1", "s2", "s3", "s4"})
+      expect_values(space + "-" + dataset,
+                    {{"dataset", dataset}, {"batch-size", "96"}, {"epsilon0", "1e-3"}, {"lambda", "0.25"}});
+    expect_differ_only_in("darts-cifar10", "darts-" + dataset, {"dataset", "batch-size", "epsilon0", "out"});
+  }
+}
+
+TEST(Presets, ReducedSpacePresetsAreTheDartsPresetsWithAnotherSpace) {
+  // §A.9.3: "the search setting is the same as in Section-5.2" (CIFAR-10), batch 96 and ε0 1e-3 otherwise.
+  for (const std::string dataset : {"cifar10", "cifar100", "svhn"}) {
+    for (const std::string space : {"s1", "s2", "s3", "s4"}) {
+      expect_values(space + "-" + dataset, {{"space", space}});
+      expect_differ_only_in("darts-" + dataset, space + "-" + dataset, {"space", "out"});
+    }
+  }
+}
