@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   ldarts::setup_genotype(app);
   ldarts::setup_report(app);
   ldarts::setup_summarize(app);
+  ldarts::setup_sweep(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

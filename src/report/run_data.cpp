@@ -23,34 +23,6 @@ std::string read_text(const std::string& path) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-// config.toml: `key = value` lines as the runs write them (and the presets:
-// comments, quoted strings). Sections are not used by ldarts and are ignored.
-std::vector<std::pair<std::string, std::string>> parse_config(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> entries;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = trim(text.substr(start, end - start));
-    start = end + 1;
-    const size_t eq = line.find('=');
-    if (line.empty() || line[0] == '#' || line[0] == '[' || eq == std::string::npos) continue;
-    const std::string key = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    if (!value.empty() && value[0] == '"') {
-      std::string unquoted;
-      for (size_t i = 1; i < value.size() && value[i] != '"'; ++i) {
-        if (value[i] == '\\' && i + 1 < value.size()) ++i;
-        unquoted += value[i];
-      }
-      value = unquoted;
-    } else {
-      value = trim(value.substr(0, value.find('#')));
-    }
-    entries.push_back({key, value});
-  }
-  return entries;
-}
 
 void read_space(RunData& run, const Json& space) {
   run.space_name = space["space"].text();
@@ -196,6 +168,35 @@ std::string epochs_of(const RunData& run) {
 }
 
 }  // namespace
+
+// config.toml: `key = value` lines as the runs write them (and the presets:
+// comments, quoted strings). Sections are not used by ldarts and are ignored.
+std::vector<std::pair<std::string, std::string>> parse_config(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = trim(text.substr(start, end - start));
+    start = end + 1;
+    const size_t eq = line.find('=');
+    if (line.empty() || line[0] == '#' || line[0] == '[' || eq == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (!value.empty() && value[0] == '"') {
+      std::string unquoted;
+      for (size_t i = 1; i < value.size() && value[i] != '"'; ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) ++i;
+        unquoted += value[i];
+      }
+      value = unquoted;
+    } else {
+      value = trim(value.substr(0, value.find('#')));
+    }
+    entries.push_back({key, value});
+  }
+  return entries;
+}
 
 bool Table::has(const std::string& column) const {
   return std::find(columns.begin(), columns.end(), column) != columns.end();

@@ -69,7 +69,19 @@ RunSet read_runs(const std::vector<std::string>& dirs) {
   LDARTS_CHECK(!found.empty(), "no run folder in ", join(dirs, ", "),
                " (a run folder holds run.json or metrics.csv: give the --out folder of `ldarts search` / `ldarts "
                "train`, or a folder of such folders)");
-  for (const std::string& dir : found) set.runs.push_back(read_run(dir));
+  for (const std::string& dir : found) {
+    RunData run = read_run(dir);
+    // A training of a search's genotype.json (a sweep's pipeline): that search's settings, as search.<key>.
+    const std::string genotype = run.config_value("genotype");
+    const size_t slash = genotype.rfind('/');
+    if (run.command == "train" && slash != std::string::npos && genotype.find(".json") != std::string::npos &&
+        file_exists(genotype.substr(0, slash) + "/config.toml")) {
+      const auto text = read_file_bytes(genotype.substr(0, slash) + "/config.toml");
+      for (const auto& [key, value] : parse_config(std::string(text.begin(), text.end())))
+        run.config.emplace_back("search." + key, value);
+    }
+    set.runs.push_back(std::move(run));
+  }
   name_runs(set.runs);
   return set;
 }

@@ -233,7 +233,9 @@ std::vector<std::string> differing_keys(const std::vector<RunData>& runs, const 
       if (std::find(keys.begin(), keys.end(), entry.first) == keys.end()) keys.push_back(entry.first);
   std::vector<std::string> differing;
   for (const std::string& key : keys) {
-    if (std::count(kSummaryIgnoredKeys.begin(), kSummaryIgnoredKeys.end(), key)) continue;
+    // search.<key>: the settings of the search whose genotype a training run trained (read_runs).
+    const std::string own = key.rfind("search.", 0) == 0 ? key.substr(7) : key;
+    if (std::count(kSummaryIgnoredKeys.begin(), kSummaryIgnoredKeys.end(), own) || key == "genotype") continue;
     std::set<std::string, bool (*)(const std::string&, const std::string&)> values(value_less);
     for (size_t i : members) values.insert(runs[i].config_value(key));
     if (values.size() > 1) differing.push_back(key);
@@ -306,7 +308,9 @@ std::vector<GroupSummary> summarize(const std::vector<RunData>& runs, const std:
     std::vector<std::vector<double>> per_run;  // [member][result]
     for (size_t i : members.runs) {
       g.runs.push_back(runs[i].name.empty() ? runs[i].dir : runs[i].name);
-      g.seeds.push_back(runs[i].config_value("seed"));
+      // A pipeline's training: the seed of the search that found its genotype.
+      const std::string search_seed = runs[i].config_value("search.seed");
+      g.seeds.push_back(search_seed.empty() ? runs[i].config_value("seed") : search_seed);
       per_run.push_back(run_results(runs[i]));
     }
     const std::vector<ResultColumn>& columns = result_columns(key.command);

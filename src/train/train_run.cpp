@@ -68,6 +68,20 @@ TrainStats evaluate_part(Trainer& trainer, const ImageData& data, const std::vec
   return trainer.evaluate(int64_t(batches.size()), [&] { return loader.next(); });
 }
 
+// Operations without parameters in the cells (skip_connect, pooling, none):
+// the count the paper reports beside accuracy (more of them signals collapse).
+int parameter_free_ops(const AnyGenotype& g) {
+  auto free = [](const std::string& op) { return op == "skip_connect" || op == "none" || op.find("pool") != std::string::npos; };
+  int count = 0;
+  if (g.is_nb201) {
+    for (const std::string& op : g.nb201.edge_ops) count += free(op);
+    return count;
+  }
+  for (const auto* cell : {&g.darts.normal, &g.darts.reduce})
+    for (const auto& [op, input] : cell->ops) count += free(op);
+  return count;
+}
+
 }  // namespace
 
 std::string resolve_network(const TrainOptions& o, bool nb201_genotype) {
@@ -258,8 +272,10 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     if (root) {
       char json[256];
       std::snprintf(json, sizeof json,
-                    "{\"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d}\n", t.count,
-                    t.loss, t.top1, t.top5, o.epochs);
+                    "{\"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, "
+                    "\"parameters\": %ld, \"parameter_free_ops\": %d}\n",
+                    t.count, t.loss, t.top1, t.top5, o.epochs, long(trainer.model()->parameters_without_aux()),
+                    parameter_free_ops(genotype));
       write_file_atomically(o.out + "/test.json", json);
       std::printf("test set (%.0f images, final weights): loss %.4f top-1 %.2f%% top-5 %.2f%%\n", t.count, t.loss,
                   t.top1, t.top5);

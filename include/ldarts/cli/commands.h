@@ -18,5 +18,6 @@ void setup_inspect(CLI::App& app);
 void setup_genotype(CLI::App& app);
 void setup_report(CLI::App& app);
 void setup_summarize(CLI::App& app);
+void setup_sweep(CLI::App& app);
 
 }  // namespace ldarts

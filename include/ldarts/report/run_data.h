@@ -44,6 +44,9 @@ struct CellPicture {
   std::string svg;  // the file's text
 };
 
+// config.toml: `key = value` lines (string values unquoted), in file order.
+std::vector<std::pair<std::string, std::string>> parse_config(const std::string& text);
+
 struct RunData {
   std::string dir;      // as given on the command line
   std::string name;     // legend label: the folder's name, made unique by name_runs
