@@ -12,65 +12,7 @@ src=${1:?source dir}
 build=${2:?build dir}
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "FAIL: $*"; tail -15 "$work/slurmd.log" "$work/slurmctld.log" 2>/dev/null; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
-[ "$(id -u)" -eq 0 ] || skip "needs root to start slurmd"
-for cmd in slurmctld slurmd sbatch munged mpirun; do command -v $cmd >/dev/null || skip "$cmd not installed"; done
-[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || skip "dataset-fashion-mnist not installed"
-
-work=$(mktemp -d /tmp/ldarts-slurm-XXXXXX)
-host=$(hostname -s)
-cleanup() {
-  [ -n "${LDARTS_SLURM_KEEP:-}" ] && { echo "kept $work"; return; }
-  [ -n "${job:-}" ] && scancel "$job" 2>/dev/null
-  for f in "$work/slurmctld.pid" "$work/slurmd.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  [ -n "${started_munge:-}" ] && [ -f /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
-  sleep 1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# ---- munge ----
-if ! (munge -n | unmunge) >/dev/null 2>&1; then
-  mkdir -p /etc/munge /run/munge /var/lib/munge /var/log/munge
-  [ -s /etc/munge/munge.key ] || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null
-  chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null
-  chmod 400 /etc/munge/munge.key
-  su -s /bin/sh munge -c munged 2>/dev/null || munged --force 2>/dev/null || true
-  started_munge=1
-  sleep 1
-  (munge -n | unmunge) >/dev/null 2>&1 || die "munged did not start"
-fi
-
-# ---- slurm ----
-mkdir -p "$work/state" "$work/spool"
-export SLURM_CONF=$work/slurm.conf
-cat > "$SLURM_CONF" <<CONF
-ClusterName=ldarts-test
-SlurmctldHost=$host
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-JobAcctGatherType=jobacct_gather/none
-MpiDefault=none
-ReturnToService=2
-StateSaveLocation=$work/state
-SlurmdSpoolDir=$work/spool
-SlurmctldPidFile=$work/slurmctld.pid
-SlurmdPidFile=$work/slurmd.pid
-SlurmctldLogFile=$work/slurmctld.log
-SlurmdLogFile=$work/slurmd.log
-SlurmctldPort=16817
-SlurmdPort=16818
-NodeName=$host CPUs=2 RealMemory=4000 State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
-CONF
-slurmctld -f "$SLURM_CONF" || die "slurmctld did not start ($(tail -5 $work/slurmctld.log 2>/dev/null))"
-slurmd -f "$SLURM_CONF" || die "slurmd did not start"
-for i in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -q idle && break; sleep 1; done
-sinfo -h -o %t | grep -q idle || die "node not idle: $(sinfo 2>&1)"
+source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 # ---- the run, uninterrupted (reference) ----
 args=(--dataset fashion-mnist --channels 4 --cells-per-stage 1 --batch-size 16 --epochs 2 --max-steps 40
