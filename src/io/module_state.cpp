@@ -62,11 +62,14 @@ std::map<std::string, at::Tensor> gather_rng_states(Communicator& comm, const to
 }
 
 void restore_rng_states(const Checkpoint& c, int rank, const torch::Device& device) {
+  // Written by R ranks, resumed by R': rank r takes the state of rank r mod R.
+  const at::Tensor& cpu_states = c.tensor("rng/torch_cpu");
   at::Generator cpu = at::detail::getDefaultCPUGenerator();
-  cpu.set_state(c.tensor("rng/torch_cpu")[rank].clone());
+  cpu.set_state(cpu_states[rank % cpu_states.size(0)].clone());
   if (device.is_cuda() && c.tensors.count("rng/torch_cuda")) {
+    const at::Tensor& cuda_states = c.tensor("rng/torch_cuda");
     at::Generator cuda = at::globalContext().defaultGenerator(device);
-    cuda.set_state(c.tensor("rng/torch_cuda")[rank].clone());
+    cuda.set_state(cuda_states[rank % cuda_states.size(0)].clone());
   }
 }
 

@@ -52,9 +52,6 @@ void RunHeader::check(const Checkpoint& c) const {
   const std::string& theirs = c.string("run/" + subject_key);
   LDARTS_CHECK(theirs == subject, c.source, ": written for another ", subject_key, ": the checkpoint is of ", subject_key,
                " '", theirs, "', this run is '", subject, "'", subject_hint.empty() ? "" : " (" + subject_hint + ")");
-  LDARTS_CHECK(c.integer("run/world_size") == world_size, c.source, ": written by ", c.integer("run/world_size"),
-               " rank(s), this run has ", world_size, " (a ", command,
-               " resumes exactly only with the same number of ranks)");
 }
 
 std::string RunHeader::json() const {

@@ -159,6 +159,30 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
   return view;
 }
 
+// The options of a run resumed from a checkpoint of another world size: R ranks
+// × A micro-batches become R' ranks × A' = R·A/R' micro-batches, so that the
+// batch-norm statistics see the same groups of images and the run continues as
+// the uninterrupted one would (up to float summation order). docs/distributed.md.
+SearchOptions with_resumed_world(const SearchOptions& o, const Checkpoint* resumed, int world, bool root) {
+  if (!resumed || resumed->integer("run/world_size") == world) return o;
+  const int64_t before = resumed->integer("run/world_size");
+  const int64_t accumulate = resumed->integers.count("run/accumulate") ? resumed->integer("run/accumulate") : 1;
+  SearchOptions out = o;
+  const int64_t groups = before * accumulate;  // batch-norm groups per step
+  if (groups % world == 0 && (o.batch_size / world) % (groups / world) == 0) {
+    out.accumulate = groups / world;
+    if (root)
+      std::printf("  resuming %ld rank(s) x %ld micro-batch(es) as %d rank(s) x %ld: the same batch-norm groups\n",
+                  long(before), long(accumulate), world, long(out.accumulate));
+  } else if (root) {
+    std::fprintf(stderr, "warning: %s: written by %ld rank(s) x %ld micro-batch(es); %d rank(s) cannot split the "
+                 "batch into the same %ld batch-norm groups, so the run continues with other batch statistics than "
+                 "the uninterrupted one would\n", resumed->source.c_str(), long(before), long(accumulate), world,
+                 long(groups));
+  }
+  return out;
+}
+
 // The ω / α split: the NB201 split file, per-class fractions (ImageNet search;
 // drawn once, kept in <out>/subset-manifest.txt and read back on resume), or
 // a fraction of the training set.
@@ -203,6 +227,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
                "(CIFAR, SVHN, MNIST-like), not JPEG trees such as ", o.dataset);
   const SearchSplit split = search_split(o, data, root);
   const int loader_threads = data.loader_threads(o.loader_threads);
+  LDARTS_CHECK(o.batch_size % comm.world_size() == 0, "--batch-size ", o.batch_size, " (the global batch) is not a ",
+               "multiple of the ", comm.world_size(), " ranks; a run resumed on another number of ranks keeps its ",
+               "global batch, so use a number of ranks that divides it");
   ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
   ShardedSampler valid_sampler(split.valid.size(), o.batch_size, derive_seed(o.seed, {2}), comm.rank(), comm.world_size());
   const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, train_sampler.batches_per_epoch())
@@ -215,13 +242,14 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   std::optional<Nb201Table> table;
   if (!o.nb201_table.empty()) table = Nb201Table::load(o.nb201_table);
 
-  Searcher searcher(o, space, data.channels(), data.num_classes(), comm);
-  const int cells = searcher.network()->num_search_cells();
-
-  // ---- run folder, resume, observers ----
+  // ---- run folder, resume ----
   const RunFolder folder(o.out, root);
   const RunHeader header{"search", "space", space.name, "", resolved_config, comm.world_size()};
-  EpochLoop loop(folder, header, loop_options(o, steps, searcher.device().str()), comm);
+  EpochLoop loop(folder, header, loop_options(o, steps, resolve_device(o.device).str()), comm);
+  const SearchOptions run = with_resumed_world(o, loop.resumed(), comm.world_size(), root);
+
+  Searcher searcher(run, space, data.channels(), data.num_classes(), comm);
+  const int cells = searcher.network()->num_search_cells();
   if (loop.resumed()) searcher.load_state(*loop.resumed());
   Batch train_batch;  // the step's, for the diagnostics probe
   std::vector<std::string> metric_columns = kMetricColumns;
@@ -363,6 +391,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   };
   body.save_state = [&](Checkpoint& c) {
     searcher.save_state(c);
+    c.integers["run/accumulate"] = run.accumulate;
     c.strings["genotype/text"] = describe_genotype(space, searcher.architecture(), *searcher.network()).text;
   };
   body.steps_done = [&] { return searcher.steps_done(); };

@@ -172,6 +172,13 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
                          resolved_config, comm.world_size()};
   EpochLoop loop(folder, header, loop_options(o, steps, trainer.device().str()), comm);
   if (loop.resumed()) trainer.load_state(*loop.resumed());
+  if (loop.resumed() && loop.resumed()->integer("run/world_size") != comm.world_size() && root)
+    std::fprintf(stderr, "warning: %s: written by %ld rank(s), continued on %d: the global batch and the data order are "
+                 "the same, but batch norm now normalizes over %ld images per rank instead of %ld (unless "
+                 "--sync-bn), and drop path draws from rank r mod %ld's generator (docs/distributed.md)\n",
+                 loop.resumed()->source.c_str(), long(loop.resumed()->integer("run/world_size")), comm.world_size(),
+                 long(o.batch_size / comm.world_size()), long(o.batch_size / loop.resumed()->integer("run/world_size")),
+                 long(loop.resumed()->integer("run/world_size")));
   loop.add(csv_observer(folder, "metrics.csv", kColumns, CsvEvery::epoch));
   loop.add(tensorboard_observer(folder));
 

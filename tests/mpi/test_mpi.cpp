@@ -130,6 +130,42 @@ TEST(Mpi, ResumeWithTwoRanksIsExact) {
   world->barrier();
 }
 
+// Issue 15: a checkpoint of 2 ranks resumed on 1 (as 1 rank x 2 micro-batches),
+// and one of 1 rank x 2 micro-batches resumed on 2 ranks, continue the
+// uninterrupted run up to float summation order.
+TEST(Mpi, ResumeOnAnotherWorldSizeContinuesTheRun) {
+  const std::string dir = shared_dir("world");
+  run_search(tiny_run(dir, "two"), "", *world);  // 2 ranks x 8 images
+  if (world->is_root()) {
+    LocalCommunicator local;
+    SearchOptions one = tiny_run(dir, "two-on-one");
+    one.resume = dir + "/two/" + checkpoint_name(4);  // epoch 2, step 1
+    run_search(one, "", local);
+    EXPECT_EQ(read_checkpoint(dir + "/two-on-one/" + checkpoint_name(6)).integer("run/accumulate"), 2);
+    expect_same_trajectory(read_checkpoint(dir + "/two/" + checkpoint_name(6)),
+                           read_checkpoint(dir + "/two-on-one/" + checkpoint_name(6)), 1e-3);
+    SearchOptions single = tiny_run(dir, "one");
+    single.accumulate = 2;  // 1 process x 2 micro-batches of 8
+    run_search(single, "", local);
+  }
+  world->barrier();
+  SearchOptions two = tiny_run(dir, "one-on-two");
+  two.resume = dir + "/one/" + checkpoint_name(4);
+  run_search(two, "", *world);
+  if (world->is_root()) {
+    EXPECT_EQ(read_checkpoint(dir + "/one-on-two/" + checkpoint_name(6)).integer("run/accumulate"), 1);
+    expect_same_trajectory(read_checkpoint(dir + "/one/" + checkpoint_name(6)),
+                           read_checkpoint(dir + "/one-on-two/" + checkpoint_name(6)), 1e-3);
+  }
+  world->barrier();
+  // A global batch the new number of ranks does not divide is refused, naming the problem.
+  SearchOptions odd = tiny_run(dir, "odd");
+  odd.batch_size = 15;
+  odd.resume = dir + "/one/" + checkpoint_name(4);
+  EXPECT_ERROR_WITH(run_search(odd, "", *world), "--batch-size 15", "not a multiple of the 2 ranks");
+  world->barrier();
+}
+
 // After steps of Λ-DARTS on different data per rank, every rank holds the same
 // ω and α (a digest of all of them), and saw the same Λ, ε and ‖Δ‖.
 TEST(Mpi, RanksHoldIdenticalStateAndStatistics) {

@@ -32,7 +32,8 @@ void load_sgd_state(const Checkpoint& checkpoint, torch::optim::SGD& sgd, const 
 // "rng/torch_cpu", and "rng/torch_cuda" when `device` is a CUDA device (drop
 // path and noise draw there). A collective: every rank calls it.
 std::map<std::string, at::Tensor> gather_rng_states(Communicator& comm, const torch::Device& device);
-// Sets this rank's generators from a checkpoint's gathered states.
+// Sets this rank's generators from a checkpoint's gathered states; a checkpoint of R
+// ranks resumed on another number of ranks gives rank r the state of rank r mod R.
 void restore_rng_states(const Checkpoint& checkpoint, int rank, const torch::Device& device);
 
 }  // namespace ldarts

@@ -33,7 +33,8 @@ struct RunHeader {
 
   // run/* of a checkpoint.
   void write(Checkpoint& checkpoint) const;
-  // A clear error naming the checkpoint when it is of another command, subject or world size.
+  // A clear error naming the checkpoint when it is of another command or subject.
+  // (Another world size is the driver's to check: it may resume, docs/distributed.md.)
   void check(const Checkpoint& checkpoint) const;
   // run.json: command, versions, world size and the command line.
   std::string json() const;
