@@ -1,7 +1,9 @@
 // Collective decisions of the run loops: stopping together, injected faults.
 #include <ATen/ATen.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <string>
 
 #include "ldarts/core/error.h"
 #include "ldarts/core/signals.h"
@@ -14,6 +16,14 @@ bool stop_agreed(Communicator& comm) {
   std::vector<at::Tensor> flag{at::tensor({stop_requested() ? 1.0 : 0.0}, at::kDouble)};
   comm.all_reduce_mean(flag);
   return flag[0].item<double>() > 0;
+}
+
+void maybe_inject_signal(const char* where) {
+  static bool sent = false;
+  const char* wanted = std::getenv("LDARTS_FAULT_SIGNAL");
+  if (sent || !wanted || std::string(wanted) != where) return;
+  sent = true;
+  std::raise(SIGUSR1);
 }
 
 void maybe_inject_fault(const Communicator& comm, int64_t global_step) {

@@ -111,6 +111,10 @@ void EpochLoop::save_checkpoint(const Body& body, int epoch, int64_t step) {
   rotate_checkpoints(folder_.path(), options_.keep_checkpoints);
 }
 
+void EpochLoop::check_stop() {
+  if (stop_agreed(comm_)) throw StopRequested{};
+}
+
 void EpochLoop::run(const Body& body) {
   const int epochs = options_.epochs;
   const int64_t steps = options_.steps;
@@ -140,7 +144,15 @@ void EpochLoop::run(const Body& body) {
       if (!last_step && stop)
         throw preempted("at epoch " + std::to_string(epoch + 1) + " step " + std::to_string(step + 1));
     }
-    EpochEvent event = body.end_epoch(epoch);
+    EpochEvent event;
+    try {
+      check_stop();  // a signal during the epoch's last step: checkpoint before the validation
+      event = body.end_epoch(epoch);
+    } catch (const StopRequested&) {
+      save_checkpoint(body, epoch, steps);
+      throw preempted("after the steps of epoch " + std::to_string(epoch + 1) +
+                      ", before its validation (which runs on resume)");
+    }
     event.epoch = epoch;
     event.scalars.emplace_back("seconds", progress_->elapsed_seconds() - epoch_start);
     for (const auto& observer : observers_) observer->on_epoch(event);

@@ -294,7 +294,10 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   std::unique_ptr<Prefetcher> train_loader, valid_loader;
   EpochLoop::Body body;
   body.begin_epoch = [&](int epoch, int64_t first_step) {
-    lr = o.lr;
+    // The last step's rate is the epoch's (metrics.csv), also when a resume has no step left to run.
+    lr = first_step == 0 ? o.lr
+                         : learning_rate(o.lr_schedule, o.lr, o.lr_min, lr_progress(o.lr_update, epoch, first_step - 1, steps),
+                                         o.epochs, o.warmup_epochs);
     // λ_t (0 for plain DARTS, so that the logs say what acted).
     lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
@@ -340,9 +343,14 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   body.end_epoch = [&](int epoch) {
     // Supernet validation accuracy, genotype.
     std::vector<Batch> eval_batches;
-    for (int64_t b = 0; b < eval_steps; ++b)
+    for (int64_t b = 0; b < eval_steps; ++b) {
       eval_batches.push_back(data.batch(gather(split.valid, eval_order.batch(0, b)), false, 0));
-    const EvalStats eval = searcher.evaluate(eval_batches);
+      if (b % 16 == 15) loop.check_stop();
+    }
+    const EvalStats eval = searcher.evaluate(eval_batches, [&] {
+      maybe_inject_signal("validation");
+      loop.check_stop();  // a preemption signal is honoured within one batch
+    });
     const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
     const EpochMeans& m = loop.means();
     EpochEvent e;

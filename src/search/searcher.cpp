@@ -338,7 +338,7 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   return r_cells[0];
 }
 
-EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {
+EvalStats Searcher::evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches) {
   torch::NoGradGuard no_grad;
   network_->eval();
   const std::vector<torch::Tensor> cell_weights = arch_.cell_probabilities(network_->cell_types());
@@ -349,6 +349,7 @@ EvalStats Searcher::evaluate(const std::vector<Batch>& batches) {
     loss_sum += torch::nn::functional::cross_entropy(logits, labels).item<double>() * b.labels.size(0);
     correct += logits.argmax(1).eq(labels).sum().item<double>();
     count += b.labels.size(0);
+    if (between_batches) between_batches();
   }
   network_->train();
   std::vector<torch::Tensor> sums{torch::tensor({loss_sum, correct, count}, torch::kDouble)};

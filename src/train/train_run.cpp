@@ -1,6 +1,7 @@
 #include "ldarts/train/train_run.h"
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <optional>
 
@@ -61,11 +62,15 @@ std::vector<std::vector<int64_t>> eval_indices(const std::vector<int64_t>& part,
 }
 
 // The evaluation transforms of those batches, built ahead by the loader.
+// between_batches: before each batch (the run loop's stop check).
 TrainStats evaluate_part(Trainer& trainer, const ImageData& data, const std::vector<std::vector<int64_t>>& batches,
-                         int threads) {
+                         int threads, const std::function<void()>& between_batches = {}) {
   Prefetcher loader([&](int64_t k) { return data.batch(batches[k], false, 0); }, int64_t(batches.size()), threads,
                     2 * std::max(1, threads));
-  return trainer.evaluate(int64_t(batches.size()), [&] { return loader.next(); });
+  return trainer.evaluate(int64_t(batches.size()), [&] {
+    if (between_batches) between_batches();
+    return loader.next();
+  });
 }
 
 // Operations without parameters in the cells (skip_connect, pooling, none):
@@ -207,7 +212,10 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   body.begin_epoch = [&](int epoch, int64_t first) {
     drop = o.drop_path * epoch / o.epochs;  // ramped linearly, as DARTS' train.py
     trainer.model()->set_drop_path(drop);
-    lr = o.lr;
+    // The last step's rate is the epoch's (metrics.csv), also when a resume has no step left to run.
+    lr = first == 0 ? o.lr
+                    : learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(first - 1) / steps, o.epochs,
+                                    o.warmup_epochs);
     std::vector<std::vector<int64_t>> indices;
     for (int64_t step = first; step < steps; ++step) indices.push_back(gather(split.train, sampler.batch(epoch, step)));
     const int64_t count = int64_t(indices.size());
@@ -236,7 +244,10 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     std::fflush(stdout);
   };
   body.end_epoch = [&](int epoch) {
-    const TrainStats valid = evaluate_part(trainer, data, valid_batches, loader_threads);
+    const TrainStats valid = evaluate_part(trainer, data, valid_batches, loader_threads, [&] {
+      loop.check_stop();  // a preemption signal is honoured within one batch
+      maybe_inject_signal("validation");
+    });
     const EpochMeans& m = loop.means();
     EpochEvent e;
     e.scalars = {{"lr", lr},

@@ -272,3 +272,38 @@ void expect_preemption(int signal) {
 
 TEST(Preemption, SigusrCheckpointsExitsAndResumes) { expect_preemption(SIGUSR1); }
 TEST(Preemption, SigtermCheckpointsExitsAndResumes) { expect_preemption(SIGTERM); }
+
+// A signal during the end-of-epoch validation (issue 15): honoured within one
+// batch, with a checkpoint after the epoch's steps; the resume runs the
+// validation again and ends as the uninterrupted run.
+TEST(Preemption, ASignalDuringValidationCheckpointsTheStepsAndResumes) {
+  TempDir dir;
+  test::write_tiny_mnist(dir.path(), 64, 10);
+  for (const std::string command : {"search", "train"}) {
+    const std::string common =
+        command == "search"
+            ? "search --dataset mnist --data-dir " + dir.path() +
+                  " --channels 4 --cells-per-stage 1 --batch-size 8 --epochs 2 --max-steps 3 --eval-steps 0 --seed 4 "
+                  "--lambda 0.5 --threads 1 --keep-checkpoints 100"
+            : "train --dataset mnist --data-dir " + dir.path() +
+                  " --genotype '|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|'"
+                  " --network nb201 --channels 4 --layers 1 --batch-size 8 --epochs 2 --max-steps 3 --eval-steps 0"
+                  " --valid-portion 0.25 --test false --seed 4 --threads 1 --keep-checkpoints 100";
+    std::string out;
+    ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file(command + "-whole"), out), 0) << out;
+    const std::string cut = dir.file(command + "-cut");
+    EXPECT_EQ(test::run_command("LDARTS_FAULT_SIGNAL=validation " + std::string(LDARTS_BINARY) + " " + common +
+                                    " --out " + cut, out),
+              75)
+        << out;
+    EXPECT_NE(out.find("after the steps of epoch 1, before its validation"), std::string::npos) << out;
+    const Checkpoint c = read_checkpoint(latest_checkpoint(cut));
+    EXPECT_EQ(c.integer("state/epoch"), 0);
+    EXPECT_EQ(c.integer("state/step"), 3);
+    ASSERT_EQ(test::run_ldarts(common + " --out " + cut + " --resume auto", out), 0) << out;
+    EXPECT_EQ(test::without_last_column(read_all(dir.file(command + "-whole/metrics.csv"))),
+              test::without_last_column(read_all(cut + "/metrics.csv")))
+        << command;
+    if (command == "search") EXPECT_EQ(read_all(dir.file("search-whole/steps.csv")), read_all(cut + "/steps.csv"));
+  }
+}

@@ -50,5 +50,8 @@ bool stop_agreed(Communicator& comm);
 // Fault injection for the failure tests (docs/distributed.md): with
 // LDARTS_FAULT_RANK=r and LDARTS_FAULT_STEP=s set, rank r fails at global step s.
 void maybe_inject_fault(const Communicator& comm, int64_t global_step);
+// With LDARTS_FAULT_SIGNAL=<where> set, the first call with that `where`
+// ("validation": after the first validation batch) sends SIGUSR1 to this process.
+void maybe_inject_signal(const char* where);
 
 }  // namespace ldarts

@@ -55,6 +55,11 @@ LoopOptions loop_options(const Options& o, int64_t steps_per_epoch, const std::s
   return l;
 }
 
+// Thrown by EpochLoop::check_stop() inside the end of an epoch (validation):
+// the loop then checkpoints the epoch's steps and exits; a resume runs the end
+// of the epoch again.
+struct StopRequested {};
+
 class EpochLoop {
  public:
   // What a driver does; every function runs on every rank unless said otherwise.
@@ -80,8 +85,12 @@ class EpochLoop {
   const EpochMeans& means() const { return means_; }
   const Progress& progress() const { return *progress_; }
 
-  // Runs the remaining epochs. Throws Preempted after a stop signal, once the checkpoint is written.
+  // Runs the remaining epochs. Throws Preempted after a stop signal, once the checkpoint is written:
+  // within one step in the step loop, and within one batch of the end-of-epoch
+  // validation where the body calls check_stop() between its batches.
   void run(const Body& body);
+  // Collective: throws StopRequested when the ranks agree that a stop signal arrived.
+  void check_stop();
 
  private:
   void save_checkpoint(const Body& body, int epoch, int64_t step);

@@ -2,6 +2,7 @@
 // cells each get their own copy of softmax(α).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -53,7 +54,8 @@ class Searcher {
   StepStats step(const Batch& train, const Batch& valid, const StepSchedule& schedule);
 
   // Supernet accuracy on batches, in eval mode, without gradients.
-  EvalStats evaluate(const std::vector<Batch>& batches);
+  // between_batches runs after each batch (the run loop's stop check).
+  EvalStats evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches = {});
 
   // Everything the searcher needs to continue exactly: ω and buffers
   // ("model/<module name>"), α ("arch/<cell type>"), SGD momentum and Adam moments
