@@ -1,0 +1,36 @@
+// Threads per rank (issue 15): the budget of each rank on a shared node.
+#include <gtest/gtest.h>
+
+#include "ldarts/core/cpu_budget.h"
+
+using namespace ldarts;
+
+TEST(CpuBudget, ChosenThreadsSplitTheCpusBetweenTheRanksHere) {
+  ThreadPlan p = plan_threads(0, 2, 2, 0);
+  EXPECT_EQ(p.threads, 1);
+  EXPECT_FALSE(p.oversubscribed);
+  EXPECT_NE(p.message.find("2 rank(s) on this node share 2 CPU(s)"), std::string::npos) << p.message;
+  EXPECT_EQ(plan_threads(0, 4, 16, 0).threads, 4);
+  EXPECT_EQ(plan_threads(0, 3, 2, 0).threads, 1);  // never 0
+  p = plan_threads(0, 1, 8, 0);
+  EXPECT_EQ(p.threads, 8);
+  EXPECT_TRUE(p.message.empty());
+  // SLURM's --cpus-per-task is the budget.
+  EXPECT_EQ(plan_threads(0, 2, 64, 6).threads, 6);
+}
+
+TEST(CpuBudget, RequestedThreadsAboveTheBudgetAreKeptAndReported) {
+  ThreadPlan p = plan_threads(2, 3, 2, 0);
+  EXPECT_EQ(p.threads, 2);
+  EXPECT_TRUE(p.oversubscribed);
+  EXPECT_NE(p.message.find("asks for 6 thread(s) on 2 CPU(s)"), std::string::npos) << p.message;
+  EXPECT_NE(p.message.find("use --threads 1 or fewer"), std::string::npos) << p.message;
+  EXPECT_FALSE(plan_threads(1, 2, 2, 0).oversubscribed);
+  EXPECT_TRUE(plan_threads(4, 1, 8, 2).oversubscribed);  // above SLURM's 2 CPUs per task
+  EXPECT_FALSE(plan_threads(2, 1, 8, 2).oversubscribed);
+}
+
+TEST(CpuBudget, AffinityAndLocalRanksAreSane) {
+  EXPECT_GE(affinity_cpus(), 1);
+  EXPECT_GE(local_ranks(), 1);
+}
