@@ -8,11 +8,13 @@
 
 #include "ldarts/cli/commands.h"
 #include "ldarts/core/allocator.h"
+#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/signals.h"
 #include "ldarts/dist/runtime.h"
 
 int main(int argc, char** argv) {
+  ldarts::choose_openmp_wait_policy(argv);  // may re-execute this binary once, before LibTorch's OpenMP starts
   ldarts::tune_allocator();
   ldarts::Runtime runtime(&argc, &argv);
   // A failure on one rank ends all of them; on one process it is one line.

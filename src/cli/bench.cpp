@@ -17,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/cli/commands.h"
+#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/data/image_data.h"
@@ -252,6 +253,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
     return Batch{torch::randn({local_batch, 3, o.image_size, o.image_size}), torch::randint(0, 10, {local_batch})};
   };
   const Batch train = batch(), valid = batch();
+  if (root && !openmp_wait_note().empty()) std::printf("%s\n", openmp_wait_note().c_str());
   if (root)
     std::printf("%s, global batch %ld on %d rank(s) (%ld each), input 3x%ldx%ld, %d threads "
                 "per rank, %d timed steps after %d warm-up\n",

@@ -3,7 +3,9 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <cstdlib>
 #include <cstring>
 
@@ -52,11 +54,55 @@ ThreadPlan plan_threads(int requested, int ranks_here, int cpus, int slurm_cpus_
   return plan;
 }
 
-void prefer_passive_openmp(char** argv) {
+bool should_wait_passively(int requested_threads, int ranks_here, int cpus, double others_running) {
+  const int threads = requested_threads > 0 ? requested_threads : 0;
+  return (threads > 0 && threads * ranks_here > cpus) || others_running >= 0.5 * cpus;
+}
+
+namespace {
+
+// Runnable tasks other than this one: the median of 5 samples of /proc/loadavg's "running/total", 10 ms apart.
+double others_running() {
+  std::vector<int> samples;
+  for (int i = 0; i < 5; ++i) {
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+      double a, b, c;
+      int running = 0, total = 0;
+      if (std::fscanf(f, "%lf %lf %lf %d/%d", &a, &b, &c, &running, &total) == 5) samples.push_back(running - 1);
+      std::fclose(f);
+    }
+    usleep(10000);
+  }
+  if (samples.empty()) return 0;
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
+}
+
+}  // namespace
+
+void choose_openmp_wait_policy(char** argv) {
   const char* choice = std::getenv("LDARTS_OMP_WAIT");
-  if (std::getenv("OMP_WAIT_POLICY") || (choice && std::strcmp(choice, "default") == 0)) return;
+  if (std::getenv("OMP_WAIT_POLICY") || (choice && std::strcmp(choice, "passive") != 0)) return;
+  int requested = 0;
+  for (char** a = argv + 1; *a; ++a)
+    if (std::strcmp(*a, "--threads") == 0 && a[1]) requested = std::atoi(a[1]);
+    else if (std::strncmp(*a, "--threads=", 10) == 0) requested = std::atoi(*a + 10);
+  const double busy = others_running();
+  const int cpus = affinity_cpus();
+  if (!choice && !should_wait_passively(requested, local_ranks(), cpus, busy)) return;
+  char note[200];
+  std::snprintf(note, sizeof note,
+                "OpenMP threads wait passively (%.0f other runnable process(es) on %d CPU(s), %d rank(s) here%s)", busy,
+                cpus, local_ranks(), choice ? ", LDARTS_OMP_WAIT=passive" : "");
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  setenv("LDARTS_OMP_WAIT", "passive", 1);
+  setenv("LDARTS_OMP_WAIT_NOTE", note, 1);
   execv("/proc/self/exe", argv);  // returns only on failure: then run on with OpenMP's default
+}
+
+std::string openmp_wait_note() {
+  const char* note = std::getenv("LDARTS_OMP_WAIT_NOTE");
+  return note ? note : "";
 }
 
 }  // namespace ldarts

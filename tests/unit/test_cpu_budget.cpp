@@ -30,6 +30,14 @@ TEST(CpuBudget, RequestedThreadsAboveTheBudgetAreKeptAndReported) {
   EXPECT_FALSE(plan_threads(2, 1, 8, 2).oversubscribed);
 }
 
+TEST(CpuBudget, PassiveWaitingWhenOversubscribedOrBusy) {
+  EXPECT_FALSE(should_wait_passively(0, 1, 2, 0.1));   // alone on an idle machine: OpenMP's spinning is faster
+  EXPECT_FALSE(should_wait_passively(1, 2, 2, 0.3));
+  EXPECT_TRUE(should_wait_passively(2, 2, 2, 0.0));    // 2 ranks x 2 threads on 2 CPUs
+  EXPECT_TRUE(should_wait_passively(0, 1, 2, 1));      // another process keeps a CPU busy
+  EXPECT_FALSE(should_wait_passively(0, 1, 16, 2));
+}
+
 TEST(CpuBudget, AffinityAndLocalRanksAreSane) {
   EXPECT_GE(affinity_cpus(), 1);
   EXPECT_GE(local_ranks(), 1);

@@ -23,11 +23,21 @@ struct ThreadPlan {
 // count is the budget; a requested one above it is kept but reported.
 ThreadPlan plan_threads(int requested, int ranks_here, int cpus, int slurm_cpus_per_task);
 
-// Called first in main(): unless OMP_WAIT_POLICY is set, sets it to PASSIVE
-// and re-executes this binary once, because LibTorch's OpenMP reads it when
-// the library loads. Idle OpenMP threads then sleep instead of spinning, which
-// is what an oversubscribed core needs (measured in docs/benchmarks.md).
-// LDARTS_OMP_WAIT=default keeps OpenMP's own policy.
-void prefer_passive_openmp(char** argv);
+// Whether OpenMP threads should wait passively (sleep) instead of spinning:
+// when the ranks of this node ask for more threads than CPUs (--threads on the
+// command line × local ranks), or when the machine is already busy (other
+// runnable processes, the median of a few samples of /proc/loadavg, ≥ half
+// the CPUs; the load average itself lags by minutes). Spinning threads on shared cores made steps
+// 10× slower here; sleeping ones cost 44% on an idle machine, hence not always
+// (docs/benchmarks.md, "Oversubscription").
+bool should_wait_passively(int requested_threads, int ranks_here, int cpus, double others_running);
+
+// Called first in main(): when should_wait_passively and neither
+// OMP_WAIT_POLICY nor LDARTS_OMP_WAIT is set, sets OMP_WAIT_POLICY=PASSIVE and
+// re-executes this binary once (LibTorch's OpenMP reads it when the library
+// loads). LDARTS_OMP_WAIT=passive forces it, =default never.
+void choose_openmp_wait_policy(char** argv);
+// A line saying that choose_openmp_wait_policy chose passive waiting, or "".
+std::string openmp_wait_note();
 
 }  // namespace ldarts
