@@ -21,7 +21,6 @@ std::unique_ptr<Communicator> start_run(const Runtime& runtime, const std::strin
   const ThreadPlan plan = plan_threads(threads, here, affinity_cpus(), slurm_cpus ? std::atoi(slurm_cpus) : 0);
   // Alone and outside SLURM, LibTorch's own default (its physical cores) stays.
   if (threads == 0 && (here > 1 || slurm_cpus)) torch::set_num_threads(plan.threads);
-  if (runtime.rank() == 0 && !openmp_wait_note().empty()) std::printf("%s\n", openmp_wait_note().c_str());
   if (!plan.message.empty() && runtime.rank() == 0)
     std::fprintf(plan.oversubscribed ? stderr : stdout, "%s%s\n", plan.oversubscribed ? "warning: " : "",
                  plan.message.c_str());

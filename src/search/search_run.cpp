@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/core/progress.h"
@@ -285,6 +286,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     if (loop.resumed())
       std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
                   long(loop.start_step()));
+    if (!openmp_wait_note().empty()) std::printf("  %s\n", openmp_wait_note().c_str());
     std::fflush(stdout);
   }
 

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/core/progress.h"
@@ -201,6 +202,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     if (loop.resumed())
       std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
                   long(loop.start_step()));
+    if (!openmp_wait_note().empty()) std::printf("  %s\n", openmp_wait_note().c_str());
     std::fflush(stdout);
   }
 
