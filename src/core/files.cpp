@@ -27,20 +27,24 @@ void make_dirs(const std::string& path) {
   LDARTS_CHECK(::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode), path, " is not a folder");
 }
 
+int write_all(int fd, const char* data, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
 void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   LDARTS_CHECK(fd >= 0, "cannot write ", tmp, ": ", std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      fail("writing ", tmp, " failed: ", std::strerror(err));
-    }
-    done += static_cast<size_t>(n);
+  if (const int err = write_all(fd, text.data(), text.size())) {
+    ::close(fd);
+    fail("writing ", tmp, " failed: ", std::strerror(err));
   }
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);

@@ -401,18 +401,9 @@ void EventWriter::write_record(const std::string& event_proto) {
 
 void EventWriter::flush() {
   if (fd_ < 0) return;
-  size_t written = 0;
-  while (written < pending_.size()) {
-    const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      pending_.erase(0, written);
-      fail("writing the event file ", path_, " failed: ", std::strerror(err));
-    }
-    written += static_cast<size_t>(n);
-  }
+  const int err = write_all(fd_, pending_.data(), pending_.size());
   pending_.clear();
+  if (err) fail("writing the event file ", path_, " failed: ", std::strerror(err));
 }
 
 // ---- reading back ------------------------------------------------------------------------

@@ -62,3 +62,32 @@ slurmd -f "$SLURM_CONF" || die "slurmd did not start"
 for i in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -q idle && break; sleep 1; done
 sinfo -h -o %t | grep -q idle || die "node not idle: $(sinfo 2>&1)"
 
+
+# start_requeued JOB LOG [idle]: once JOB's log says it requeued itself and JOB
+# is PENDING (and, with "idle", the node is idle: an immediate restart can race
+# slurmd's cleanup of the old batch step), start it now instead of after
+# SLURM's ~2-minute BeginTime. Dies when that does not happen within 3 minutes.
+start_requeued() {
+  local job=$1 log=$2 need_idle=${3:-} i state
+  for i in $(seq 180); do
+    state=$(squeue -h -j "$job" -o %T 2>/dev/null)
+    if [ "$state" = PENDING ] && grep -q "requeueing" "$log" 2>/dev/null &&
+       { [ -z "$need_idle" ] || sinfo -h -o %t | grep -q idle; }; then
+      sleep 2
+      scontrol update jobid="$job" StartTime=now && return 0
+    fi
+    [ -z "$state" ] && break
+    sleep 1
+  done
+  die "job $job was not requeued"
+}
+
+# wait_jobs JOBS SECONDS: until squeue lists none of JOBS (comma-separated); dies after SECONDS.
+wait_jobs() {
+  local i
+  for i in $(seq "$2"); do
+    squeue -h -j "$1" 2>/dev/null | grep -q . || return 0
+    sleep 1
+  done
+  die "jobs $1 did not finish: $(squeue 2>&1)"
+}

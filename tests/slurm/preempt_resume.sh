@@ -38,23 +38,8 @@ preempt_job() {
   # Requeued jobs wait ~2 minutes (BeginTime). Start it at once, but only after the
   # preempted instance has left the node (node idle): an immediate restart races
   # slurmd's cleanup of the old batch step and fails to launch.
-  local requeued= state
-  for i in $(seq 180); do
-    state=$(squeue -h -j "$job" -o %T 2>/dev/null)
-    if [ "$state" = PENDING ] && grep -q "requeueing" "$work/job-$job.out" 2>/dev/null && \
-       sinfo -h -o %t | grep -q idle; then
-      sleep 2
-      scontrol update jobid="$job" StartTime=now && requeued=1 && break
-    fi
-    [ -z "$state" ] && break
-    sleep 1
-  done
-  [ -n "$requeued" ] || die "job $job was not requeued"
-  for i in $(seq 300); do
-    squeue -h -j "$job" 2>/dev/null | grep -q . || break
-    sleep 1
-  done
-  squeue -h -j "$job" 2>/dev/null | grep -q . && die "job $job did not finish"
+  start_requeued "$job" "$work/job-$job.out" idle
+  wait_jobs "$job" 300
   local out
   out=$(cat "$work/job-$job.out")
   grep -q "preempted" <<<"$out" || die "no preemption in the log of job $job"

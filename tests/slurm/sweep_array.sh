@@ -57,22 +57,8 @@ done
 scancel --signal=USR1 --batch "${search}_1" || die "scancel ${search}_1 failed"
 echo "sent USR1 to ${search}_1"
 log1=$out/ldarts-sweep-${search}_1.out
-requeued=
-for i in $(seq 180); do
-  if grep -q "requeueing" "$log1" 2>/dev/null && [ "$(squeue -h -j "${search}_1" -o %T 2>/dev/null)" = PENDING ]; then
-    sleep 3
-    scontrol update jobid="${search}_1" StartTime=now && requeued=1 && break
-  fi
-  sleep 1
-done
-[ -n "$requeued" ] || die "task ${search}_1 was not requeued"
-
-# ---- wait for both arrays ----
-for i in $(seq 600); do
-  squeue -h -j "$search,$train" 2>/dev/null | grep -q . || break
-  sleep 1
-done
-squeue -h -j "$search,$train" 2>/dev/null | grep -q . && die "the arrays did not finish: $(squeue)"
+start_requeued "${search}_1" "$log1"   # the other tasks keep the node busy: no wait for idle
+wait_jobs "$search,$train" 600
 grep -q "preempted" "$log1" && grep -q "resumed from" "$log1" || die "task 1 was not preempted and resumed: $(cat "$log1")"
 
 # ---- task 1 equals the same combination run here, uninterrupted ----

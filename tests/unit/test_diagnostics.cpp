@@ -11,6 +11,7 @@
 
 #include "ldarts/core/files.h"
 #include "ldarts/dist/communicator.h"
+#include "ldarts/io/csv_log.h"
 #include "ldarts/io/event_file.h"
 #include "ldarts/model/mixed_op.h"
 #include "ldarts/model/search_network.h"
@@ -55,21 +56,16 @@ std::vector<std::string> split(const std::string& line, char sep) {
   return out;
 }
 
-// Column `name` of a CSV without quoted fields holding commas (the genotype column is not read).
+// Column `name` of a CSV file, as numbers.
 std::vector<double> csv_column(const std::string& path, const std::string& name) {
   std::stringstream in(test::read_text(path));
   std::string line;
   std::getline(in, line);
-  const std::vector<std::string> header = split(line, ',');
+  const std::vector<std::string> header = split_csv_line(line);
   const size_t index = std::find(header.begin(), header.end(), name) - header.begin();
   EXPECT_LT(index, header.size()) << path << " has no column " << name;
   std::vector<double> out;
-  while (std::getline(in, line)) {
-    // Skip a quoted field: count columns from the end when the name is after it.
-    const std::vector<std::string> fields = split(line, ',');
-    const size_t from_end = header.size() - index;
-    out.push_back(std::atof(fields[fields.size() - from_end].c_str()));
-  }
+  while (std::getline(in, line)) out.push_back(std::atof(split_csv_line(line).at(index).c_str()));
   return out;
 }
 

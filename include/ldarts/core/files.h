@@ -3,6 +3,7 @@
 // std::filesystem symbols, and remove_all crashed through them.)
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ void make_dirs(const std::string& path);
 // Writes `text` to path.tmp, flushes, then renames over `path`: a reader never
 // sees a half-written file.
 void write_file_atomically(const std::string& path, const std::string& text);
+// Writes all `size` bytes to `fd` (retrying short writes and EINTR); 0, or the errno of the failure.
+int write_all(int fd, const char* data, size_t size);
 // rm -rf (for tests and temporary folders); errors are ignored.
 void remove_tree(const std::string& path);
 bool file_exists(const std::string& path);
