@@ -1,4 +1,4 @@
-// Image transforms of the ImageNet pipelines on the CPU (SPEC §4):
+// Image transforms of the ImageNet pipelines on the CPU (docs/method.md §7):
 // RandomResizedCrop (scale 0.08–1, ratio 3/4–4/3), horizontal flip, colour
 // jitter (brightness, contrast, saturation, hue), resize of the shorter side +
 // centre crop. Images are float [C, H, W] in [0, 1] unless said otherwise; all

@@ -1,4 +1,4 @@
-// The only view of distribution that the rest of ldarts has (SPEC §5): a handful
+// The only view of distribution that the rest of ldarts has (docs/method.md §8): a handful
 // of collectives on tensors. The single-process implementation is real code,
 // not a stub: with one rank every collective is the identity.
 #pragma once

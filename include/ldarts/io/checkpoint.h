@@ -1,4 +1,4 @@
-// Checkpoints as HDF5 files (SPEC §6). A Checkpoint is a flat map from HDF5
+// Checkpoints as HDF5 files (docs/method.md §9). A Checkpoint is a flat map from HDF5
 // paths ("model/cells.0.edge_1_0.nor_conv_3x3.conv.weight", "arch/cell",
 // "state/epoch") to tensors, integers, doubles and strings; the search decides
 // what goes in, this file only writes and reads it. Every dataset carries a

@@ -1,6 +1,6 @@
 // The architecture parameters α — one [edges, ops] matrix per cell type (NB201:
 // one; DARTS spaces: normal and reduce) — and the per-cell copies of softmax(α)
-// that let each cell's gradient g_ℓ = ∂L/∂p_ℓ be read separately (SPEC §1.1).
+// that let each cell's gradient g_ℓ = ∂L/∂p_ℓ be read separately (docs/method.md §1).
 // α is not part of the network: it has its own optimizer.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The Λ-DARTS regularizer (paper §4.2, SPEC §1.4) as pure functions of tensors:
+// The Λ-DARTS regularizer (paper §4.2, docs/method.md §4) as pure functions of tensors:
 // the perturbation directions δ_ℓ = ∂Λ/∂g_ℓ, the λ ramp, and the finite-difference
 // estimate of −∇Λ from extra passes with perturbed per-cell weights.
 #pragma once

@@ -1,4 +1,4 @@
-// The bilevel search step of first-order DARTS (SPEC §1.2) on a supernet whose
+// The bilevel search step of first-order DARTS (docs/method.md §2) on a supernet whose
 // cells each get their own copy of softmax(α).
 #pragma once
 
