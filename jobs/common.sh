@@ -14,20 +14,39 @@ readonly kExitPreempted=75
 
 ldarts_log() { printf '[%s job %s] %s\n' "$(date +%H:%M:%S)" "${SLURM_JOB_ID:-local}" "$*"; }
 
+# ldarts_tasks: the tasks of this allocation. A requeued job may get another node
+# count (scontrol update NumNodes=...), but SLURM_NTASKS keeps the value of the first
+# submission; SLURM_TASKS_PER_NODE ("2(x3),1" = 2+2+2+1) describes the allocation the
+# job has now.
+ldarts_tasks() {
+  local item total=0
+  if [ -n "${SLURM_TASKS_PER_NODE:-}" ]; then
+    for item in ${SLURM_TASKS_PER_NODE//,/ }; do
+      if [[ $item =~ ^([0-9]+)\(x([0-9]+)\)$ ]]; then total=$((total + BASH_REMATCH[1] * BASH_REMATCH[2]))
+      else total=$((total + item)); fi
+    done
+  fi
+  (( total > 0 )) || total=${SLURM_NTASKS:-1}
+  echo "$total"
+}
+
 # ldarts_run SUBCOMMAND ARGS... : runs the subcommand on every task with --resume auto.
 ldarts_run() {
   [ -x "$LDARTS_BIN" ] || { ldarts_log "no ldarts binary at $LDARTS_BIN (run scripts/setup.sh, or set LDARTS_HOME)"; exit 1; }
-  local ntasks=${SLURM_NTASKS:-1} launch=()
-  if (( ntasks > 1 )); then
+  local ntasks launch=()
+  ntasks=$(ldarts_tasks)
+  # One task still goes through the launcher when the options ask for MPI/NCCL
+  # (a job requeued onto 1 task keeps its --backend mpi).
+  if (( ntasks > 1 )) || [[ " $* " =~ \ --backend[=\ ](mpi|nccl)\  ]]; then
     case "${LDARTS_LAUNCH:-srun}" in
-      srun) launch=(srun --mpi="${LDARTS_SRUN_MPI:-pmix}" --kill-on-bad-exit=1) ;;
+      srun) launch=(srun --ntasks="$ntasks" --mpi="${LDARTS_SRUN_MPI:-pmix}" --kill-on-bad-exit=1) ;;
       mpirun)
         launch=(mpirun --oversubscribe -np "$ntasks")
         [ "$(id -u)" -eq 0 ] && launch+=(--allow-run-as-root) ;;
       *) ldarts_log "LDARTS_LAUNCH must be srun or mpirun"; exit 1 ;;
     esac
   fi
-  ldarts_log "start (restart count ${SLURM_RESTART_COUNT:-0}): ${launch[*]} $LDARTS_BIN $* --resume auto"
+  ldarts_log "start (restart count ${SLURM_RESTART_COUNT:-0}, $ntasks task(s) on ${SLURM_JOB_NUM_NODES:-1} node(s)): ${launch[*]} $LDARTS_BIN $* --resume auto"
   "${launch[@]}" "$LDARTS_BIN" "$@" --resume auto &
   local child=$!
   # SLURM signals the batch shell (--signal=B:USR1@T, scancel --signal=USR1 --batch);

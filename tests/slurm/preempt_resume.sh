@@ -11,7 +11,7 @@ set -uo pipefail
 src=${1:?source dir}
 build=${2:?build dir}
 skip() { echo "SKIP: $*"; exit 77; }
-die() { echo "FAIL: $*"; tail -15 "$work/slurmd.log" "$work/slurmctld.log" 2>/dev/null; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
+die() { echo "FAIL: $*"; tail -15 "$work"/slurmd*.log "$work/slurmctld.log" 2>/dev/null; [ -n "${job:-}" ] && scontrol show job "$job" 2>/dev/null | head -20; tail -40 "$work"/job-*.out 2>/dev/null; exit 1; }
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 # ---- the run, uninterrupted (reference) ----
