@@ -8,8 +8,11 @@
 # on 1 rank (2 micro-batches, docs/distributed.md). Checks:
 #   - every step before the 1-rank resume equals the uninterrupted single-node 2-rank
 #     run bit for bit (steps.csv rows);
-#   - the steps after it agree to float summation order (relative 1e-3) and the
-#     genotype is the same.
+#   - the steps after it agree to summation order (relative 1e-6; steps.csv keeps 8 digits) and the genotype
+#     is the same.
+# In float64: the finite differences divide round-off by 2ε, so in float32 the
+# 1-rank continuation drifts from the 2-rank run by ~1e-3 per regularized step
+# and, the tiny run's α being nearly uniform, ends with another genotype.
 # Exit 77 (ctest: skipped) without root, SLURM, munge or network namespaces.
 #   tests/slurm/two_node.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
@@ -29,7 +32,7 @@ sinfo -h -N -o '%N %t %c' | paste -sd' ' | sed 's/^/cluster: /'
 
 # ---- the run, uninterrupted, as 2 ranks on one node (reference) ----
 args=(--dataset fashion-mnist --channels 4 --cells-per-stage 1 --batch-size 16 --epochs 2 --max-steps 40
-      --eval-steps 2 --seed 7 --lambda 0.5 --fd-mode interleaved --checkpoint-every 5 --log-every 10)
+      --eval-steps 2 --seed 7 --lambda 0.5 --fd-mode interleaved --checkpoint-every 5 --log-every 10 --float64 true)
 cd "$src"
 mpirun --allow-run-as-root --oversubscribe -np 2 "$build/ldarts" search --config configs/tiny.toml --out "$work/reference" \
   --threads 1 --backend mpi "${args[@]}" > "$work/reference.log" 2>&1 || die "reference run failed: $(tail -5 $work/reference.log)"
@@ -81,7 +84,6 @@ grep -q "on 1 rank(s)" "$log" || die "the last start was not on 1 rank"
 grep -q "micro-batch" "$log" || grep -q "accumulat" "$log" || die "the 1-rank resume did not say it accumulates micro-batches"
 resume=$(grep "resumed from" "$log" | tail -1 | sed -E 's/.* at epoch ([0-9]+) step ([0-9]+).*/\1 \2/')
 echo "last resume (1 rank) at epoch/step $resume"
-cmp -s "$work/reference/genotype.json" "$work/job/genotype.json" || die "genotype differs from the uninterrupted run"
 python3 - "$work/reference/steps.csv" "$work/job/steps.csv" $resume <<'PY' || die "steps.csv differs from the uninterrupted run"
 import csv, sys
 ref, got = (list(csv.DictReader(open(p))) for p in sys.argv[1:3])
@@ -97,10 +99,14 @@ for r, g in zip(ref, got):
         a, b = float(r[k]), float(g[k])
         d = abs(a - b) / max(abs(a), 1e-3)
         worst = max(worst, d)
-        assert d < 1e-3, f"row {r['epoch']},{r['step']} column {k}: {a} vs {b}"
+        assert d < 1e-6, f"row {r['epoch']},{r['step']} column {k}: {a} vs {b}"
 assert exact >= 20 and exact < len(ref), f"{exact} exact rows of {len(ref)}"
 print(f"{exact} rows (2 nodes, before the 1-rank resume) equal bit for bit; "
       f"{len(ref) - exact} rows after it within relative {worst:.2e}")
 PY
+# The genotype (genotype.json also holds the α values, which differ in the last digits).
+[ "$(grep '^final genotype' "$work/reference.log")" = "$(grep '^final genotype' "$log")" ] ||
+  die "genotype differs from the uninterrupted run: $(grep '^final genotype' "$work/reference.log" "$log")"
+grep '^final genotype' "$log"
 echo "PASS: 2-node job $job (MPI over TCP between namespaces) preempted twice, resumed on 2 nodes, then on 1 node x 1 rank; matches the uninterrupted 2-rank run"
 exit 0
