@@ -3,8 +3,10 @@
 // zlib's gzread reads gzipped and plain files alike.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include <ATen/ATen.h>
 
@@ -22,8 +24,8 @@ struct GzFile {
                  " (set --data-dir to the folder that holds the idx files)");
   }
   ~GzFile() { gzclose(file); }
-  // Reads exactly n bytes or fails naming the file.
-  void read(void* dst, size_t n, const char* what) {
+  // Reads exactly n bytes or fails naming the file (`before`, `total`: the bytes of `what` read before, in all).
+  void read(void* dst, size_t n, const char* what, size_t before = 0, size_t total = 0) {
     size_t got = 0;
     while (got < n) {
       const unsigned chunk = static_cast<unsigned>(std::min<size_t>(n - got, 1u << 30));
@@ -31,7 +33,7 @@ struct GzFile {
       if (r <= 0) {
         int code = 0;
         const char* msg = gzerror(file, &code);
-        fail(path, ": truncated or unreadable while reading ", what, " (got ", got, " of ", n,
+        fail(path, ": truncated or unreadable while reading ", what, " (got ", before + got, " of ", total ? total : n,
              " bytes", code < 0 ? std::string("; zlib: ") + msg : std::string(), ")");
       }
       got += r;
@@ -41,6 +43,17 @@ struct GzFile {
     unsigned char b[4];
     read(b, 4, what);
     return (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
+  }
+  // Exactly n bytes, read in pieces before anything of size n is allocated: a
+  // corrupt count in a header must end in "truncated", not in a huge allocation.
+  std::vector<unsigned char> read_bytes(size_t n, const char* what) {
+    std::vector<unsigned char> bytes;
+    while (bytes.size() < n) {
+      const size_t got = bytes.size(), chunk = std::min<size_t>(n - got, 1 << 24);
+      bytes.resize(got + chunk);
+      read(bytes.data() + got, chunk, what, got, n);
+    }
+    return bytes;
   }
   bool at_end() {
     char c;
@@ -70,16 +83,16 @@ ImageSet read_idx(const std::string& images_path, const std::string& labels_path
                " holds ", n, " images");
 
   ImageSet set;
-  set.images = at::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, at::kByte);
-  images.read(set.images.data_ptr(), size_t(n) * rows * cols, "the pixels");
+  const std::vector<unsigned char> pixels = images.read_bytes(size_t(n) * rows * cols, "the pixels");
   LDARTS_CHECK(images.at_end(), images_path, ": trailing bytes after ", n, " images");
-  at::Tensor raw = at::empty({int64_t(n)}, at::kByte);
-  labels.read(raw.data_ptr(), n, "the labels");
-  const uint8_t* l = raw.data_ptr<uint8_t>();
+  set.images = at::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, at::kByte);
+  std::memcpy(set.images.data_ptr(), pixels.data(), pixels.size());
+  const std::vector<unsigned char> raw = labels.read_bytes(n, "the labels");
+  const uint8_t* l = raw.data();
   for (uint32_t i = 0; i < n; ++i)
     LDARTS_CHECK(l[i] < num_classes, labels_path, ": label ", int(l[i]), " of item ", i,
                  " is out of range [0, ", num_classes, ")");
-  set.labels = raw.to(at::kLong);
+  set.labels = at::tensor(std::vector<int64_t>(raw.begin(), raw.end()), at::kLong);
   set.num_classes = num_classes;
   set.source = images_path;
   return set;

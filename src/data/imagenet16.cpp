@@ -22,7 +22,9 @@ ImageSet read_imagenet16(const std::vector<std::string>& files, int64_t classes)
                  ": not an ImageNet16 batch (a dict with 'data' and 'labels')");
     std::vector<int64_t> shape;
     const std::string raw = numpy_array_bytes(root->get("data"), shape, path);
-    LDARTS_CHECK(shape.size() == 2 && shape[1] == 3 * 16 * 16 && int64_t(raw.size()) == shape[0] * shape[1], path,
+    LDARTS_CHECK(shape.size() == 2 && shape[1] == 3 * 16 * 16 && raw.size() % shape[1] == 0 &&
+                     shape[0] == int64_t(raw.size()) / shape[1],
+                 path,
                  ": 'data' must be uint8 [N, 768], got ", shape.size() == 2 ? shape[1] : 0, " columns and ",
                  raw.size(), " bytes");
     const auto& list = root->get("labels")->items;

@@ -9,6 +9,10 @@
 namespace ldarts {
 namespace {
 
+// A damaged header can claim up to 65535×65535 pixels (12 GB of RGB). Far above
+// any photograph of a data set (ImageNet's largest are a few tens of megapixels).
+constexpr int64_t kMaxPixels = int64_t(1) << 28;
+
 struct Handle {
   tjhandle h;
   explicit Handle(bool decompress) : h(decompress ? tjInitDecompress() : tjInitCompress()) {
@@ -27,6 +31,8 @@ JpegHeader read_jpeg_header(const std::vector<unsigned char>& bytes, const std::
   LDARTS_CHECK(!bytes.empty() && tjDecompressHeader3(t.h, bytes.data(), bytes.size(), &w, &h, &subsampling,
                                                      &colorspace) == 0,
                name, ": not a readable JPEG (", bytes.empty() ? "empty file" : tjGetErrorStr2(t.h), ")");
+  LDARTS_CHECK(int64_t(w) * h <= kMaxPixels, name, ": a JPEG of ", w, "x", h,
+               " pixels (more than 2^28; a damaged header?)");
   return {w, h, colorspace == TJCS_CMYK || colorspace == TJCS_YCCK};
 }
 
@@ -45,8 +51,9 @@ at::Tensor decode_jpeg(const std::vector<unsigned char>& bytes, const std::strin
   // CMYK / YCCK files (a few dozen in ImageNet) are decoded to CMYK and converted.
   at::Tensor hwc = at::empty({h, w, header.cmyk ? 4 : 3}, at::kByte);
   const int status = tjDecompress2(t.h, bytes.data(), bytes.size(), hwc.data_ptr<uint8_t>(), w, 0, h,
-                                   header.cmyk ? TJPF_CMYK : TJPF_RGB, 0);
+                                   header.cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_LIMITSCANS);
   // Warnings (e.g. extraneous bytes, which libjpeg recovers from) are fine; a truncated file is an error.
+  // TJFLAG_LIMITSCANS: a damaged progressive file with thousands of scans is an error, not minutes of decoding.
   const bool truncated = status != 0 && std::string(tjGetErrorStr2(t.h)).find("Premature end") != std::string::npos;
   LDARTS_CHECK(status == 0 || (tjGetErrorCode(t.h) == TJERR_WARNING && !truncated), name, ": JPEG decoding failed (",
                tjGetErrorStr2(t.h), ")");

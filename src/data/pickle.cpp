@@ -73,10 +73,10 @@ class Reader {
         case 0x8a: {  // LONG1: little-endian two's complement
           const size_t n = byte();
           LDARTS_CHECK(n <= 8, name_, ": integer of ", n, " bytes in the pickle (at most 8 supported)");
-          int64_t x = 0;
-          for (size_t k = 0; k < n; ++k) x |= int64_t(byte()) << (8 * k);
-          if (n > 0 && n < 8 && (x >> (8 * n - 1)) & 1) x -= int64_t(1) << (8 * n);
-          push_int(x);
+          uint64_t x = 0;  // unsigned: shifting into the sign bit of an int64_t is undefined
+          for (size_t k = 0; k < n; ++k) x |= uint64_t(byte()) << (8 * k);
+          if (n > 0 && n < 8 && (x >> (8 * n - 1)) & 1) x |= ~uint64_t(0) << (8 * n);  // sign-extend
+          push_int(static_cast<int64_t>(x));
           break;
         }
         case 'F': { auto v = make(PyValue::real); v->f = std::stod(line()); push(v); break; }
@@ -142,7 +142,12 @@ class Reader {
           push(v);
           break;
         }
-        case 'b': { PyRef state = pop(); top()->items.resize(3); top()->items[2] = state; break; }
+        case 'b': {  // BUILD: the state of an object made by REDUCE/NEWOBJ (the only kind we build)
+          PyRef state = pop();
+          LDARTS_CHECK(top()->kind == PyValue::call, name_, ": corrupt pickle (BUILD without an object)");
+          top()->items[2] = state;
+          break;
+        }
         case 'p': memo_[std::stoll(line())] = top(); break;
         case 'q': memo_[byte()] = top(); break;
         case 'r': memo_[le(4)] = top(); break;
@@ -222,6 +227,7 @@ class Reader {
     LDARTS_CHECK(!marks_.empty(), name_, ": corrupt pickle (no MARK)");
     const size_t m = marks_.back();
     marks_.pop_back();
+    LDARTS_CHECK(m <= stack_.size(), name_, ": corrupt pickle (stack popped below its MARK)");
     auto v = make(kind);
     v->items.assign(stack_.begin() + m, stack_.end());
     stack_.resize(m);

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <hdf5.h>
+#include <zlib.h>
 
 #include <ATen/ATen.h>
 
@@ -69,6 +71,91 @@ hid_t string_type(size_t length) {
   return t;
 }
 
+// The header in the 512-byte HDF5 user block (docs/checkpoint-format.md): magic,
+// the file's length and the CRC-32 of the whole file, checked before HDF5 parses
+// anything (HDF5 1.10 can crash on a damaged file instead of reporting it).
+constexpr hsize_t kUserBlock = 512;
+constexpr unsigned char kMagic[8] = {'L', 'D', 'A', 'R', 'T', 'S', 'C', 'K'};
+constexpr unsigned char kHdf5Signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+constexpr size_t kLengthAt = 8, kCrcAt = 16, kHeaderBytes = 20;
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+uint64_t get_le(const unsigned char* p, int bytes) {
+  uint64_t x = 0;
+  for (int k = 0; k < bytes; ++k) x |= uint64_t(p[k]) << (8 * k);
+  return x;
+}
+void put_le(unsigned char* p, uint64_t x, int bytes) {
+  for (int k = 0; k < bytes; ++k) p[k] = static_cast<unsigned char>(x >> (8 * k));
+}
+
+// CRC-32 (zlib) of the whole file, its 4 CRC bytes read as zeros; `length`: the bytes read.
+bool file_crc(int fd, uint32_t& crc, uint64_t& length) {
+  std::vector<unsigned char> buffer(1 << 20);
+  uLong c = crc32(0L, Z_NULL, 0);
+  length = 0;
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(length));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    for (uint64_t k = kCrcAt; k < kCrcAt + 4; ++k)
+      if (k >= length && k < length + uint64_t(n)) buffer[k - length] = 0;
+    c = crc32(c, buffer.data(), static_cast<uInt>(n));
+    length += uint64_t(n);
+  }
+  crc = static_cast<uint32_t>(c);
+  return true;
+}
+
+bool write_at(int fd, const unsigned char* data, size_t size, off_t at) {
+  return ::lseek(fd, at, SEEK_SET) == at && write_all(fd, reinterpret_cast<const char*>(data), size) == 0;
+}
+
+// Fills in the header of the closed HDF5 file `tmp` and flushes it to disk.
+void seal(const std::string& tmp) {
+  Fd file{::open(tmp.c_str(), O_RDWR)};
+  LDARTS_CHECK(file.fd >= 0, "cannot reopen checkpoint file ", tmp, ": ", std::strerror(errno));
+  const off_t size = ::lseek(file.fd, 0, SEEK_END);
+  unsigned char header[kHeaderBytes] = {};
+  std::memcpy(header, kMagic, sizeof kMagic);
+  put_le(header + kLengthAt, uint64_t(size), 8);
+  uint32_t crc = 0;
+  uint64_t length = 0;
+  LDARTS_CHECK(size >= off_t(kUserBlock) && write_at(file.fd, header, kHeaderBytes, 0) &&
+                   file_crc(file.fd, crc, length) && length == uint64_t(size),
+               "cannot write the header of checkpoint file ", tmp, ": ", std::strerror(errno));
+  put_le(header + kCrcAt, crc, 4);
+  LDARTS_CHECK(write_at(file.fd, header + kCrcAt, 4, kCrcAt) && ::fsync(file.fd) == 0,
+               "cannot write the header of checkpoint file ", tmp, ": ", std::strerror(errno));
+}
+
+// The header check of read_checkpoint. Files that start with the HDF5 signature
+// (ldarts 0.1, no header) are left to HDF5 and its per-dataset Fletcher-32 checksums.
+void verify_header(const std::string& path) {
+  Fd file{::open(path.c_str(), O_RDONLY)};
+  LDARTS_CHECK(file.fd >= 0, "cannot open checkpoint ", path, ": ", std::strerror(errno));
+  unsigned char header[kHeaderBytes] = {};
+  const ssize_t n = ::pread(file.fd, header, kHeaderBytes, 0);
+  if (n >= 8 && std::memcmp(header, kHdf5Signature, 8) == 0) return;
+  LDARTS_CHECK(n == ssize_t(kHeaderBytes) && std::memcmp(header, kMagic, sizeof kMagic) == 0, path,
+               " is not an ldarts checkpoint (no ldarts header and not an HDF5 file; damaged or truncated)");
+  uint32_t crc = 0;
+  uint64_t length = 0;
+  LDARTS_CHECK(file_crc(file.fd, crc, length), "cannot read checkpoint ", path, ": ", std::strerror(errno));
+  LDARTS_CHECK(length == get_le(header + kLengthAt, 8), path, ": the checkpoint has ", length,
+               " bytes, its header says ", get_le(header + kLengthAt, 8),
+               " (truncated or damaged; resume from an older checkpoint)");
+  LDARTS_CHECK(crc == get_le(header + kCrcAt, 4), path,
+               ": the checkpoint fails its checksum (CRC-32 of the file; corrupt, resume from an older checkpoint)");
+}
+
 // Collects the paths of all datasets below the root.
 herr_t collect(hid_t, const char* name, const H5O_info_t* info, void* out) {
   if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
@@ -98,35 +185,38 @@ const std::string& Checkpoint::string(const std::string& key) const {
   return it->second;
 }
 
+// The HDF5 part of write_checkpoint: every dataset, after a user block for the header.
+static void write_hdf5(const std::string& tmp, const Checkpoint& c, int64_t format) {
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+  H5Pset_userblock(fcpl.id, kUserBlock);
+  Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.id, H5P_DEFAULT), H5Fclose);
+  LDARTS_CHECK(file.id >= 0, "cannot create checkpoint file ", tmp);
+  write_dataset(file.id, "format_version", H5T_NATIVE_INT64, {1}, &format);
+  for (const auto& [key, value] : c.tensors) {
+    const at::Tensor t = value.detach().to(at::kCPU).contiguous();
+    std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
+    if (dims.empty()) dims.push_back(1);  // 0-dim tensors become [1]; the reader keeps the shape as stored
+    write_dataset(file.id, "tensors/" + key, hdf5_type(t.scalar_type()), dims, t.data_ptr());
+  }
+  for (const auto& [key, value] : c.integers) write_dataset(file.id, "integers/" + key, H5T_NATIVE_INT64, {1}, &value);
+  for (const auto& [key, value] : c.doubles) write_dataset(file.id, "doubles/" + key, H5T_NATIVE_DOUBLE, {1}, &value);
+  for (const auto& [key, value] : c.strings) {
+    Handle type(string_type(value.size()), H5Tclose);
+    std::string padded = value.empty() ? std::string(1, '\0') : value;
+    write_dataset(file.id, "strings/" + key, type.id, {1}, padded.data());
+  }
+  LDARTS_CHECK(H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0, "cannot flush checkpoint file ", tmp);
+}
+
 void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t format) {
   silence_hdf5();
   const std::string tmp = path + ".tmp";
   try {
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-    LDARTS_CHECK(file.id >= 0, "cannot create checkpoint file ", tmp);
-    write_dataset(file.id, "format_version", H5T_NATIVE_INT64, {1}, &format);
-    for (const auto& [key, value] : c.tensors) {
-      const at::Tensor t = value.detach().to(at::kCPU).contiguous();
-      std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
-      if (dims.empty()) dims.push_back(1);  // 0-dim tensors become [1]; the reader keeps the shape as stored
-      write_dataset(file.id, "tensors/" + key, hdf5_type(t.scalar_type()), dims, t.data_ptr());
-    }
-    for (const auto& [key, value] : c.integers) write_dataset(file.id, "integers/" + key, H5T_NATIVE_INT64, {1}, &value);
-    for (const auto& [key, value] : c.doubles) write_dataset(file.id, "doubles/" + key, H5T_NATIVE_DOUBLE, {1}, &value);
-    for (const auto& [key, value] : c.strings) {
-      Handle type(string_type(value.size()), H5Tclose);
-      std::string padded = value.empty() ? std::string(1, '\0') : value;
-      write_dataset(file.id, "strings/" + key, type.id, {1}, padded.data());
-    }
-    LDARTS_CHECK(H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0, "cannot flush checkpoint file ", tmp);
+    write_hdf5(tmp, c, format);  // closed on return
+    seal(tmp);
   } catch (...) {
     ::unlink(tmp.c_str());  // the previous checkpoint at `path` is untouched
     throw;
-  }
-  const int fd = ::open(tmp.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
   }
   LDARTS_CHECK(::rename(tmp.c_str(), path.c_str()) == 0, "cannot rename ", tmp, " to ", path, ": ", std::strerror(errno));
 }
@@ -134,6 +224,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t form
 Checkpoint read_checkpoint(const std::string& path) {
   silence_hdf5();
   LDARTS_CHECK(file_exists(path), "checkpoint ", path, " does not exist");
+  verify_header(path);
   LDARTS_CHECK(H5Fis_hdf5(path.c_str()) > 0, path, " is not an HDF5 file (or is truncated)");
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   LDARTS_CHECK(file.id >= 0, "cannot open checkpoint ", path, " (truncated or damaged HDF5 file)");

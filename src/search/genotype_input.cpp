@@ -15,6 +15,9 @@ namespace {
 const std::vector<std::string> kEvalOps = {"max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3",
                                            "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"};
 
+// Far more than any genotype (genotype.json of the DARTS space: about 1 KB).
+constexpr size_t kMaxGenotypeBytes = 16384;
+
 std::string trim(const std::string& s) {
   const size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
@@ -32,6 +35,14 @@ std::string list_after(const std::string& text, const std::string& key, const st
   return text.substr(start, pos - 1 - start);
 }
 
+// A number the regexes below matched as -?[0-9]+; one of more digits than an int holds is
+// an error naming `what` (std::stoi would throw std::out_of_range).
+int to_int(const std::string& digits, const std::string& what) {
+  LDARTS_CHECK(digits.size() <= (digits[0] == '-' ? 10u : 9u), what, ": number ", digits.substr(0, 24),
+               " is out of range");
+  return std::stoi(digits);
+}
+
 // (op, input) pairs written as ('op', 1) or ["op", 1]; anything else is an error.
 std::vector<std::pair<std::string, int>> parse_pairs(const std::string& body, const std::string& what) {
   std::vector<std::pair<std::string, int>> pairs;
@@ -41,7 +52,7 @@ std::vector<std::pair<std::string, int>> parse_pairs(const std::string& body, co
     const std::string between = trim(body.substr(last, it->position(0) - last));
     LDARTS_CHECK(between.empty() || between == ",", what, ": cannot read '", between.substr(0, 40),
                  "' (expected ('op', input) pairs)");
-    pairs.push_back({(*it)[1].str(), std::stoi((*it)[2].str())});
+    pairs.push_back({(*it)[1].str(), to_int((*it)[2].str(), what)});
     last = it->position(0) + it->length(0);
   }
   const std::string rest = trim(body.substr(last));
@@ -55,12 +66,15 @@ std::vector<int> parse_concat(const std::string& text, const std::string& key, i
   std::smatch m;
   std::vector<int> concat;
   if (std::regex_search(text, m, std::regex("[\"']?\\b" + key + "\\b[\"']?\\s*[:=]\\s*(?:list\\()?\\s*range\\(\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*\\)"))) {
-    for (int i = std::stoi(m[1].str()); i < std::stoi(m[2].str()); ++i) concat.push_back(i);
+    const int first = to_int(m[1].str(), what), end = to_int(m[2].str(), what);
+    // Checked here, not only by check_darts_cell: range(2, 999999999) would fill memory first.
+    LDARTS_CHECK(end <= 2 + nodes, what, ": concat node ", end - 1, " does not exist (nodes 2..", 1 + nodes, ")");
+    for (int i = first; i < end; ++i) concat.push_back(i);
   } else if (std::regex_search(text, m, std::regex("[\"']?\\b" + key + "\\b[\"']?\\s*[:=]\\s*\\[([0-9,\\s]*)\\]"))) {
     const std::string body = m[1].str();
     const std::regex number("[0-9]+");
     for (auto it = std::sregex_iterator(body.begin(), body.end(), number); it != std::sregex_iterator(); ++it)
-      concat.push_back(std::stoi(it->str()));
+      concat.push_back(to_int(it->str(), what));
   } else {
     LDARTS_CHECK(text.find(key) == std::string::npos, what, ": cannot read ", key,
                  " (expected range(2, 6) or [2, 3, 4, 5])");
@@ -101,19 +115,30 @@ void check_darts_cell(const DartsCellGenotype& c, const std::string& what) {
 }
 
 AnyGenotype parse_genotype(const std::string& text_in, const std::string& source) {
+  // std::regex recurses once per character of a match: a long enough run (300 KB) overflows the stack.
+  LDARTS_CHECK(text_in.size() <= kMaxGenotypeBytes, source, ": ", text_in.size(),
+               " bytes is too long for a genotype (at most ", kMaxGenotypeBytes, "; is it the right file?)");
   const std::string text = trim(text_in);
   LDARTS_CHECK(!text.empty(), source, ": the genotype is empty");
   AnyGenotype g;
   std::smatch m;
   const SearchSpace& nb201 = find_space("nb201");
+  // parse_nb201_string's errors say what is wrong with the string; these add where it came from.
+  auto nb201_of = [&](const std::string& cell) {
+    try {
+      return parse_nb201_string(nb201, cell);
+    } catch (const Error& e) {
+      fail(source, ": ", e.what());
+    }
+  };
   if (text.front() == '|') {
     g.is_nb201 = true;
-    g.nb201 = parse_nb201_string(nb201, text);
+    g.nb201 = nb201_of(text);
     return g;
   }
   if (std::regex_search(text, m, std::regex("\"nb201\"\\s*:\\s*\"([^\"]*)\""))) {
     g.is_nb201 = true;
-    g.nb201 = parse_nb201_string(nb201, m[1].str());
+    g.nb201 = nb201_of(m[1].str());
     return g;
   }
   LDARTS_CHECK(text.find("normal") != std::string::npos && text.find("reduce") != std::string::npos, source,

@@ -85,14 +85,25 @@ TEST(Checkpoint, BadFilesSayWhatIsWrong) {
   test::write_text(dir.file("truncated.h5"), bytes.substr(0, bytes.size() / 2));
   EXPECT_THROW(read_checkpoint(dir.file("truncated.h5")), Error);
 
-  // Flip one byte inside the stored rng/state tensor (bytes 0..199): the checksum catches it.
+  // Flip one byte inside the stored rng/state tensor (bytes 0..199): the file's CRC-32 catches it.
   std::string pattern;
   for (int i = 0; i < 200; ++i) pattern += static_cast<char>(i);
   const size_t at = bytes.find(pattern);
   ASSERT_NE(at, std::string::npos);
   bytes[at + 100] ^= 0x5A;
   test::write_text(dir.file("corrupt.h5"), bytes);
-  EXPECT_ERROR_WITH(read_checkpoint(dir.file("corrupt.h5")), dir.file("corrupt.h5"), "rng/state", "checksum");
+  EXPECT_ERROR_WITH(read_checkpoint(dir.file("corrupt.h5")), dir.file("corrupt.h5"), "checksum", "CRC-32");
+  // Without the 512-byte header it is a checkpoint of ldarts 0.1 (HDF5 at byte 0): still read, and
+  // the dataset's Fletcher-32 checksum catches the flip.
+  test::write_text(dir.file("old.h5"), read_all(dir.file("good.h5")).substr(512));
+  EXPECT_EQ(read_checkpoint(dir.file("old.h5")).integer("state/epoch"), 3);
+  test::write_text(dir.file("old-corrupt.h5"), bytes.substr(512));
+  EXPECT_ERROR_WITH(read_checkpoint(dir.file("old-corrupt.h5")), dir.file("old-corrupt.h5"), "rng/state", "checksum");
+  // A damaged header is not taken for an old checkpoint.
+  bytes = read_all(dir.file("good.h5"));
+  bytes[0] ^= 1;
+  test::write_text(dir.file("header.h5"), bytes);
+  EXPECT_ERROR_WITH(read_checkpoint(dir.file("header.h5")), dir.file("header.h5"), "no ldarts header");
 
   write_checkpoint(dir.file("future.h5"), sample_checkpoint(), kCheckpointFormat + 1);
   EXPECT_ERROR_WITH(read_checkpoint(dir.file("future.h5")), "format version 2", "reads version 1");
