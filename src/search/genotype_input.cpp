@@ -67,8 +67,8 @@ std::vector<int> parse_concat(const std::string& text, const std::string& key, i
   std::vector<int> concat;
   if (std::regex_search(text, m, std::regex("[\"']?\\b" + key + "\\b[\"']?\\s*[:=]\\s*(?:list\\()?\\s*range\\(\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*\\)"))) {
     const int first = to_int(m[1].str(), what), end = to_int(m[2].str(), what);
-    // Checked here, not only by check_darts_cell: range(2, 999999999) would fill memory first.
-    LDARTS_CHECK(end <= 2 + nodes, what, ": concat node ", end - 1, " does not exist (nodes 2..", 1 + nodes, ")");
+    // check_darts_cell names a wrong node; range(2, 999999999) must not fill memory before it does.
+    LDARTS_CHECK(end - first <= 64, what, ": ", key, "=range(", first, ", ", end, ") has more nodes than a cell");
     for (int i = first; i < end; ++i) concat.push_back(i);
   } else if (std::regex_search(text, m, std::regex("[\"']?\\b" + key + "\\b[\"']?\\s*[:=]\\s*\\[([0-9,\\s]*)\\]"))) {
     const std::string body = m[1].str();

@@ -246,6 +246,14 @@ TEST(Fuzz, Idx) {
   const Bytes gz_images = read_file_bytes(dir.file("gz"));
   fuzz_all("idx-gzip", {gz_images}, images_path,
            [&](const std::string& path) { check_image_set(read_idx(path, labels_path, 10)); });
+  // Both headers damaged alike (2^32 - 1 items): one file alone cannot get past the count check,
+  // together they asked for an 85 GB tensor before reading a pixel.
+  Bytes huge_images = images, huge_labels = labels;
+  std::fill(huge_images.begin() + 4, huge_images.begin() + 8, 0xff);
+  std::fill(huge_labels.begin() + 4, huge_labels.begin() + 8, 0xff);
+  test::write_bytes(images_path, huge_images);
+  test::write_bytes(labels_path, huge_labels);
+  EXPECT_ERROR_WITH(read_idx(images_path, labels_path, 10), images_path, "truncated");
 }
 
 TEST(Fuzz, Cifar) {
@@ -288,6 +296,12 @@ TEST(Fuzz, Pickle) {
   // One image each: the opcodes are a fair share of the bytes.
   fuzz_all("pickle", {py2_imagenet16_pickle({7}), py2_imagenet16_pickle({500})}, dir.file("val_data"),
            [](const std::string& path) { check_image_set(read_imagenet16({path}, 120)); });
+  // Two damages random mutation rarely makes: BUILD on a dict (it left null items that the
+  // dict lookup then read), and a stack popped below its MARK.
+  for (const std::string bad : {"}Nb.", "NN(al."}) {
+    test::write_text(dir.file("bad"), bad);
+    EXPECT_ERROR_WITH(read_imagenet16({dir.file("bad")}, 120), dir.file("bad"), "corrupt pickle");
+  }
 }
 
 namespace {
