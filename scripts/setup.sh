@@ -11,6 +11,7 @@
 #      (they SKIP without it, so a failure there only warns);
 #   4. configure (Ninja, ccache in the same cache) and build into build/.
 # After it, the binary is build/ldarts and `ctest --test-dir build` runs the tests.
+# LDARTS_WERROR=ON (set by .ci/run) makes compiler warnings errors in a fresh build/.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,6 +75,7 @@ export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}   # silences Torch's GP
 if [ ! -f "$build_dir/build.ninja" ]; then
   say "configuring $build_dir"
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}" \
+    -DLDARTS_WERROR="${LDARTS_WERROR:-OFF}" \
     >"$cache/configure.log" 2>&1 || { cat "$cache/configure.log"; exit 1; }
 fi
 say "building (log: $build_dir/build.log)"

@@ -25,7 +25,10 @@ void setup_inspect(CLI::App& app) {
     std::printf("checkpoint      %s (%s)\n", path->c_str(), train ? "ldarts train" : "ldarts search");
     std::printf("format version  %ld (ldarts %s, LibTorch %s)\n", long(c.integer("format_version")),
                 text("run/ldarts_version").c_str(), text("run/torch_version").c_str());
-    if (!train) std::printf("space           %s\n", c.string("run/space").c_str());
+    if (!train) {
+      std::printf("space           %s\n", c.string("run/space").c_str());
+      std::printf("method          %s\n", c.strings.count("search/method") ? c.string("search/method").c_str() : "darts");
+    }
     std::printf("world size      %ld\n", long(c.integer("run/world_size")));
     std::printf("resume point    epoch %ld, step %ld (global step %ld)\n", long(c.integer("state/epoch")) + 1,
                 long(c.integer("state/step")), long(c.integer(train ? "train/steps_done" : "search/steps_done")));

@@ -16,7 +16,7 @@ std::unique_ptr<Communicator> start_run(const Runtime& runtime, const std::strin
   install_stop_handlers();
   std::unique_ptr<Communicator> comm = make_communicator(runtime, backend, resolve_device(device).is_cuda());
   // Ranks that share this node's cores split them (issue 15); an unknown launcher counts every rank as local.
-  const int here = local_ranks() > 1 ? local_ranks() : comm->world_size();
+  const int here = local_ranks() > 0 ? local_ranks() : comm->world_size();
   const char* slurm_cpus = std::getenv("SLURM_CPUS_PER_TASK");
   const ThreadPlan plan = plan_threads(threads, here, affinity_cpus(), slurm_cpus ? std::atoi(slurm_cpus) : 0);
   // Alone and outside SLURM, LibTorch's own default (its physical cores) stays.

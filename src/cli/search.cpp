@@ -62,6 +62,23 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--eval-steps", opt->eval_steps, "Cap on validation batches per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
   sub->add_option("--step-order", opt->step_order, "auto | weights-first | arch-first")->group("Schedule");
 
+  auto method = std::make_shared<std::string>("darts");
+  sub->add_option("--method", *method, "The DARTS variant (docs/methods.md); each combines with --regularizer")
+      ->check(CLI::IsMember(method_names()))->group("Method");
+  sub->add_option("--hvp-r", opt->hvp_r,
+                  "darts-2nd: the finite-difference step R = r/‖∇ω'L_val‖ of the Hessian-vector product (DARTS: 0.01)")
+      ->check(CLI::PositiveNumber)->group("Method");
+  sub->add_option("--perturb-epsilon", opt->perturb_epsilon,
+                  "sdarts-rs/-adv: ε_max; ε ramps from 0.03 at the first epoch towards it (SmoothDARTS: 0.3)")
+      ->check(CLI::PositiveNumber)->group("Method");
+  sub->add_option("--pgd-steps", opt->pgd_steps, "sdarts-adv: PGD steps of size 2ε/steps (SmoothDARTS: 7)")
+      ->check(CLI::PositiveNumber)->group("Method");
+  sub->add_option("--aux-skip-beta", opt->aux_skip_beta,
+                  "darts-minus: β0 of the auxiliary skip connection, decayed linearly to 0 over the epochs (DARTS-: 1)")
+      ->check(CLI::NonNegativeNumber)->group("Method");
+  sub->add_option("--beta-decay", opt->beta_decay,
+                  "beta-darts: λ of the Beta-Decay term at the last epoch, ramped linearly from 0 (β-DARTS: 50)")
+      ->check(CLI::NonNegativeNumber)->group("Method");
   sub->add_option("--regularizer", opt->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
       ->check(CLI::IsMember({"none", "corr", "signcorr"}))->group("Λ-DARTS");
   sub->add_option("--lambda", opt->lambda, "λ, ramped linearly from 0 at the first epoch to λ at the last")->group("Λ-DARTS");
@@ -112,8 +129,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_flag("--print-config", *print_config, "Print the resolved configuration (preset + flags) as TOML and exit")
       ->configurable(false)->group("Run");
 
-  sub->callback([sub, opt, config_path, print_config, &runtime] {
+  sub->callback([sub, opt, method, config_path, print_config, &runtime] {
     apply_config_file(*sub, *config_path);
+    opt->method = parse_method(*method);
     if (*print_config) {
       std::printf("%s", sub->config_to_str(true, false).c_str());
       return;

@@ -25,7 +25,7 @@ int local_ranks() {
       const int n = std::atoi(v);
       if (n > 0) return n;
     }
-  return 1;
+  return 0;
 }
 
 ThreadPlan plan_threads(int requested, int ranks_here, int cpus, int slurm_cpus_per_task) {
@@ -91,11 +91,11 @@ void choose_openmp_wait_policy(char** argv) {
     else if (std::strncmp(*a, "--threads=", 10) == 0) requested = std::atoi(*a + 10);
   const double busy = others_running();
   const int cpus = affinity_cpus();
-  if (!choice && !should_wait_passively(requested, local_ranks(), cpus, busy)) return;
+  if (!choice && !should_wait_passively(requested, std::max(local_ranks(), 1), cpus, busy)) return;
   char note[200];
   std::snprintf(note, sizeof note,
                 "OpenMP threads wait passively (%.0f other runnable process(es) on %d CPU(s), %d rank(s) here%s)", busy,
-                cpus, local_ranks(), choice ? ", LDARTS_OMP_WAIT=passive" : "");
+                cpus, std::max(local_ranks(), 1), choice ? ", LDARTS_OMP_WAIT=passive" : "");
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   setenv("LDARTS_OMP_WAIT", "passive", 1);
   setenv("LDARTS_OMP_WAIT_NOTE", note, 1);

@@ -54,10 +54,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
 }
 
 void remove_tree(const std::string& path) {
-  ::nftw(
-      path.c_str(),
-      [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p) == 0 ? 0 : 0; }, 16,
-      FTW_DEPTH | FTW_PHYS);
+  // Best effort: what cannot be removed stays, and the walk goes on (return 0).
+  auto remove_one = [](const char* p, const struct stat*, int, struct FTW*) {
+    (void)::remove(p);
+    return 0;
+  };
+  ::nftw(path.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 bool file_exists(const std::string& path) {

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "ldarts/core/error.h"
@@ -24,6 +25,13 @@ void maybe_inject_signal(const char* where) {
   if (sent || !wanted || std::string(wanted) != where) return;
   sent = true;
   std::raise(SIGUSR1);
+}
+
+void maybe_stop_at_step(int64_t global_step) {
+  static const char* setting = std::getenv("LDARTS_STOP_AT_STEP");
+  if (!setting || std::atoll(setting) != global_step) return;
+  const char* name = std::strchr(setting, ':');
+  std::raise(name && std::strcmp(name + 1, "TERM") == 0 ? SIGTERM : SIGUSR1);
 }
 
 void maybe_inject_fault(const Communicator& comm, int64_t global_step) {

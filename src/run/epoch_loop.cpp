@@ -137,6 +137,7 @@ void EpochLoop::run(const Body& body) {
       means_.add(event.scalars);
       for (const auto& observer : observers_) observer->on_step(event);
       if (progress_->tick(log_every)) body.print_step(event);
+      maybe_stop_at_step(event.global_step);
       const bool last_step = step + 1 == steps;
       const bool stop = stop_agreed(comm_);
       const bool periodic = options_.checkpoint_every > 0 && body.steps_done() % options_.checkpoint_every == 0;

@@ -257,6 +257,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
   for (const CellType& type : space.cell_types)  // before "seconds", which stays last
     metric_columns.insert(metric_columns.end() - 1, "alpha_change_l1_" + type.name);
   metric_columns.insert(metric_columns.end() - 1, kBestColumns.begin(), kBestColumns.end());
+  metric_columns.insert(metric_columns.end() - 1, "method");
   BestGenotype best;
   loop.add(csv_observer(folder, "steps.csv", kStepColumns, CsvEvery::step));
   loop.add(diagnostics(searcher, space, train_batch, o.probe_every, comm));
@@ -278,7 +279,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     if (o.class_fraction_train > 0)
       std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
                   100 * o.class_fraction_train, 100 * o.class_fraction_valid, o.out.c_str());
-    std::printf("  regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.regularizer.c_str(), o.lambda,
+    std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", method_name(o.method),
+                o.regularizer.c_str(), o.lambda,
                 o.epsilon0, o.fd_mode.c_str(), o.lambda_target.c_str());
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
                 o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
@@ -328,7 +330,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     train_batch = train_loader->next();
     const Batch valid = valid_loader->next();
     maybe_inject_fault(comm, searcher.steps_done() + 1);
-    const StepStats s = searcher.step(train_batch, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch});
+    const StepStats s = searcher.step(train_batch, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch, epoch, o.epochs});
     return step_scalars(lr, lambda, s);
   };
   body.print_step = [&](const StepEvent& e) {
@@ -372,6 +374,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       e.scalars.emplace_back("imagenet16_test", acc->imagenet16);
     }
     e.texts.emplace_back("genotype", view.text);
+    e.texts.emplace_back("method", method_name(o.method));
     e.texts.emplace_back("genotype_json", view.json);
     for (const auto& [cell, dot] : view.pictures) e.texts.emplace_back("picture/" + cell, dot);
     return e;

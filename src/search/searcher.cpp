@@ -136,7 +136,65 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
       torch::optim::AdamOptions(options.arch_lr)
           .betas({options.arch_beta1, options.arch_beta2})
           .weight_decay(options.arch_weight_decay));
+  method_ = make_method(options, space);
 }
+
+// The Passes a method sees: the searcher's network, α and micro-batching.
+class Searcher::StepPasses final : public Passes {
+ public:
+  explicit StepPasses(Searcher& s) : s_(s) {}
+  std::vector<torch::Tensor> cell_copies() override { return s_.arch_.cell_copies(s_.network_->cell_types()); }
+  ArchGrads arch_grads(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+                       std::vector<torch::Tensor>* weight_grads) override {
+    return s_.arch_pass(batch, cell_weights, weight_grads);
+  }
+  std::vector<torch::Tensor> weight_grads(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) override {
+    const std::vector<Batch> micro = s_.micro_batches(batch);
+    const double share = 1.0 / micro.size();
+    const std::vector<torch::Tensor> params = s_.network_->weights();
+    std::vector<torch::Tensor> sum;
+    for (const Batch& b : micro) {
+      const torch::Tensor loss = s_.loss_of(b, cell_weights);
+      const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
+      if (sum.empty()) sum = g;
+      else for (size_t i = 0; i < g.size(); ++i) sum[i] = sum[i] + g[i];
+    }
+    s_.comm_.all_reduce_mean(sum);
+    return sum;
+  }
+  std::vector<torch::Tensor> weights() override { return s_.network_->weights(); }
+  std::vector<torch::Tensor> momentum_buffers() override {
+    std::vector<torch::Tensor> out;
+    const auto& state = s_.weight_optimizer_->state();
+    for (const auto& p : s_.network_->weights()) {
+      auto it = state.find(p.unsafeGetTensorImpl());
+      out.push_back(it == state.end() ? torch::Tensor()
+                                      : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
+    }
+    return out;
+  }
+  std::vector<torch::Tensor> buffers() override { return s_.network_->buffers(); }
+  std::vector<torch::Tensor> type_probabilities() override {
+    std::vector<torch::Tensor> out;
+    for (int t = 0; t < s_.arch_.num_types(); ++t) out.push_back(s_.arch_.probabilities(t));
+    return out;
+  }
+  std::vector<int> cell_types() override { return s_.network_->cell_types(); }
+  double mean_loss(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) override {
+    torch::NoGradGuard no_grad;
+    torch::Tensor sum;
+    const std::vector<Batch> micro = s_.micro_batches(batch);
+    for (const Batch& b : micro) accumulate(sum, s_.loss_of(b, cell_weights));
+    std::vector<torch::Tensor> mean{sum / double(micro.size())};
+    s_.comm_.all_reduce_mean(mean);
+    return mean[0].item<double>();
+  }
+  void train_mode(bool on) override { s_.network_->train(on); }
+  int64_t steps_done() const override { return s_.steps_done_; }
+
+ private:
+  Searcher& s_;
+};
 
 torch::Tensor Searcher::loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) {
   return torch::nn::functional::cross_entropy(network_->forward(batch.images, cell_weights), batch.labels);
@@ -147,9 +205,9 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule.lambda, stats);
-  weight_step(train, schedule.lambda, stats);
-  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule.lambda, stats);
+  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
+  weight_step(train, schedule, stats);
+  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
   // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
   // every rank holds the same model and a checkpoint of rank 0 is everyone's.
   if (comm_.world_size() > 1) {
@@ -165,13 +223,23 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
 // with λ_t > 0 the finite-difference passes add λ_t·r ≈ −λ_t∇ωΛ (eq. 13).
 // With --accumulate M the batch is cut into M micro-batches whose gradients
 // are averaged, exactly as M ranks would average theirs.
-void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) {
+void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, StepStats& stats) {
+  const double lambda = schedule.lambda;
+  // The method's cell weights for this pass (SDARTS: a perturbed softmax(α)), or the copies.
+  StepPasses passes(*this);
+  const std::vector<torch::Tensor> method_weights = method_->weight_pass_weights(passes, train, schedule);
+  auto pass_weights = [&] {
+    if (method_weights.empty()) return arch_.cell_copies(network_->cell_types());
+    std::vector<torch::Tensor> leaves;
+    for (const auto& w : method_weights) leaves.push_back(w.detach().clone().requires_grad_(true));
+    return leaves;
+  };
   const std::vector<Batch> micro = micro_batches(train);
   const double share = 1.0 / micro.size();
   weight_optimizer_->zero_grad();
   torch::Tensor per_cell_sum, loss_sum, acc_sum;
   for (const Batch& b : micro) {
-    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
+    std::vector<torch::Tensor> cell_weights = pass_weights();
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     (micro.size() == 1 ? loss : loss * share).backward();
@@ -211,7 +279,8 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
         }
         return sum;
       };
-      const std::vector<torch::Tensor> probs = arch_.cell_probabilities(network_->cell_types());
+      const std::vector<torch::Tensor> probs =
+          method_weights.empty() ? arch_.cell_probabilities(network_->cell_types()) : method_weights;
       const std::vector<torch::Tensor> r = finite_difference(omega_gradient, probs, delta, stats.epsilon,
                                                              resolve_fd_mode(fd_mode_, steps_done_), grads);
       torch::NoGradGuard no_grad;
@@ -232,44 +301,78 @@ void Searcher::weight_step(const Batch& train, double lambda, StepStats& stats) 
   stats.train_acc = metrics[0][1].item<double>();
 }
 
-// α step: forward/backward on the validation batch with the current ω gives
-// ∇α L_val through the per-cell copies; ω gradients are not computed.
-void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats) {
+ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+                              std::vector<torch::Tensor>* weight_grads) {
   const int cells = network_->num_search_cells();
-  torch::Tensor per_cell_sum, loss_sum, acc_sum;
-  const std::vector<Batch> micro = micro_batches(valid);
+  const std::vector<Batch> micro = micro_batches(batch);
   const double share = 1.0 / micro.size();
   const std::vector<torch::Tensor> betas = network_->edge_parameters();  // PC-DARTS β, trained with α
-  std::vector<torch::Tensor> beta_grads;
+  const std::vector<torch::Tensor> params = weight_grads ? network_->weights() : std::vector<torch::Tensor>{};
+  ArchGrads out;
+  std::vector<torch::Tensor> omega_sum;
   for (const Batch& b : micro) {
-    std::vector<torch::Tensor> cell_weights = arch_.cell_copies(network_->cell_types());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     std::vector<torch::Tensor> inputs = cell_weights;
     inputs.insert(inputs.end(), betas.begin(), betas.end());
-    std::vector<torch::Tensor> g = torch::autograd::grad({micro.size() == 1 ? loss : loss * share}, inputs);
+    inputs.insert(inputs.end(), params.begin(), params.end());
+    std::vector<torch::Tensor> g = weight_grads ? gradients(micro.size() == 1 ? loss : loss * share, inputs)
+                                                : torch::autograd::grad({micro.size() == 1 ? loss : loss * share}, inputs);
     for (size_t i = 0; i < betas.size(); ++i) {
       const torch::Tensor& gb = g[cell_weights.size() + i];
-      if (beta_grads.size() <= i) beta_grads.push_back(gb);
-      else beta_grads[i] = beta_grads[i] + gb;
+      if (out.betas.size() <= i) out.betas.push_back(gb);
+      else out.betas[i] = out.betas[i] + gb;
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const torch::Tensor& gw = g[cell_weights.size() + betas.size() + i];
+      if (omega_sum.size() <= i) omega_sum.push_back(gw);
+      else omega_sum[i] = omega_sum[i] + gw;
     }
     g.resize(cell_weights.size());
     const torch::Tensor stacked = torch::stack(g).reshape({cells, -1});  // [cells, edges*ops]
-    per_cell_sum = per_cell_sum.defined() ? per_cell_sum + stacked : stacked;
-    accumulate(loss_sum, loss), accumulate(acc_sum, top1_percent(logits, b.labels));
+    out.cells = out.cells.defined() ? out.cells + stacked : stacked;
+    accumulate(out.loss_sum, loss), accumulate(out.acc_sum, top1_percent(logits, b.labels));
   }
-  if (!beta_grads.empty()) comm_.all_reduce_mean(beta_grads);
-
-  std::vector<torch::Tensor> per_cell{per_cell_sum};
+  if (!out.betas.empty()) comm_.all_reduce_mean(out.betas);
+  std::vector<torch::Tensor> per_cell{out.cells};
   comm_.all_reduce_mean(per_cell);
-  const torch::Tensor aligned_valid = regularized_rows(per_cell[0]);
-  arch_cell_grads_ = per_cell[0];
+  out.cells = per_cell[0];
+  if (weight_grads) {
+    comm_.all_reduce_mean(omega_sum);
+    *weight_grads = omega_sum;
+  }
+  return out;
+}
 
-  torch::Tensor arch_grad = per_cell[0];
-  if (regularizer_ != RegularizerKind::none && outer_ && lambda > 0)
-    arch_grad = arch_grad + lambda * outer_regularizer(train, stats);
+torch::Tensor Searcher::arch_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule) {
+  network_->train();
+  StepPasses passes(*this);
+  torch::Tensor cell_grads_valid;
+  return method_->arch_gradient(passes, valid, train, schedule, cell_grads_valid).cells;
+}
+
+std::vector<torch::Tensor> Searcher::weight_pass_weights(const Batch& train, const StepSchedule& schedule) {
+  network_->train();
+  StepPasses passes(*this);
+  return method_->weight_pass_weights(passes, train, schedule);
+}
+
+// α step: the method's gradient of L_val through the per-cell copies (first
+// order: at the current ω; ω gradients are not computed), Λ_valid of ∂L_val/∂P,
+// the outer regularizer, then Adam.
+void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats) {
+  StepPasses passes(*this);
+  torch::Tensor cell_grads_valid;
+  ArchGrads grads = method_->arch_gradient(passes, valid, train, schedule, cell_grads_valid);
+  const double share = 1.0 / options_.accumulate;
+  const torch::Tensor aligned_valid = regularized_rows(cell_grads_valid);
+  arch_cell_grads_ = cell_grads_valid;
+
+  torch::Tensor arch_grad = grads.cells;
+  if (regularizer_ != RegularizerKind::none && outer_ && schedule.lambda > 0)
+    arch_grad = arch_grad + schedule.lambda * outer_regularizer(train, stats);
   // One host sync for this pass's scalars and the finite check.
-  const std::vector<double> scalars = host_scalars({loss_sum, acc_sum, alignment(aligned_valid),
+  const std::vector<double> scalars = host_scalars({grads.loss_sum, grads.acc_sum, alignment(aligned_valid),
                                                     sign_alignment(aligned_valid), torch::isfinite(arch_grad).all()});
   stats.alignment_valid = scalars[2];
   stats.sign_alignment_valid = scalars[3];
@@ -277,7 +380,10 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, double lambda, 
                ": the α gradient is not finite (the search diverged); the last checkpoint is untouched");
   arch_optimizer_->zero_grad();
   arch_.set_grad_from_cells(arch_grad, network_->cell_types());
-  for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = beta_grads[i];
+  std::vector<torch::Tensor> alphas = arch_.alphas();
+  method_->add_alpha_gradient(alphas, schedule);
+  const std::vector<torch::Tensor> betas = network_->edge_parameters();
+  for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = grads.betas[i];
   arch_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({scalars[0] * share, scalars[1] * share}, torch::kDouble)};

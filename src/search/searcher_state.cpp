@@ -11,6 +11,8 @@ void Searcher::save_state(Checkpoint& c) const {
   save_module(c, *network_, "model/");
   for (int t = 0; t < arch_.num_types(); ++t) c.tensors["arch/" + arch_.type_name(t)] = arch_.alpha(t).detach().clone();
   c.integers["search/steps_done"] = steps_done_;
+  c.strings["search/method"] = method_name(method_->kind());
+  method_->save(c);
   save_sgd_state(c, *weight_optimizer_, *network_, "optim/weights/");
   const auto& adam_state = arch_optimizer_->state();
   for (const auto& [key, param] : arch_parameters()) {
@@ -33,9 +35,14 @@ std::vector<std::pair<std::string, torch::Tensor>> Searcher::arch_parameters() c
 }
 
 void Searcher::load_state(const Checkpoint& c) {
+  // ldarts before --method wrote no search/method: first-order DARTS.
+  const std::string method = c.strings.count("search/method") ? c.string("search/method") : "darts";
+  LDARTS_CHECK(method == method_name(method_->kind()), c.source, ": a checkpoint of a --method ", method,
+               " search; this run has --method ", method_name(method_->kind()), " (resume with the same method)");
   load_module(c, *network_, "model/");
   for (int t = 0; t < arch_.num_types(); ++t) restore_tensor(arch_.alpha(t), c, "arch/" + arch_.type_name(t));
   steps_done_ = c.integer("search/steps_done");
+  method_->load(c);
   load_sgd_state(c, *weight_optimizer_, *network_, "optim/weights/");
   auto& adam_state = arch_optimizer_->state();
   adam_state.clear();

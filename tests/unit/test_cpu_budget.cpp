@@ -1,6 +1,11 @@
 // Threads per rank (issue 15): the budget of each rank on a shared node.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "ldarts/core/cpu_budget.h"
 
 using namespace ldarts;
@@ -40,5 +45,18 @@ TEST(CpuBudget, PassiveWaitingWhenOversubscribedOrBusy) {
 
 TEST(CpuBudget, AffinityAndLocalRanksAreSane) {
   EXPECT_GE(affinity_cpus(), 1);
-  EXPECT_GE(local_ranks(), 1);
+  // Only what the launcher says counts: 1 rank per node on a 2-node job is 1, not the world size.
+  const char* names[] = {"OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"};
+  std::vector<std::pair<std::string, std::string>> saved;
+  for (const char* n : names)
+    if (const char* v = std::getenv(n)) saved.emplace_back(n, v);
+  for (const char* n : names) unsetenv(n);
+  EXPECT_EQ(local_ranks(), 0);
+  setenv("OMPI_COMM_WORLD_LOCAL_SIZE", "1", 1);
+  EXPECT_EQ(local_ranks(), 1);
+  unsetenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  setenv("SLURM_NTASKS_PER_NODE", "3", 1);
+  EXPECT_EQ(local_ranks(), 3);
+  unsetenv("SLURM_NTASKS_PER_NODE");
+  for (const auto& [n, v] : saved) setenv(n.c_str(), v.c_str(), 1);
 }

@@ -9,7 +9,8 @@ namespace ldarts {
 
 // CPUs this process may run on (its affinity mask).
 int affinity_cpus();
-// Ranks of this job on this node (Open MPI, PMIx or SLURM variables; 1 alone).
+// Ranks of this job on this node, as the launcher says (Open MPI, PMIx or SLURM
+// variables); 0 when none says.
 int local_ranks();
 
 struct ThreadPlan {

@@ -53,5 +53,9 @@ void maybe_inject_fault(const Communicator& comm, int64_t global_step);
 // With LDARTS_FAULT_SIGNAL=<where> set, the first call with that `where`
 // ("validation": after the first validation batch) sends SIGUSR1 to this process.
 void maybe_inject_signal(const char* where);
+// With LDARTS_STOP_AT_STEP=s (or s:TERM) set, every rank raises SIGUSR1 (SIGTERM)
+// in itself after global step s, through the real handler: a preemption at a
+// known step, for the tests.
+void maybe_stop_at_step(int64_t global_step);
 
 }  // namespace ldarts

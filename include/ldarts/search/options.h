@@ -4,8 +4,16 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ldarts {
+
+// --method (docs/methods.md); parsed once, in cli/search.cpp.
+enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus };
+// "darts", "darts-2nd", "sdarts-rs", ...; parse_method throws a user error naming --method for anything else.
+MethodKind parse_method(const std::string& name);
+const char* method_name(MethodKind kind);
+std::vector<std::string> method_names();
 
 struct SearchOptions {
   // search space and supernet
@@ -48,6 +56,13 @@ struct SearchOptions {
 
   // α: Adam
   double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;
+  // the DARTS variant (docs/methods.md); every one combines with the regularizer below
+  MethodKind method = MethodKind::darts;
+  double hvp_r = 0.01;  // darts-2nd: the Hessian-vector product's step R = hvp_r / ‖∇ω' L_val‖ (DARTS architect.py)
+  double perturb_epsilon = 0.3;  // sdarts-*: ε_max of the ramp 0.03 → ε_max over the epochs (SmoothDARTS)
+  int pgd_steps = 7;             // sdarts-adv: PGD steps of size 2ε/steps
+  double beta_decay = 50;        // beta-darts: λ of the Beta-Decay term at the last epoch, ramped from 0
+  double aux_skip_beta = 1.0;    // darts-minus: β0 of the auxiliary skip, decayed linearly to 0 over the epochs
   // Λ-DARTS regularizer (§4.2): none = plain first-order DARTS
   std::string regularizer = "corr";     // none | corr (Λ) | signcorr (Λ±)
   double lambda = 0.25;                 // λ, ramped linearly from 0 over the epochs

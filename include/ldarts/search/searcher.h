@@ -14,6 +14,7 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/model/search_network.h"
 #include "ldarts/search/architecture.h"
+#include "ldarts/search/method.h"
 #include "ldarts/search/options.h"
 #include "ldarts/search/regularizer.h"
 
@@ -35,6 +36,7 @@ struct StepSchedule {
   double lr;      // ω learning rate
   double lambda;  // λ_t
   bool update_arch = true;  // false while α is frozen (--arch-start-epoch)
+  int epoch = 0, epochs = 1;  // where the run is (the methods' schedules, e.g. SDARTS' ε)
 };
 
 // Loss and top-1 accuracy (%) of one evaluation.
@@ -73,10 +75,21 @@ class Searcher {
   const torch::Tensor& arch_cell_grads() const { return arch_cell_grads_; }
   // Images on the device, channels-last with --channels-last.
   torch::Tensor device_images(const torch::Tensor& images) const;
+  // The method's gradient of the α update, ∂L/∂P per cell [cells, edges·ops],
+  // without updating anything (tests). BN running statistics may change.
+  torch::Tensor arch_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule);
+  // The cell weights the method gives the ω pass ({} = the softmax(α) copies), without a step (tests).
+  std::vector<torch::Tensor> weight_pass_weights(const Batch& train, const StepSchedule& schedule);
+  const SearchMethod& method() const { return *method_; }
 
  private:
-  void weight_step(const Batch& train, double lambda, StepStats& stats);
-  void arch_step(const Batch& valid, const Batch& train, double lambda, StepStats& stats);
+  class StepPasses;  // the Passes a method sees
+  void weight_step(const Batch& train, const StepSchedule& schedule, StepStats& stats);
+  void arch_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats);
+  // One pass over `batch` (device, micro-batches) at the current ω: ∂L/∂P, ∂L/∂β and
+  // optionally ∇ω, all global means. ArchGrads' loss/acc are this rank's sums.
+  ArchGrads arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+                      std::vector<torch::Tensor>* weight_grads);
   // −∇Λ estimate for the outer objective: [cells, edges*ops], averaged over ranks.
   torch::Tensor outer_regularizer(const Batch& train, StepStats& stats);
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
@@ -94,6 +107,7 @@ class Searcher {
   Architecture arch_;
   std::unique_ptr<torch::optim::SGD> weight_optimizer_;
   std::unique_ptr<torch::optim::Adam> arch_optimizer_;
+  std::unique_ptr<SearchMethod> method_;
   bool arch_first_ = false;
   RegularizerKind regularizer_;
   FdMode fd_mode_;

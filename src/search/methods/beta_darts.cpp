@@ -1,0 +1,38 @@
+// β-DARTS (Ye et al. 2022), as Sunshine-Ye/Beta-DARTS does it (docs/methods.md §6):
+// the α step descends on L_val + λ_e·L_β with the Beta-Decay regularization
+//   L_β(α) = mean over edges of logsumexp over ops of α,  ∂L_β/∂α = softmax(α)/|E|
+//   λ_e = λ·e/E     (architect.py:80-85 hard-codes 50·e/100: λ = 50 over 100 epochs)
+// summed over the cell types of the DARTS spaces. The ω step is first-order DARTS'.
+#include <torch/torch.h>
+
+#include "ldarts/core/error.h"
+#include "ldarts/search/searcher.h"
+#include "methods.h"
+
+namespace ldarts {
+namespace {
+
+class BetaDarts final : public SearchMethod {
+ public:
+  explicit BetaDarts(const SearchOptions& options) : lambda_(options.beta_decay) {
+    LDARTS_CHECK(lambda_ >= 0, "--beta-decay must be 0 or more, got ", lambda_);
+  }
+  MethodKind kind() const override { return MethodKind::beta_darts; }
+  void add_alpha_gradient(std::vector<at::Tensor>& alphas, const StepSchedule& schedule) override {
+    const double lambda = lambda_ * schedule.epoch / std::max(schedule.epochs, 1);
+    torch::NoGradGuard no_grad;
+    for (auto& alpha : alphas)
+      alpha.mutable_grad().add_(torch::softmax(alpha.detach(), -1), lambda / double(alpha.size(0)));
+  }
+
+ private:
+  double lambda_;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_beta_darts(const SearchOptions& options, const SearchSpace&) {
+  return std::make_unique<BetaDarts>(options);
+}
+
+}  // namespace ldarts

@@ -1,0 +1,24 @@
+// First-order DARTS (Liu et al. 2019, eq. 7 with ξ = 0): α descends on ∂L_val/∂α
+// at the current ω. The base class's arch_gradient is this method.
+#include "ldarts/search/searcher.h"
+#include "methods.h"
+
+namespace ldarts {
+
+ArchGrads SearchMethod::arch_gradient(Passes& passes, const Batch& valid, const Batch& /*train*/,
+                                      const StepSchedule& /*schedule*/, at::Tensor& cell_grads_valid) {
+  ArchGrads grads = passes.arch_grads(valid, passes.cell_copies());
+  cell_grads_valid = grads.cells;
+  return grads;
+}
+
+namespace {
+class Darts final : public SearchMethod {
+ public:
+  MethodKind kind() const override { return MethodKind::darts; }
+};
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_darts(const SearchOptions&, const SearchSpace&) { return std::make_unique<Darts>(); }
+
+}  // namespace ldarts

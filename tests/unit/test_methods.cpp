@@ -1,0 +1,333 @@
+// Search methods (--method, docs/methods.md): the second-order hypergradient
+// against the exact chain rule, the method axis against the regularizer, parsing.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "ldarts/dist/communicator.h"
+#include "ldarts/search/searcher.h"
+#include "ldarts/spaces/space.h"
+#include "support/test_support.h"
+
+using namespace ldarts;
+
+namespace {
+
+SearchOptions second_order(double r) {
+  SearchOptions o;
+  o.channels = 4;
+  o.cells_per_stage = 1;
+  o.batch_size = 4;
+  o.float64 = true;
+  o.method = MethodKind::darts_2nd;
+  o.hvp_r = r;
+  o.regularizer = "none";
+  return o;
+}
+
+Batch random_batch(int64_t n, uint64_t seed) {
+  torch::manual_seed(seed);
+  return {torch::randn({n, 1, 8, 8}), torch::randint(0, 10, {n})};
+}
+
+std::vector<torch::Tensor> clones(const std::vector<torch::Tensor>& ts) {
+  std::vector<torch::Tensor> out;
+  for (const auto& t : ts) out.push_back(t.detach().clone());
+  return out;
+}
+
+void assign(std::vector<torch::Tensor>& to, const std::vector<torch::Tensor>& from) {
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+}
+
+// d/dP L_val(ω − η(∇ω L_train(ω, P) + wd·ω), P) by the chain rule, with the mixed
+// second derivative by double backward (no finite difference):
+//   ∂L_val/∂P |ω'  −  η ∂/∂P ⟨∇ω L_train(ω, P), ∇ω' L_val(ω')⟩.
+// Before the first ω step there is no momentum buffer.
+torch::Tensor exact_hypergradient(Searcher& s, const Batch& valid, const Batch& train, double eta, double wd) {
+  auto net = s.network();
+  net->train();
+  std::vector<torch::Tensor> params = net->weights();
+  const std::vector<torch::Tensor> omega = clones(params);
+  const std::vector<int> types = net->cell_types();
+  auto loss = [&](const Batch& b, const std::vector<torch::Tensor>& cells) {
+    return torch::nn::functional::cross_entropy(net->forward(s.device_images(b.images), cells), b.labels);
+  };
+  // ω'
+  const std::vector<torch::Tensor> g0 = torch::autograd::grad({loss(train, s.architecture().cell_copies(types))}, params);
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < params.size(); ++i) params[i].sub_(g0[i] + wd * omega[i], eta);
+  }
+  std::vector<torch::Tensor> at_unrolled = s.architecture().cell_copies(types);
+  std::vector<torch::Tensor> inputs = at_unrolled;
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  const std::vector<torch::Tensor> d = torch::autograd::grad({loss(valid, at_unrolled)}, inputs);
+  assign(params, omega);
+  // The mixed term at ω.
+  std::vector<torch::Tensor> cells = s.architecture().cell_copies(types);
+  const std::vector<torch::Tensor> g =
+      torch::autograd::grad({loss(train, cells)}, params, {}, /*retain_graph=*/true, /*create_graph=*/true);
+  torch::Tensor inner = torch::zeros({}, torch::kDouble);
+  for (size_t i = 0; i < g.size(); ++i) inner = inner + (g[i] * d[at_unrolled.size() + i]).sum();
+  const std::vector<torch::Tensor> h = torch::autograd::grad({inner}, cells);
+  std::vector<torch::Tensor> rows;
+  for (size_t c = 0; c < cells.size(); ++c) rows.push_back((d[c] - eta * h[c]).reshape({-1}));
+  return torch::stack(rows);
+}
+
+double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).norm() / b.norm()).item<double>();
+}
+
+}  // namespace
+
+TEST(Methods, SecondOrderHypergradientMatchesTheExactChainRule) {
+  LocalCommunicator comm;
+  const Batch valid = random_batch(4, 11), train = random_batch(4, 12);
+  const double eta = 0.5, wd = 3e-4;  // a large η makes the implicit term a large part of the gradient
+  std::vector<double> errors;
+  torch::Tensor exact, first_order;
+  for (double r : {1e-4, 1e-5, 1e-2}) {
+    SearchOptions o = second_order(r);
+    o.weight_decay = wd;
+    torch::manual_seed(3);
+    Searcher s(o, find_space("nb201"), 1, 10, comm);
+    if (!exact.defined()) {
+      exact = exact_hypergradient(s, valid, train, eta, wd);
+      first_order = s.arch_gradient(valid, train, StepSchedule{0.0, 0.0});  // η = 0: ∂L_val/∂P at ω
+    }
+    const torch::Tensor fd = s.arch_gradient(valid, train, StepSchedule{eta, 0.0});
+    errors.push_back(relative_error(fd, exact));
+    const double cosine = torch::cosine_similarity(fd.reshape({-1}), exact.reshape({-1}), 0).item<double>();
+    if (r < 1e-3) {
+      EXPECT_GT(cosine, 0.999) << "r = " << r;
+    }
+  }
+  // The implicit term is as large as the first-order gradient here, and the
+  // central difference's error falls as r² (100× per decade).
+  EXPECT_GT(relative_error(first_order, exact), 1e4 * errors[0]);
+  EXPECT_LT(errors[1], errors[0] / 30) << errors[0] << " " << errors[1];
+  // DARTS' r = 0.01 moves ω by 0.01: in this tiny float64 network (4 images of
+  // 8×8, BN over few values) that crosses ReLU kinks and the estimate is off,
+  // as with the regularizer's ε (docs/testing.md); the test documents it.
+  EXPECT_GT(errors[2], 100 * errors[0]);
+  std::printf("relative error of the finite-difference hypergradient for r = 1e-4, 1e-5, 1e-2: %.2e %.2e %.2e "
+              "(first order: %.2e)\n", errors[0], errors[1], errors[2], relative_error(first_order, exact));
+}
+
+TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
+  LocalCommunicator comm;
+  const Batch valid = random_batch(4, 21), train = random_batch(4, 22);
+  auto gradient = [&](MethodKind method) {
+    SearchOptions o = second_order(0.01);
+    o.method = method;
+    torch::manual_seed(4);
+    Searcher s(o, find_space("nb201"), 1, 10, comm);
+    return s.arch_gradient(valid, train, StepSchedule{0.0, 0.0});
+  };
+  EXPECT_TRUE(torch::equal(gradient(MethodKind::darts_2nd), gradient(MethodKind::darts)));
+}
+
+// λ = 0 with a method equals that method alone, bit for bit (ω and α after 3 steps,
+// the second-order α gradient included); λ > 0 differs.
+TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
+  LocalCommunicator comm;
+  for (MethodKind method : {MethodKind::darts, MethodKind::darts_2nd, MethodKind::sdarts_rs, MethodKind::sdarts_adv,
+                            MethodKind::beta_darts, MethodKind::darts_minus}) {
+    auto run = [&](const std::string& regularizer, double lambda) {
+      SearchOptions o = second_order(0.01);
+      o.float64 = false;
+      o.method = method;
+      o.regularizer = regularizer;
+      torch::manual_seed(5);
+      Searcher s(o, find_space("nb201"), 1, 10, comm);
+      for (int i = 0; i < 3; ++i)
+        s.step(random_batch(4, 30 + i), random_batch(4, 40 + i), StepSchedule{0.025, lambda, true, 3, 10});
+      std::vector<torch::Tensor> state = clones(s.network()->weights());
+      state.push_back(s.architecture().alpha().detach().clone());
+      return state;
+    };
+    const auto alone = run("none", 0.0), zero = run("corr", 0.0), regularized = run("corr", 0.5);
+    for (size_t i = 0; i < alone.size(); ++i) EXPECT_TRUE(torch::equal(alone[i], zero[i])) << method_name(method) << i;
+    EXPECT_FALSE(torch::equal(alone.back(), regularized.back())) << method_name(method);
+  }
+}
+
+TEST(Methods, NamesParseOnceAndUnknownOnesAreRefused) {
+  for (const std::string& name : method_names()) EXPECT_EQ(method_name(parse_method(name)), name);
+  EXPECT_EQ(parse_method("darts-2nd"), MethodKind::darts_2nd);
+  EXPECT_ERROR_WITH(parse_method("darts-3rd"), "--method", "darts-3rd", "darts-2nd");
+  std::string out;
+  EXPECT_NE(test::run_ldarts("search --method darts-3rd --print-config", out), 0);
+  EXPECT_NE(out.find("--method"), std::string::npos) << out;
+  ASSERT_EQ(test::run_ldarts("search --method darts-2nd --print-config", out), 0) << out;
+  EXPECT_NE(out.find("method=\"darts-2nd\""), std::string::npos) << out;
+}
+
+namespace {
+SearchOptions sdarts(MethodKind method) {
+  SearchOptions o;
+  o.channels = 4;
+  o.cells_per_stage = 1;
+  o.batch_size = 8;
+  o.method = method;
+  o.regularizer = "none";
+  o.seed = 9;
+  return o;
+}
+}  // namespace
+
+// SDARTS-RS: P = clip(softmax(α) + U(−ε, ε)) with ε = 0.03 + (ε_max − 0.03)·e/E,
+// seeded by (seed, step); the α step does not see it.
+TEST(Methods, SdartsRandomSmoothingNoise) {
+  LocalCommunicator comm;
+  SearchOptions o = sdarts(MethodKind::sdarts_rs);
+  torch::manual_seed(6);
+  Searcher s(o, find_space("nb201"), 1, 10, comm);
+  const Batch train = random_batch(8, 50), valid = random_batch(8, 51);
+  const torch::Tensor p0 = s.architecture().probabilities(0);
+  const StepSchedule at_epoch_5{0.025, 0.0, true, 5, 10};  // ε = 0.03 + 0.27·0.5 = 0.165
+  const double eps = 0.165;
+  const auto a = s.weight_pass_weights(train, at_epoch_5), b = s.weight_pass_weights(train, at_epoch_5);
+  ASSERT_EQ(a.size(), size_t(s.network()->num_search_cells()));
+  for (size_t c = 0; c < a.size(); ++c) EXPECT_TRUE(torch::equal(a[c], b[c]));  // seeded
+  for (size_t c = 1; c < a.size(); ++c) EXPECT_TRUE(torch::equal(a[c], a[0]));  // one draw per cell type
+  // Rows stay distributions; the deviations over many steps have the law of
+  // u_i − P0_i·Σu (the renormalization, to first order): mean 0, std ε·√(0.8/3) at P0 ≈ 1/5.
+  std::vector<torch::Tensor> deviations;
+  torch::Tensor previous;
+  for (int step = 0; step < 300; ++step) {
+    const torch::Tensor p = s.weight_pass_weights(train, at_epoch_5)[0];
+    EXPECT_TRUE(torch::allclose(p.sum(-1), torch::ones({p.size(0)})));
+    EXPECT_GE(p.min().item<double>(), 0.0);
+    if (previous.defined()) {
+      EXPECT_FALSE(torch::equal(p, previous));  // a new draw every step
+    }
+    previous = p;
+    deviations.push_back((p - p0).reshape({-1}));
+    s.step(train, valid, StepSchedule{0.0, 0.0, false});  // advances the step count only (lr 0, α frozen)
+  }
+  // The same law drawn independently (torch's generator, SDARTS' clip() written
+  // out again): the deviations' quantiles agree.
+  std::vector<torch::Tensor> expected;
+  torch::manual_seed(99);
+  for (int step = 0; step < 300; ++step) {
+    torch::Tensor q = (p0.to(torch::kDouble) + (2 * torch::rand(p0.sizes(), torch::kDouble) - 1) * eps).clamp(0, 1);
+    q = q / q.sum(-1, true);  // no row is all zero at this ε
+    expected.push_back((q - p0.to(torch::kDouble)).reshape({-1}));
+  }
+  const torch::Tensor d = std::get<0>(torch::cat(deviations).to(torch::kDouble).sort());
+  const torch::Tensor e = std::get<0>(torch::cat(expected).sort());
+  for (double quantile : {0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99}) {
+    const int64_t i = int64_t(quantile * (d.numel() - 1));
+    EXPECT_NEAR(d[i].item<double>(), e[i].item<double>(), 0.05 * eps) << "quantile " << quantile;
+  }
+  EXPECT_NEAR(d.std().item<double>(), e.std().item<double>(), 0.03 * e.std().item<double>());
+  // The α gradient is first order at softmax(α): the same as plain DARTS'.
+  SearchOptions plain = sdarts(MethodKind::darts);
+  torch::manual_seed(6);
+  Searcher reference(plain, find_space("nb201"), 1, 10, comm);
+  torch::manual_seed(6);
+  Searcher rs(o, find_space("nb201"), 1, 10, comm);
+  EXPECT_TRUE(torch::equal(rs.arch_gradient(valid, train, at_epoch_5), reference.arch_gradient(valid, train, at_epoch_5)));
+  EXPECT_TRUE(reference.weight_pass_weights(train, at_epoch_5).empty());
+}
+
+// SDARTS-ADV: the attack's point is a distribution per edge, near the ε-ball
+// around softmax(α) (clip() renormalizes after the projection), and raises the
+// training loss (or is dropped).
+TEST(Methods, SdartsAdversarialPerturbationRaisesTheLoss) {
+  LocalCommunicator comm;
+  SearchOptions o = sdarts(MethodKind::sdarts_adv);
+  torch::manual_seed(7);
+  Searcher s(o, find_space("nb201"), 1, 10, comm);
+  const Batch train = random_batch(8, 60);
+  const StepSchedule schedule{0.025, 0.0, true, 9, 10};
+  const double eps = 0.03 + 0.27 * 0.9;
+  const std::vector<torch::Tensor> p = s.weight_pass_weights(train, schedule);
+  const torch::Tensor p0 = s.architecture().probabilities(0);
+  EXPECT_LT((p[0] - p0).abs().max().item<double>(), 1.5 * eps);
+  EXPECT_FALSE(torch::equal(p[0], p0));
+  EXPECT_TRUE(torch::allclose(p[0].sum(-1), torch::ones({p0.size(0)})));
+  auto loss = [&](const std::vector<torch::Tensor>& cells) {
+    torch::NoGradGuard no_grad;
+    s.network()->eval();
+    const torch::Tensor logits = s.network()->forward(s.device_images(train.images), cells);
+    s.network()->train();
+    return torch::nn::functional::cross_entropy(logits, train.labels).item<double>();
+  };
+  std::vector<torch::Tensor> plain(p.size(), p0);
+  const double raised = loss(p) - loss(plain);
+  EXPECT_GT(raised, 0.0);
+  std::printf("SDARTS-ADV at ε = %.3f: training loss %.4f -> %.4f, max |P - P0| = %.3f\n", eps, loss(plain), loss(p),
+              (p[0] - p0).abs().max().item<double>());
+  // The ω step uses it: one step moves ω differently from SDARTS-RS and from DARTS.
+  EXPECT_TRUE(s.weight_pass_weights(train, schedule)[0].equal(p[0]));  // deterministic
+}
+
+// β-DARTS: the Beta-Decay gradient λ_e·softmax(α)/|E| equals autograd's of
+// λ_e·mean_edges logsumexp_ops α, with λ_e = λ·e/E.
+TEST(Methods, BetaDecayGradientMatchesAutograd) {
+  SearchOptions o;
+  o.method = MethodKind::beta_darts;
+  o.beta_decay = 50;
+  const std::unique_ptr<SearchMethod> method = make_method(o, find_space("nb201"));
+  torch::manual_seed(8);
+  for (const auto& shape : {std::vector<int64_t>{6, 5}, std::vector<int64_t>{14, 8}}) {
+    torch::Tensor alpha = torch::randn(shape, torch::kDouble).requires_grad_(true);
+    const torch::Tensor base = torch::randn(shape, torch::kDouble);
+    alpha.mutable_grad() = base.clone();
+    std::vector<torch::Tensor> alphas{alpha};
+    method->add_alpha_gradient(alphas, StepSchedule{0.025, 0.0, true, 30, 100});  // λ_e = 15
+    torch::Tensor reference = torch::randn(shape, torch::kDouble).copy_(alpha.detach()).requires_grad_(true);
+    const torch::Tensor term = 15.0 * torch::logsumexp(reference, -1).mean();
+    const torch::Tensor expected = base + torch::autograd::grad({term}, {reference})[0];
+    EXPECT_TRUE(torch::allclose(alpha.grad(), expected, 1e-12, 1e-14)) << (alpha.grad() - expected).abs().max();
+  }
+  // In a search step: λ = 0 at the first epoch, so the first step equals DARTS'.
+  LocalCommunicator comm;
+  auto first_alpha = [&](MethodKind kind, int epoch) {
+    SearchOptions s = sdarts(kind);
+    torch::manual_seed(10);
+    Searcher searcher(s, find_space("nb201"), 1, 10, comm);
+    searcher.step(random_batch(8, 70), random_batch(8, 71), StepSchedule{0.025, 0.0, true, epoch, 10});
+    return searcher.architecture().alpha().detach().clone();
+  };
+  EXPECT_TRUE(torch::equal(first_alpha(MethodKind::beta_darts, 0), first_alpha(MethodKind::darts, 0)));
+  EXPECT_FALSE(torch::equal(first_alpha(MethodKind::beta_darts, 5), first_alpha(MethodKind::darts, 5)));
+}
+
+// DARTS-: the ω and α passes see softmax(α) + β_e at each edge's skip_connect,
+// β_e = β0·(E − e)/E; the α gradient is that of the loss at those weights.
+TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
+  LocalCommunicator comm;
+  SearchOptions o = sdarts(MethodKind::darts_minus);
+  o.aux_skip_beta = 1.0;
+  torch::manual_seed(11);
+  Searcher s(o, find_space("nb201"), 1, 10, comm);
+  const Batch train = random_batch(8, 80), valid = random_batch(8, 81);
+  const torch::Tensor p0 = s.architecture().probabilities(0);
+  const int skip = find_space("nb201").op_index("skip_connect");
+  for (const auto& [epoch, beta] : std::vector<std::pair<int, double>>{{0, 1.0}, {25, 0.5}, {49, 0.02}}) {
+    const StepSchedule schedule{0.025, 0.0, true, epoch, 50};
+    const std::vector<torch::Tensor> w = s.weight_pass_weights(train, schedule);
+    ASSERT_FALSE(w.empty());
+    const torch::Tensor added = w[0] - p0;
+    EXPECT_NEAR(added.select(1, skip).min().item<double>(), beta, 1e-6) << epoch;
+    EXPECT_NEAR(added.select(1, skip).max().item<double>(), beta, 1e-6) << epoch;
+    EXPECT_EQ(added.abs().sum().item<double>(), added.select(1, skip).abs().sum().item<double>());  // nowhere else
+    // ∂L_val/∂P at P + β·skip, by autograd on those weights.
+    std::vector<torch::Tensor> leaves;
+    for (const auto& t : w) leaves.push_back(t.detach().clone().requires_grad_(true));
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(
+        s.network()->forward(s.device_images(valid.images), leaves), valid.labels);
+    const std::vector<torch::Tensor> g = torch::autograd::grad({loss}, leaves);
+    std::vector<torch::Tensor> rows;
+    for (const auto& t : g) rows.push_back(t.reshape({-1}));
+    EXPECT_TRUE(torch::allclose(s.arch_gradient(valid, train, schedule), torch::stack(rows), 1e-5, 1e-7)) << epoch;
+  }
+  o.space = "s4";  // sep_conv_3x3 and noise: no skip_connect
+  EXPECT_ERROR_WITH(Searcher(o, find_space("s4"), 1, 10, comm), "darts-minus", "skip_connect", "s4");
+}
+
