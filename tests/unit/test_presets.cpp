@@ -101,9 +101,19 @@ const char* const kDartsFamily[] = {"darts-cifar10", "darts-cifar10-signcorr", "
                                     "s2-cifar100",   "s2-svhn",                "s3-cifar10",     "s3-cifar100",
                                     "s3-svhn",       "s4-cifar10",             "s4-cifar100",    "s4-svhn"};
 
+// Rows of the paper's tables that other methods produced (docs/presets.md, "Presets of
+// other search methods"): each holds the values of the code that method's numbers came from.
+const char* const kMethodPresets[] = {"nb201-cifar10-darts1",         "nb201-cifar10-darts2",
+                                      "nb201-cifar10-sdarts-rs",      "nb201-cifar10-sdarts-adv",
+                                      "nb201-cifar10-beta-darts",     "darts-cifar10-sdarts-rs",
+                                      "darts-cifar10-sdarts-adv",     "darts-cifar10-lambda-sdarts-rs",
+                                      "darts-cifar10-200ep-darts1",   "darts-cifar10-200ep-darts2",
+                                      "darts-cifar10-200ep-lambda",   "darts-cifar10-darts-minus"};
+
 std::vector<std::string> replicating_presets() {
   std::vector<std::string> all(std::begin(kNb201Replicating), std::end(kNb201Replicating));
   all.insert(all.end(), std::begin(kDartsFamily), std::end(kDartsFamily));
+  all.insert(all.end(), std::begin(kMethodPresets), std::end(kMethodPresets));
   return all;
 }
 
@@ -123,7 +133,7 @@ TEST(Presets, EverySearchPresetParsesAndWritesItsOwnFolder) {
     EXPECT_EQ(keys.count("out") ? keys.at("out") : "", "runs/" + name) << name;
     ++presets;
   }
-  EXPECT_GE(presets, 22);
+  EXPECT_GE(presets, 34);
   for (const std::string& preset : replicating_presets())
     EXPECT_EQ(run_command("test -f " + source_path("configs/" + preset + ".toml"), listing), 0) << preset;
 }
@@ -208,4 +218,63 @@ TEST(Presets, ReducedSpacePresetsAreTheDartsPresetsWithAnotherSpace) {
       expect_differ_only_in("darts-" + dataset, space + "-" + dataset, {"space", "out"});
     }
   }
+}
+
+TEST(Presets, Nb201DartsRowsHaveTheValuesOfAutoDLProjects) {
+  // Table 1, DARTS (1st)/(2nd): AutoDL-Projects' DARTS-V1/V2 with configs/nas-benchmark/algos/DARTS.config
+  // (50 epochs, Nesterov, wd 5e-4) and α lr 3e-4 from the scripts.
+  expect_values("nb201-cifar10-darts1",
+                {{"method", "darts"}, {"space", "nb201"}, {"split", "data/nb201/cifar-split.txt"}, {"epochs", "50"},
+                 {"nesterov", "true"}, {"weight-decay", "5e-4"}, {"arch-lr", "3e-4"},
+                 {"step-order", "weights-first"}, {"regularizer", "none"}});
+  expect_values("nb201-cifar10-darts2", {{"method", "darts-2nd"}, {"hvp-r", "0.01"}, {"step-order", "arch-first"}});
+  expect_differ_only_in("nb201-cifar10-darts1", "nb201-cifar10-darts2", {"method", "step-order", "out"});
+}
+
+TEST(Presets, Nb201SmoothDartsAndBetaDartsHaveTheValuesOfTheirCode) {
+  // SmoothDARTS' and β-DARTS' nasbench201/train_search.py: 100 epochs, 50/50 split of the
+  // CIFAR-10 training set (no NB201 split file), α step first.
+  expect_values("nb201-cifar10-sdarts-rs",
+                {{"method", "sdarts-rs"}, {"perturb-epsilon", "0.3"}, {"epochs", "100"}, {"train-portion", "0.5"},
+                 {"weight-decay", "3e-4"}, {"nesterov", "false"}, {"arch-lr", "3e-4"}, {"step-order", "arch-first"},
+                 {"regularizer", "none"}});
+  EXPECT_EQ(resolve("nb201-cifar10-sdarts-rs").count("split"), 0u);
+  expect_values("nb201-cifar10-sdarts-adv", {{"method", "sdarts-adv"}, {"perturb-epsilon", "0.3"}, {"pgd-steps", "7"}});
+  expect_values("nb201-cifar10-beta-darts", {{"method", "beta-darts"}, {"beta-decay", "50"}, {"epochs", "100"}});
+  expect_differ_only_in("nb201-cifar10-sdarts-rs", "nb201-cifar10-sdarts-adv", {"method", "out"});
+  expect_differ_only_in("nb201-cifar10-sdarts-rs", "nb201-cifar10-beta-darts", {"method", "out"});
+}
+
+TEST(Presets, DartsSpaceSmoothDartsPresetsAreTheLambdaPresetWithAnotherMethod) {
+  // Table 7: SmoothDARTS' sota/cnn defaults equal Λ's §A.9.2 values (s5 = the 7-op DARTS space);
+  // Λ-SDARTS-RS is darts-cifar10 with the SDARTS-RS method (§A.5.2: Λ's hyper-parameters unchanged).
+  expect_values("darts-cifar10-sdarts-rs", {{"method", "sdarts-rs"}, {"space", "darts"}, {"perturb-epsilon", "0.3"},
+                                            {"epochs", "50"}, {"step-order", "arch-first"}, {"regularizer", "none"}});
+  expect_values("darts-cifar10-sdarts-adv", {{"method", "sdarts-adv"}, {"pgd-steps", "7"}});
+  expect_values("darts-cifar10-lambda-sdarts-rs",
+                {{"method", "sdarts-rs"}, {"regularizer", "corr"}, {"lambda", "0.25"}, {"epsilon0", "1e-4"}});
+  expect_differ_only_in("darts-cifar10-sdarts-rs", "darts-cifar10-sdarts-adv", {"method", "out"});
+  expect_differ_only_in("darts-cifar10", "darts-cifar10-lambda-sdarts-rs", {"method", "out"});
+  expect_differ_only_in("darts-cifar10-sdarts-rs", "darts-cifar10-lambda-sdarts-rs", {"regularizer", "out"});
+}
+
+TEST(Presets, TwoHundredEpochPresetsOfTable8) {
+  // §A.6: 200 epochs. DARTS rows: quark0/darts' defaults (8 ops with `none`); Λ: darts-cifar10 with 200 epochs.
+  expect_values("darts-cifar10-200ep-darts1",
+                {{"method", "darts"}, {"space", "darts-none"}, {"epochs", "200"}, {"arch-lr", "3e-4"},
+                 {"step-order", "arch-first"}, {"regularizer", "none"}});
+  expect_values("darts-cifar10-200ep-darts2", {{"method", "darts-2nd"}, {"hvp-r", "0.01"}, {"epochs", "200"}});
+  expect_values("darts-cifar10-200ep-lambda",
+                {{"method", "darts"}, {"epochs", "200"}, {"regularizer", "corr"}, {"lambda", "0.25"}});
+  expect_differ_only_in("darts-cifar10-200ep-darts1", "darts-cifar10-200ep-darts2", {"method", "out"});
+  expect_differ_only_in("darts-cifar10", "darts-cifar10-200ep-lambda", {"epochs", "out"});
+  expect_differ_only_in("darts-cifar10-200ep-darts1", "darts-cifar10-200ep-lambda", {"space", "regularizer", "out"});
+}
+
+TEST(Presets, DartsMinusHasTheValuesOfItsScript) {
+  // scripts/run_darts_minus.sh with the DARTS space (README.md:7: S0 = s5, with `none`).
+  expect_values("darts-cifar10-darts-minus",
+                {{"method", "darts-minus"}, {"aux-skip-beta", "1"}, {"space", "darts-none"}, {"epochs", "50"},
+                 {"weight-decay", "3e-4"}, {"step-order", "arch-first"}, {"regularizer", "none"}});
+  expect_differ_only_in("darts-cifar10", "darts-cifar10-darts-minus", {"space", "method", "regularizer", "out"});
 }
