@@ -72,6 +72,17 @@ std::vector<Variant> variants(const BenchOptions& o) {
   return out;
 }
 
+// The regularizer variants of first-order DARTS; the --method values of `ldarts search` come on top.
+const std::vector<std::string> kRegularizerMethods = {"darts", "central", "forward", "backward", "interleaved",
+                                                      "signcorr"};
+
+std::string bench_method_help() {
+  std::string text = "darts, central, forward, backward, interleaved, signcorr";
+  for (const auto& m : method_names())
+    if (m != "darts") text += ", " + m + ", lambda-" + m;
+  return text + "; all-methods: every search method alone and with Λ";
+}
+
 SearchOptions method_options(const std::string& method, const BenchOptions& o, const Variant& variant = {}) {
   SearchOptions s;
   s.cell_kernel = variant.kernel;
@@ -83,9 +94,36 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   s.cells_per_stage = o.cells_per_stage;
   s.layers = o.layers;
   if (o.network == "imagenet") s.network = "imagenet", s.partial_channels = 2, s.edge_normalization = true;
+  // A --method of `ldarts search` alone, or "lambda-<method>": with Λ (corr, central).
+  const bool with_lambda = method.rfind("lambda-", 0) == 0;
+  const std::string search_method = with_lambda ? method.substr(7) : method;
+  const auto names = method_names();
+  if (std::find(names.begin(), names.end(), search_method) != names.end() && method != "darts") {
+    s.method = parse_method(search_method);
+    s.regularizer = with_lambda ? "corr" : "none";
+    return s;
+  }
+  LDARTS_CHECK(std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method), "bench --methods: unknown '",
+               method, "' (", bench_method_help(), ")");
   s.regularizer = method == "darts" ? "none" : method == "signcorr" ? "signcorr" : "corr";
   s.fd_mode = (method == "darts" || method == "signcorr") ? "central" : method;
   return s;
+}
+
+// Every method of `ldarts search --method` alone and with Λ, and first-order DARTS (the ratio's base).
+std::vector<std::string> all_search_methods() {
+  std::vector<std::string> out{"darts", "central"};
+  for (const auto& m : method_names())
+    if (m != "darts") out.push_back(m), out.push_back("lambda-" + m);
+  return out;
+}
+
+std::string label_of(const std::string& method) {
+  if (method == "darts") return "DARTS (1st order)";
+  if (method == "signcorr") return "Λ-DARTS signcorr, central";
+  if (std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method)) return "Λ-DARTS corr, " + method;
+  if (method.rfind("lambda-", 0) == 0) return "Λ-" + method.substr(7) + " (corr, central)";
+  return method;
 }
 
 struct Timing {
@@ -247,6 +285,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   LDARTS_CHECK(o.batch_size % world->world_size() == 0, "--batch-size must be a multiple of the ranks");
   const int64_t local_batch = o.batch_size / world->world_size();
+  if (std::count(o.methods.begin(), o.methods.end(), "all-methods")) o.methods = all_search_methods();
   for (const auto& m : o.methods) method_options(m, o);  // validate names before the long part
   torch::manual_seed(1 + world->rank());
   auto batch = [&] {
@@ -275,9 +314,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
   std::printf("| method | cell kernel / layout | median ms/step | min | max | ratio to DARTS | per-edge/nchw ÷ this | "
               "steps/s | in collectives | bytes/step |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& t : rows) {
-    const std::string label = t.method == "darts"      ? "DARTS (1st order)"
-                              : t.method == "signcorr" ? "Λ-DARTS signcorr, central"
-                                                       : "Λ-DARTS corr, " + t.method;
+    const std::string label = label_of(t.method);
     std::printf("| %s | %s | %.1f | %.1f | %.1f | %s | %s | %.3f | %.1f%% | %.0f |\n", label.c_str(),
                 t.variant.name().c_str(), t.median, t.min, t.max, ratio(&t, find("darts", t.variant)).c_str(),
                 ratio(find(t.method, straightforward), &t).c_str(), 1000.0 / t.median, t.collective_percent,
@@ -366,9 +403,7 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--repeats", opt->repeats, "Timed steps")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--warmup", opt->warmup, "Untimed steps first")->capture_default_str();
   sub->add_option("--threads", opt->threads, "Intra-op threads (0: LibTorch default)")->capture_default_str();
-  sub->add_option("--methods", opt->methods, "Any of darts, central, forward, backward, interleaved, signcorr")
-      ->check(CLI::IsMember({"darts", "central", "forward", "backward", "interleaved", "signcorr"}))
-      ->capture_default_str();
+  sub->add_option("--methods", opt->methods, "Any of " + bench_method_help())->capture_default_str();
   sub->add_option("--cell-kernels", opt->kernels,
                   "fused and/or per-edge (the straightforward supernet): every method is timed with each")
       ->check(CLI::IsMember({"fused", "per-edge"}))->capture_default_str();

@@ -31,7 +31,7 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
 
   sub->add_option("--network", opt->network, "DARTS spaces: cifar (3×3 stem) | imagenet (three stride-2 stems, 224×224 input)")
       ->check(CLI::IsMember({"cifar", "imagenet"}))->group("Model");
-  sub->add_option("--partial-channels", opt->partial_channels, "DARTS spaces: PC-DARTS K (1/K of the channels through each mixed op)")
+  sub->add_option("--partial-channels", opt->partial_channels, "PC-DARTS K (1/K of the channels through each mixed op)")
       ->check(CLI::PositiveNumber)->group("Model");
   sub->add_option("--edge-normalization", opt->edge_normalization, "DARTS spaces: PC-DARTS edge normalization β")->group("Model");
   sub->add_option("--cell-kernel", opt->cell_kernel,

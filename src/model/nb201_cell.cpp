@@ -4,12 +4,14 @@
 
 namespace ldarts {
 
-Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused)
+Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused,
+                             int64_t partial_channels)
     : edges_(space.edges), nodes_(space.nodes) {
   for (const Edge& e : edges_) {
     // Stable checkpoint names: edge_<to>_<from>, as "to<-from" in NB201 strings.
     const std::string name = "edge_" + std::to_string(e.to) + "_" + std::to_string(e.from);
-    mixed_.push_back(register_module(name, MixedOp(space.cell_types.front().edge_ops[&e - &edges_[0]], channels, channels, 1, bn)));
+    mixed_.push_back(register_module(name, MixedOp(space.cell_types.front().edge_ops[&e - &edges_[0]], channels, channels, 1, bn,
+                                                     /*pool_bn=*/false, partial_channels)));
   }
   if (fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);
 }

@@ -26,7 +26,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
       channels *= 2;
     }
     for (int64_t i = 0; i < o.cells_per_stage; ++i) {
-      cells->push_back(Nb201Cell(space, channels, cell_bn, o.fused_cells));
+      cells->push_back(Nb201Cell(space, channels, cell_bn, o.fused_cells, o.partial_channels));
       types_.push_back(0);
     }
   }

@@ -19,9 +19,12 @@ std::vector<torch::Tensor> SearchNetworkImpl::weights() {
 
 SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkOptions& o) {
   if (space.kind == CellKind::nb201) {
-    LDARTS_CHECK(!o.imagenet && o.partial_channels == 1 && !o.edge_normalization, "space ", space.name,
-                 ": --network imagenet, --partial-channels and --edge-normalization need a DARTS-family space");
-    return Nb201Network(space, Nb201NetworkOptions{o.channels, o.cells_per_stage, o.in_channels, o.num_classes, BatchNormSpec{false, false}, o.fused_cells}).ptr();
+    LDARTS_CHECK(!o.imagenet && !o.edge_normalization, "space ", space.name,
+                 ": --network imagenet and --edge-normalization need a DARTS-family space");
+    Nb201NetworkOptions n{o.channels, o.cells_per_stage, o.in_channels, o.num_classes, BatchNormSpec{false, false},
+                          o.fused_cells};
+    n.partial_channels = o.partial_channels;
+    return Nb201Network(space, n).ptr();
   }
   DartsNetworkOptions d;
   d.channels = o.channels, d.layers = o.layers, d.in_channels = o.in_channels, d.num_classes = o.num_classes;

@@ -52,6 +52,28 @@ std::vector<torch::Tensor> gradients(const torch::Tensor& loss, const std::vecto
   return g;
 }
 
+// With --accumulate M, a rank's BN running statistics follow its first
+// micro-batch only, as those of R ranks follow rank 0's (the broadcast at the end
+// of each step): the same statistics for every R × M split of a global batch.
+// Later micro-batches' forward passes run inside one of these.
+class KeepStatistics {
+ public:
+  KeepStatistics(SearchNetwork& network, bool active) {
+    if (!active) return;
+    buffers_ = network->buffers();
+    for (const auto& b : buffers_) saved_.push_back(b.detach().clone());
+  }
+  ~KeepStatistics() {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < buffers_.size(); ++i) buffers_[i].copy_(saved_[i]);
+  }
+  KeepStatistics(const KeepStatistics&) = delete;
+  KeepStatistics& operator=(const KeepStatistics&) = delete;
+
+ private:
+  std::vector<torch::Tensor> buffers_, saved_;
+};
+
 }  // namespace
 
 torch::Device resolve_device(const std::string& name) {
@@ -154,6 +176,7 @@ class Searcher::StepPasses final : public Passes {
     const std::vector<torch::Tensor> params = s_.network_->weights();
     std::vector<torch::Tensor> sum;
     for (const Batch& b : micro) {
+      const KeepStatistics keep(s_.network_, &b != &micro.front());
       const torch::Tensor loss = s_.loss_of(b, cell_weights);
       const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
       if (sum.empty()) sum = g;
@@ -184,7 +207,10 @@ class Searcher::StepPasses final : public Passes {
     torch::NoGradGuard no_grad;
     torch::Tensor sum;
     const std::vector<Batch> micro = s_.micro_batches(batch);
-    for (const Batch& b : micro) accumulate(sum, s_.loss_of(b, cell_weights));
+    for (const Batch& b : micro) {
+      const KeepStatistics keep(s_.network_, &b != &micro.front());
+      accumulate(sum, s_.loss_of(b, cell_weights));
+    }
     std::vector<torch::Tensor> mean{sum / double(micro.size())};
     s_.comm_.all_reduce_mean(mean);
     return mean[0].item<double>();
@@ -239,6 +265,7 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
   weight_optimizer_->zero_grad();
   torch::Tensor per_cell_sum, loss_sum, acc_sum;
   for (const Batch& b : micro) {
+    const KeepStatistics keep(network_, &b != &micro.front());
     std::vector<torch::Tensor> cell_weights = pass_weights();
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
@@ -272,6 +299,7 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
       const GradientAt omega_gradient = [&](const std::vector<torch::Tensor>& w) {
         std::vector<torch::Tensor> sum;
         for (const Batch& b : micro) {
+          const KeepStatistics keep(network_, &b != &micro.front());
           const torch::Tensor loss = loss_of(b, w);
           const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
           if (sum.empty()) sum = g;
@@ -311,6 +339,7 @@ ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tenso
   ArchGrads out;
   std::vector<torch::Tensor> omega_sum;
   for (const Batch& b : micro) {
+    const KeepStatistics keep(network_, &b != &micro.front());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     std::vector<torch::Tensor> inputs = cell_weights;

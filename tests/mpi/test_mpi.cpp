@@ -73,9 +73,9 @@ void expect_same_trajectory(const Checkpoint& a, const Checkpoint& b, double tol
   int compared = 0;
   double worst = 0;
   for (const auto& [key, t] : a.tensors) {
-    if (key.rfind("rng/", 0) == 0 || key.find("running_") != std::string::npos ||
-        key.find("num_batches") != std::string::npos)
-      continue;  // BN running statistics follow rank 0's batches by design
+    // BN running statistics are compared too: on R ranks they follow rank 0's
+    // batch, with micro-batches the first one's (searcher.cpp, KeepStatistics).
+    if (key.rfind("rng/", 0) == 0) continue;
     const double norm = t.to(torch::kDouble).norm().item<double>();
     const double diff = (t.to(torch::kDouble) - b.tensor(key).to(torch::kDouble)).norm().item<double>();
     const double rel = norm > 0 ? diff / norm : diff;
@@ -89,15 +89,19 @@ void expect_same_trajectory(const Checkpoint& a, const Checkpoint& b, double tol
   EXPECT_EQ(a.string("genotype/text"), b.string("genotype/text"));
 }
 
-void ranks_against_micro_batches(double lambda, double tolerance) {
-  const std::string dir = shared_dir("equivalence");
+void ranks_against_micro_batches(double lambda, double tolerance, MethodKind method = MethodKind::darts) {
+  const std::string dir = shared_dir(std::string("equivalence-") + method_name(method));
   SearchOptions ranks = tiny_run(dir, "ranks");
   ranks.lambda = lambda;
+  ranks.method = method;
+  if (method == MethodKind::pc_darts) ranks.partial_channels = 2;
   run_search(ranks, "", *world);  // 2 ranks x 8 images
   if (world->is_root()) {
     LocalCommunicator local;
     SearchOptions one = tiny_run(dir, "micro");
     one.lambda = lambda;
+    one.method = method;
+    one.partial_channels = ranks.partial_channels;
     one.accumulate = 2;  // 1 process x 2 micro-batches of 8
     run_search(one, "", local);
     expect_same_trajectory(read_checkpoint(dir + "/ranks/" + checkpoint_name(6)),
@@ -113,6 +117,18 @@ TEST(Mpi, RanksEqualMicroBatches) { ranks_against_micro_batches(0.0, 1e-5); }
 // (ε ≈ 1e-4/‖Δ‖), so float32 summation-order differences grow; still the same
 // trajectory to 1e-3.
 TEST(Mpi, RanksEqualMicroBatchesWithRegularizer) { ranks_against_micro_batches(0.5, 1e-3); }
+
+// Every --method: 2 ranks = 1 process with 2 micro-batches (λ = 0: measured
+// bit-identical for each, BN running statistics included, which SDARTS-ADV's
+// eval-mode attack reads).
+TEST(Mpi, RanksEqualMicroBatchesForEveryMethod) {
+  for (const std::string& name : method_names()) {
+    const MethodKind method = parse_method(name);
+    if (method == MethodKind::darts) continue;  // RanksEqualMicroBatches
+    if (world->is_root()) std::printf("[ mpi ] --method %s\n", name.c_str());
+    ranks_against_micro_batches(0.0, 1e-5, method);
+  }
+}
 
 TEST(Mpi, ResumeWithTwoRanksIsExact) {
   const std::string dir = shared_dir("resume");

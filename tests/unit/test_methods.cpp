@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/dist/communicator.h"
+#include "ldarts/model/mixed_op.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
 #include "support/test_support.h"
@@ -134,12 +135,13 @@ TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
 TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
   LocalCommunicator comm;
   for (MethodKind method : {MethodKind::darts, MethodKind::darts_2nd, MethodKind::sdarts_rs, MethodKind::sdarts_adv,
-                            MethodKind::beta_darts, MethodKind::darts_minus}) {
+                            MethodKind::beta_darts, MethodKind::darts_minus, MethodKind::pc_darts}) {
     auto run = [&](const std::string& regularizer, double lambda) {
       SearchOptions o = second_order(0.01);
       o.float64 = false;
       o.method = method;
       o.regularizer = regularizer;
+      if (method == MethodKind::pc_darts) o.partial_channels = 2;
       torch::manual_seed(5);
       Searcher s(o, find_space("nb201"), 1, 10, comm);
       for (int i = 0; i < 3; ++i)
@@ -331,3 +333,35 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
   EXPECT_ERROR_WITH(Searcher(o, find_space("s4"), 1, 10, comm), "darts-minus", "skip_connect", "s4");
 }
 
+
+// PC-DARTS on NB201 (Lambda-DARTS' PCDARTS.py): K = 4 leaves 3/4 of the channels
+// to the bypass; an edge has the parameters of a full edge on C/4 channels; the
+// fused cell kernel equals the per-edge supernet; without K > 1 the method is refused.
+TEST(Methods, PcDartsOnNb201) {
+  LocalCommunicator comm;
+  auto make = [&](int64_t k, const std::string& kernel) {
+    SearchOptions o = sdarts(MethodKind::pc_darts);
+    o.channels = 8;
+    o.partial_channels = k;
+    o.cell_kernel = kernel;
+    o.float64 = true;
+    torch::manual_seed(12);
+    return std::make_unique<Searcher>(o, find_space("nb201"), 1, 10, comm);
+  };
+  auto full = make(4, "fused");
+  EXPECT_EQ(full->network()->edge_op(0, 0).partial_channels(), 4);
+  const Batch train = random_batch(8, 90), valid = random_batch(8, 91);
+  auto per_edge = make(4, "per-edge");
+  EXPECT_TRUE(torch::allclose(full->arch_gradient(valid, train, StepSchedule{0.025, 0.0}),
+                              per_edge->arch_gradient(valid, train, StepSchedule{0.025, 0.0}), 1e-10, 1e-12));
+  int64_t k4 = 0, k1 = 0;
+  for (const auto& p : full->network()->weights()) k4 += p.numel();
+  SearchOptions plain = sdarts(MethodKind::darts);
+  plain.channels = 8;
+  torch::manual_seed(12);
+  Searcher darts(plain, find_space("nb201"), 1, 10, comm);
+  for (const auto& p : darts.network()->weights()) k1 += p.numel();
+  EXPECT_LT(k4, k1);  // the cells' convolutions are 16× smaller (C/4 in and out)
+  SearchOptions refused = sdarts(MethodKind::pc_darts);
+  EXPECT_ERROR_WITH(Searcher(refused, find_space("nb201"), 1, 10, comm), "pc-darts", "--partial-channels");
+}

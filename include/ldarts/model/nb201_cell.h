@@ -11,7 +11,9 @@ namespace ldarts {
 class Nb201CellImpl : public torch::nn::Module {
  public:
   // fused: evaluate the edges with FusedEdges (same parameters, same mathematics).
-  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused = true);
+  // partial_channels: PC-DARTS K (1/K of the channels through the ops).
+  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused = true,
+                int64_t partial_channels = 1);
   // weights: [edges, ops], this cell's own copy of softmax(α)
   // nodes: when given, receives the node states (input first).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights, std::vector<torch::Tensor>* nodes = nullptr);

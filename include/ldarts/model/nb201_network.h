@@ -22,6 +22,7 @@ struct Nb201NetworkOptions {
   int64_t num_classes = 10;
   BatchNormSpec cell_bn{false, false};  // search cells: no affine parameters, batch statistics
   bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
+  int64_t partial_channels = 1;  // PC-DARTS K (--method pc-darts on NB201, as Lambda-DARTS' PCDARTS.py)
 };
 
 class Nb201NetworkImpl : public SearchNetworkImpl {

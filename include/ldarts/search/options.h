@@ -9,7 +9,7 @@
 namespace ldarts {
 
 // --method (docs/methods.md); parsed once, in cli/search.cpp.
-enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus };
+enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus, pc_darts };
 // "darts", "darts-2nd", "sdarts-rs", ...; parse_method throws a user error naming --method for anything else.
 MethodKind parse_method(const std::string& name);
 const char* method_name(MethodKind kind);

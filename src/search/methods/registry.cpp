@@ -20,6 +20,7 @@ const Entry kMethods[] = {
     {MethodKind::sdarts_adv, "sdarts-adv", make_sdarts_adv},
     {MethodKind::beta_darts, "beta-darts", make_beta_darts},
     {MethodKind::darts_minus, "darts-minus", make_darts_minus},
+    {MethodKind::pc_darts, "pc-darts", make_pc_darts},
 };
 
 const Entry& entry(MethodKind kind) {

@@ -1,0 +1,28 @@
+// PC-DARTS (Xu et al. 2020; docs/methods.md §3): first-order DARTS on a supernet
+// whose edges pass 1/K of the channels through the ops (the rest bypass them and
+// are channel-shuffled back in), with edge normalization β in the DARTS spaces.
+// Those are network options (--partial-channels K, --edge-normalization), set by
+// the pc-darts presets as the published code has them: K = 4 and β on CIFAR
+// (model_search.py:31), K = 2 on ImageNet, K = 4 without β on NB201 (Lambda-DARTS
+// NAS-Bench201/exps/algos/PCDARTS.py). The step itself is DARTS'.
+#include "ldarts/core/error.h"
+#include "ldarts/search/searcher.h"
+#include "methods.h"
+
+namespace ldarts {
+namespace {
+
+class PcDarts final : public SearchMethod {
+ public:
+  MethodKind kind() const override { return MethodKind::pc_darts; }
+};
+
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_pc_darts(const SearchOptions& options, const SearchSpace&) {
+  LDARTS_CHECK(options.partial_channels > 1, "--method pc-darts needs --partial-channels K > 1 (PC-DARTS: 4 on "
+               "CIFAR and NB201, 2 on ImageNet; the pc-darts presets set it)");
+  return std::make_unique<PcDarts>();
+}
+
+}  // namespace ldarts
