@@ -101,6 +101,7 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   if (std::find(names.begin(), names.end(), search_method) != names.end() && method != "darts") {
     s.method = parse_method(search_method);
     s.regularizer = with_lambda ? "corr" : "none";
+    if (s.method == MethodKind::pc_darts && s.partial_channels == 1) s.partial_channels = 4;  // PC-DARTS' CIFAR K
     return s;
   }
   LDARTS_CHECK(std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method), "bench --methods: unknown '",

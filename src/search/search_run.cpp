@@ -330,7 +330,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     train_batch = train_loader->next();
     const Batch valid = valid_loader->next();
     maybe_inject_fault(comm, searcher.steps_done() + 1);
-    const StepStats s = searcher.step(train_batch, valid, StepSchedule{lr, lambda, epoch >= o.arch_start_epoch, epoch, o.epochs});
+    const StepSchedule schedule{lr, lambda, epoch >= o.arch_start_epoch, epoch, o.epochs};
+    const StepStats s = searcher.step(train_batch, valid, schedule);
     return step_scalars(lr, lambda, s);
   };
   body.print_step = [&](const StepEvent& e) {
@@ -351,10 +352,11 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
       eval_batches.push_back(data.batch(gather(split.valid, eval_order.batch(0, b)), false, 0));
       if (b % 16 == 15) loop.check_stop();
     }
-    const EvalStats eval = searcher.evaluate(eval_batches, [&] {
+    const auto between_batches = [&] {
       maybe_inject_signal("validation");
       loop.check_stop();  // a preemption signal is honoured within one batch
-    });
+    };
+    const EvalStats eval = searcher.evaluate(eval_batches, between_batches, StepSchedule{0, 0, true, epoch, o.epochs});
     const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
     const EpochMeans& m = loop.means();
     EpochEvent e;

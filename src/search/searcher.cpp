@@ -171,19 +171,9 @@ class Searcher::StepPasses final : public Passes {
     return s_.arch_pass(batch, cell_weights, weight_grads);
   }
   std::vector<torch::Tensor> weight_grads(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) override {
-    const std::vector<Batch> micro = s_.micro_batches(batch);
-    const double share = 1.0 / micro.size();
-    const std::vector<torch::Tensor> params = s_.network_->weights();
-    std::vector<torch::Tensor> sum;
-    for (const Batch& b : micro) {
-      const KeepStatistics keep(s_.network_, &b != &micro.front());
-      const torch::Tensor loss = s_.loss_of(b, cell_weights);
-      const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
-      if (sum.empty()) sum = g;
-      else for (size_t i = 0; i < g.size(); ++i) sum[i] = sum[i] + g[i];
-    }
-    s_.comm_.all_reduce_mean(sum);
-    return sum;
+    std::vector<torch::Tensor> grads = s_.local_weight_grads(s_.micro_batches(batch), cell_weights);
+    s_.comm_.all_reduce_mean(grads);
+    return grads;
   }
   std::vector<torch::Tensor> weights() override { return s_.network_->weights(); }
   std::vector<torch::Tensor> momentum_buffers() override {
@@ -297,15 +287,7 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
       stats.epsilon = options_.epsilon0 / stats.delta_norm;
       // ∇ω of this rank's loss (the micro-batch mean) at perturbed cell weights.
       const GradientAt omega_gradient = [&](const std::vector<torch::Tensor>& w) {
-        std::vector<torch::Tensor> sum;
-        for (const Batch& b : micro) {
-          const KeepStatistics keep(network_, &b != &micro.front());
-          const torch::Tensor loss = loss_of(b, w);
-          const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
-          if (sum.empty()) sum = g;
-          else for (size_t i = 0; i < g.size(); ++i) sum[i] = sum[i] + g[i];
-        }
-        return sum;
+        return local_weight_grads(micro, w);
       };
       const std::vector<torch::Tensor> probs =
           method_weights.empty() ? arch_.cell_probabilities(network_->cell_types()) : method_weights;
@@ -327,6 +309,21 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
   comm_.all_reduce_mean(metrics);
   stats.train_loss = metrics[0][0].item<double>();
   stats.train_acc = metrics[0][1].item<double>();
+}
+
+std::vector<torch::Tensor> Searcher::local_weight_grads(const std::vector<Batch>& micro,
+                                                        const std::vector<torch::Tensor>& cell_weights) {
+  const double share = 1.0 / micro.size();
+  const std::vector<torch::Tensor> params = network_->weights();
+  std::vector<torch::Tensor> sum;
+  for (const Batch& b : micro) {
+    const KeepStatistics keep(network_, &b != &micro.front());
+    const torch::Tensor loss = loss_of(b, cell_weights);
+    const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
+    if (sum.empty()) sum = g;
+    else for (size_t i = 0; i < g.size(); ++i) sum[i] = sum[i] + g[i];
+  }
+  return sum;
 }
 
 ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
@@ -473,10 +470,13 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   return r_cells[0];
 }
 
-EvalStats Searcher::evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches) {
+EvalStats Searcher::evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches,
+                             const StepSchedule& schedule) {
   torch::NoGradGuard no_grad;
   network_->eval();
-  const std::vector<torch::Tensor> cell_weights = arch_.cell_probabilities(network_->cell_types());
+  StepPasses passes(*this);
+  std::vector<torch::Tensor> cell_weights = method_->eval_weights(passes, schedule);
+  if (cell_weights.empty()) cell_weights = arch_.cell_probabilities(network_->cell_types());
   double loss_sum = 0, correct = 0, count = 0;
   for (const Batch& b : batches) {
     const torch::Tensor labels = b.labels.to(device_);

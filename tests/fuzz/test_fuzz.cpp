@@ -267,34 +267,11 @@ TEST(Fuzz, Cifar) {
            [](const std::string& path) { check_image_set(read_cifar_binary({path}, 1, 0, 10)); });
 }
 
-namespace {
-// The Python 2 cPickle (protocol 2) ImageNet16 batch of test_data_scale.cpp:
-// {'data': numpy uint8 [n, 768] via _reconstruct + BUILD with a BINSTRING, 'labels': [..]}.
-Bytes py2_imagenet16_pickle(const std::vector<int>& labels) {
-  const int n = int(labels.size());
-  Bytes p;
-  auto op = [&](std::initializer_list<int> bytes) { for (int x : bytes) p.push_back(static_cast<unsigned char>(x)); };
-  auto text = [&](const std::string& t) { p.insert(p.end(), t.begin(), t.end()); };
-  op({0x80, 2, '}', 'q', 0, '(', 'U', 4}), text("data"), op({'q', 1});
-  text("cnumpy.core.multiarray\n_reconstruct\n"), op({'q', 2}), text("cnumpy\nndarray\n");
-  op({'q', 3, 'K', 0, 0x85, 'U', 1}), text("b"), op({0x87, 'R', 'q', 4, '(', 'K', 1, 'K', n, 'M', 0, 3, 0x86});
-  text("cnumpy\ndtype\n"), op({'q', 5, 'U', 2}), text("u1"), op({'K', 0, 'K', 1, 0x87, 'R', 'q', 6, '(', 'K', 3, 'U', 1});
-  text("|NNN"), op({'J', 0xff, 0xff, 0xff, 0xff, 'J', 0xff, 0xff, 0xff, 0xff, 'K', 0, 't', 'b', 0x89, 'T'});
-  const uint32_t size = uint32_t(n * 768);
-  op({int(size & 0xFF), int((size >> 8) & 0xFF), int((size >> 16) & 0xFF), int(size >> 24)});
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < 768; ++j) p.push_back(static_cast<unsigned char>((i * 31 + j) % 251));
-  text("tb"), op({'U', 6}), text("labels"), op({'q', 7, ']', 'q', 8, '('});
-  for (int l : labels) l < 256 ? op({'K', l}) : op({'M', l & 0xFF, l >> 8});
-  text("eu.");
-  return p;
-}
-}  // namespace
 
 TEST(Fuzz, Pickle) {
   test::TempDir dir;
   // One image each: the opcodes are a fair share of the bytes.
-  fuzz_all("pickle", {py2_imagenet16_pickle({7}), py2_imagenet16_pickle({500})}, dir.file("val_data"),
+  fuzz_all("pickle", {test::py2_imagenet16_pickle({7}), test::py2_imagenet16_pickle({500})}, dir.file("val_data"),
            [](const std::string& path) { check_image_set(read_imagenet16({path}, 120)); });
   // Two damages random mutation rarely makes: BUILD on a dict (it left null items that the
   // dict lookup then read), and a stack popped below its MARK.

@@ -127,3 +127,29 @@ void write_tiny_mnist(const std::string& dir, int n, int size) {
   write_bytes(dir + "/train-labels-idx1-ubyte", idx_labels(labels));
 }
 }  // namespace ldarts::test
+
+namespace ldarts::test {
+
+// A pickle as Python 2's cPickle (protocol 2) writes an ImageNet16 batch:
+// {'data': numpy uint8 [n, 768] via _reconstruct + BUILD with a BINSTRING, 'labels': [..]}.
+std::vector<unsigned char> py2_imagenet16_pickle(const std::vector<int>& labels) {
+  const int n = int(labels.size());
+  std::vector<unsigned char> p;
+  auto op = [&](std::initializer_list<int> bytes) { for (int x : bytes) p.push_back(static_cast<unsigned char>(x)); };
+  auto text = [&](const std::string& t) { p.insert(p.end(), t.begin(), t.end()); };
+  op({0x80, 2, '}', 'q', 0, '(', 'U', 4}), text("data"), op({'q', 1});
+  text("cnumpy.core.multiarray\n_reconstruct\n"), op({'q', 2}), text("cnumpy\nndarray\n");
+  op({'q', 3, 'K', 0, 0x85, 'U', 1}), text("b"), op({0x87, 'R', 'q', 4, '(', 'K', 1, 'K', n, 'M', 0, 3, 0x86});
+  text("cnumpy\ndtype\n"), op({'q', 5, 'U', 2}), text("u1"), op({'K', 0, 'K', 1, 0x87, 'R', 'q', 6, '(', 'K', 3, 'U', 1});
+  text("|NNN"), op({'J', 0xff, 0xff, 0xff, 0xff, 'J', 0xff, 0xff, 0xff, 0xff, 'K', 0, 't', 'b', 0x89, 'T'});
+  const uint32_t size = uint32_t(n * 768);
+  op({int(size & 0xFF), int((size >> 8) & 0xFF), int((size >> 16) & 0xFF), int(size >> 24)});
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < 768; ++j) p.push_back(static_cast<unsigned char>((i * 31 + j) % 251));
+  text("tb"), op({'U', 6}), text("labels"), op({'q', 7, ']', 'q', 8, '('});
+  for (int l : labels) l < 256 ? op({'K', l}) : op({'M', l & 0xFF, l >> 8});
+  text("eu.");
+  return p;
+}
+
+}  // namespace ldarts::test

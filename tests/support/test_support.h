@@ -44,6 +44,9 @@ int run_command(const std::string& command, std::string& output);
 namespace ldarts::test {
 // Writes `bytes` gzip-compressed.
 void write_gzip(const std::string& path, const std::vector<unsigned char>& bytes);
+// A pickle as Python 2's cPickle (protocol 2) writes an ImageNet16 batch:
+// {'data': numpy uint8 [n, 768] via _reconstruct + BUILD with a BINSTRING, 'labels': [..]}.
+std::vector<unsigned char> py2_imagenet16_pickle(const std::vector<int>& labels);
 }  // namespace ldarts::test
 
 // Expects `statement` to throw an exception whose message contains every one of

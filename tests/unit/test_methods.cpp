@@ -13,15 +13,23 @@ using namespace ldarts;
 
 namespace {
 
-SearchOptions second_order(double r) {
+// A tiny NB201 search with `method` alone.
+SearchOptions tiny(MethodKind method) {
   SearchOptions o;
   o.channels = 4;
   o.cells_per_stage = 1;
+  o.batch_size = 8;
+  o.method = method;
+  o.regularizer = "none";
+  o.seed = 9;
+  return o;
+}
+
+SearchOptions second_order(double r) {
+  SearchOptions o = tiny(MethodKind::darts_2nd);
   o.batch_size = 4;
   o.float64 = true;
-  o.method = MethodKind::darts_2nd;
   o.hvp_r = r;
-  o.regularizer = "none";
   return o;
 }
 
@@ -55,7 +63,8 @@ torch::Tensor exact_hypergradient(Searcher& s, const Batch& valid, const Batch& 
     return torch::nn::functional::cross_entropy(net->forward(s.device_images(b.images), cells), b.labels);
   };
   // ω'
-  const std::vector<torch::Tensor> g0 = torch::autograd::grad({loss(train, s.architecture().cell_copies(types))}, params);
+  const std::vector<torch::Tensor> g0 =
+      torch::autograd::grad({loss(train, s.architecture().cell_copies(types))}, params);
   {
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < params.size(); ++i) params[i].sub_(g0[i] + wd * omega[i], eta);
@@ -113,8 +122,10 @@ TEST(Methods, SecondOrderHypergradientMatchesTheExactChainRule) {
   // 8×8, BN over few values) that crosses ReLU kinks and the estimate is off,
   // as with the regularizer's ε (docs/testing.md); the test documents it.
   EXPECT_GT(errors[2], 100 * errors[0]);
-  std::printf("relative error of the finite-difference hypergradient for r = 1e-4, 1e-5, 1e-2: %.2e %.2e %.2e "
-              "(first order: %.2e)\n", errors[0], errors[1], errors[2], relative_error(first_order, exact));
+  std::printf(
+      "relative error of the finite-difference hypergradient for r = 1e-4, 1e-5, 1e-2: %.2e %.2e %.2e "
+      "(first order: %.2e)\n",
+      errors[0], errors[1], errors[2], relative_error(first_order, exact));
 }
 
 TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
@@ -167,24 +178,11 @@ TEST(Methods, NamesParseOnceAndUnknownOnesAreRefused) {
   EXPECT_NE(out.find("method=\"darts-2nd\""), std::string::npos) << out;
 }
 
-namespace {
-SearchOptions sdarts(MethodKind method) {
-  SearchOptions o;
-  o.channels = 4;
-  o.cells_per_stage = 1;
-  o.batch_size = 8;
-  o.method = method;
-  o.regularizer = "none";
-  o.seed = 9;
-  return o;
-}
-}  // namespace
-
 // SDARTS-RS: P = clip(softmax(α) + U(−ε, ε)) with ε = 0.03 + (ε_max − 0.03)·e/E,
 // seeded by (seed, step); the α step does not see it.
 TEST(Methods, SdartsRandomSmoothingNoise) {
   LocalCommunicator comm;
-  SearchOptions o = sdarts(MethodKind::sdarts_rs);
+  SearchOptions o = tiny(MethodKind::sdarts_rs);
   torch::manual_seed(6);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
   const Batch train = random_batch(8, 50), valid = random_batch(8, 51);
@@ -227,12 +225,13 @@ TEST(Methods, SdartsRandomSmoothingNoise) {
   }
   EXPECT_NEAR(d.std().item<double>(), e.std().item<double>(), 0.03 * e.std().item<double>());
   // The α gradient is first order at softmax(α): the same as plain DARTS'.
-  SearchOptions plain = sdarts(MethodKind::darts);
+  SearchOptions plain = tiny(MethodKind::darts);
   torch::manual_seed(6);
   Searcher reference(plain, find_space("nb201"), 1, 10, comm);
   torch::manual_seed(6);
   Searcher rs(o, find_space("nb201"), 1, 10, comm);
-  EXPECT_TRUE(torch::equal(rs.arch_gradient(valid, train, at_epoch_5), reference.arch_gradient(valid, train, at_epoch_5)));
+  EXPECT_TRUE(
+      torch::equal(rs.arch_gradient(valid, train, at_epoch_5), reference.arch_gradient(valid, train, at_epoch_5)));
   EXPECT_TRUE(reference.weight_pass_weights(train, at_epoch_5).empty());
 }
 
@@ -241,7 +240,7 @@ TEST(Methods, SdartsRandomSmoothingNoise) {
 // training loss (or is dropped).
 TEST(Methods, SdartsAdversarialPerturbationRaisesTheLoss) {
   LocalCommunicator comm;
-  SearchOptions o = sdarts(MethodKind::sdarts_adv);
+  SearchOptions o = tiny(MethodKind::sdarts_adv);
   torch::manual_seed(7);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
   const Batch train = random_batch(8, 60);
@@ -290,7 +289,7 @@ TEST(Methods, BetaDecayGradientMatchesAutograd) {
   // In a search step: λ = 0 at the first epoch, so the first step equals DARTS'.
   LocalCommunicator comm;
   auto first_alpha = [&](MethodKind kind, int epoch) {
-    SearchOptions s = sdarts(kind);
+    SearchOptions s = tiny(kind);
     torch::manual_seed(10);
     Searcher searcher(s, find_space("nb201"), 1, 10, comm);
     searcher.step(random_batch(8, 70), random_batch(8, 71), StepSchedule{0.025, 0.0, true, epoch, 10});
@@ -304,7 +303,7 @@ TEST(Methods, BetaDecayGradientMatchesAutograd) {
 // β_e = β0·(E − e)/E; the α gradient is that of the loss at those weights.
 TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
   LocalCommunicator comm;
-  SearchOptions o = sdarts(MethodKind::darts_minus);
+  SearchOptions o = tiny(MethodKind::darts_minus);
   o.aux_skip_beta = 1.0;
   torch::manual_seed(11);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
@@ -322,17 +321,24 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
     // ∂L_val/∂P at P + β·skip, by autograd on those weights.
     std::vector<torch::Tensor> leaves;
     for (const auto& t : w) leaves.push_back(t.detach().clone().requires_grad_(true));
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(
-        s.network()->forward(s.device_images(valid.images), leaves), valid.labels);
+    const torch::Tensor loss =
+        torch::nn::functional::cross_entropy(s.network()->forward(s.device_images(valid.images), leaves), valid.labels);
     const std::vector<torch::Tensor> g = torch::autograd::grad({loss}, leaves);
     std::vector<torch::Tensor> rows;
     for (const auto& t : g) rows.push_back(t.reshape({-1}));
     EXPECT_TRUE(torch::allclose(s.arch_gradient(valid, train, schedule), torch::stack(rows), 1e-5, 1e-7)) << epoch;
   }
+  // The supernet is evaluated with the auxiliary skip too (as DARTS-' MixedOp always adds it).
+  const Batch batch = random_batch(8, 82);
+  const EvalStats with_skip = s.evaluate({batch}, {}, StepSchedule{0, 0, true, 0, 50});
+  const EvalStats nearly_without = s.evaluate({batch}, {}, StepSchedule{0, 0, true, 49, 50});
+  EXPECT_NE(with_skip.loss, nearly_without.loss);
+  torch::manual_seed(11);
+  Searcher plain(tiny(MethodKind::darts), find_space("nb201"), 1, 10, comm);
+  EXPECT_EQ(plain.evaluate({batch}).loss, plain.evaluate({batch}, {}, StepSchedule{0, 0, true, 0, 50}).loss);
   o.space = "s4";  // sep_conv_3x3 and noise: no skip_connect
   EXPECT_ERROR_WITH(Searcher(o, find_space("s4"), 1, 10, comm), "darts-minus", "skip_connect", "s4");
 }
-
 
 // PC-DARTS on NB201 (Lambda-DARTS' PCDARTS.py): K = 4 leaves 3/4 of the channels
 // to the bypass; an edge has the parameters of a full edge on C/4 channels; the
@@ -340,7 +346,7 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
 TEST(Methods, PcDartsOnNb201) {
   LocalCommunicator comm;
   auto make = [&](int64_t k, const std::string& kernel) {
-    SearchOptions o = sdarts(MethodKind::pc_darts);
+    SearchOptions o = tiny(MethodKind::pc_darts);
     o.channels = 8;
     o.partial_channels = k;
     o.cell_kernel = kernel;
@@ -356,12 +362,12 @@ TEST(Methods, PcDartsOnNb201) {
                               per_edge->arch_gradient(valid, train, StepSchedule{0.025, 0.0}), 1e-10, 1e-12));
   int64_t k4 = 0, k1 = 0;
   for (const auto& p : full->network()->weights()) k4 += p.numel();
-  SearchOptions plain = sdarts(MethodKind::darts);
+  SearchOptions plain = tiny(MethodKind::darts);
   plain.channels = 8;
   torch::manual_seed(12);
   Searcher darts(plain, find_space("nb201"), 1, 10, comm);
   for (const auto& p : darts.network()->weights()) k1 += p.numel();
   EXPECT_LT(k4, k1);  // the cells' convolutions are 16× smaller (C/4 in and out)
-  SearchOptions refused = sdarts(MethodKind::pc_darts);
+  SearchOptions refused = tiny(MethodKind::pc_darts);
   EXPECT_ERROR_WITH(Searcher(refused, find_space("nb201"), 1, 10, comm), "pc-darts", "--partial-channels");
 }

@@ -65,13 +65,15 @@ class SearchMethod {
   virtual MethodKind kind() const = 0;
   // The gradients of the α update. First order: arch_grads(valid, cell_copies()).
   // cell_grads_valid receives ∂L_val/∂P (the diagnostics' and Λ_valid's gradient).
-  virtual ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train,
-                                  const StepSchedule& schedule, at::Tensor& cell_grads_valid);
+  virtual ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
+                                  at::Tensor& cell_grads_valid);
   // The cell weights of the ω pass, one [edges, ops] value per cell, without
   // grad (SDARTS perturbs softmax(α) here); {} = the softmax(α) copies.
   virtual std::vector<at::Tensor> weight_pass_weights(Passes&, const Batch& /*train*/, const StepSchedule&) {
     return {};
   }
+  // The cell weights the supernet is evaluated with (values); {} = softmax(α).
+  virtual std::vector<at::Tensor> eval_weights(Passes&, const StepSchedule&) { return {}; }
   // Adds to α.grad (set from the α pass) what the method regularizes α with
   // (β-DARTS' Beta-Decay); one α per cell type.
   virtual void add_alpha_gradient(std::vector<at::Tensor>& /*alphas*/, const StepSchedule&) {}

@@ -33,8 +33,8 @@ struct StepStats {
 
 // Per-step inputs from the schedules.
 struct StepSchedule {
-  double lr;      // ω learning rate
-  double lambda;  // λ_t
+  double lr = 0;      // ω learning rate
+  double lambda = 0;  // λ_t
   bool update_arch = true;  // false while α is frozen (--arch-start-epoch)
   int epoch = 0, epochs = 1;  // where the run is (the methods' schedules, e.g. SDARTS' ε)
 };
@@ -55,9 +55,11 @@ class Searcher {
   // One bilevel step.
   StepStats step(const Batch& train, const Batch& valid, const StepSchedule& schedule);
 
-  // Supernet accuracy on batches, in eval mode, without gradients.
+  // Supernet accuracy on batches, in eval mode, without gradients, with the
+  // method's evaluation weights at `schedule`'s epoch (DARTS-: the auxiliary skip).
   // between_batches runs after each batch (the run loop's stop check).
-  EvalStats evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches = {});
+  EvalStats evaluate(const std::vector<Batch>& batches, const std::function<void()>& between_batches = {},
+                     const StepSchedule& schedule = {});
 
   // Everything the searcher needs to continue exactly: ω and buffers
   // ("model/<module name>"), α ("arch/<cell type>"), SGD momentum and Adam moments
@@ -90,6 +92,9 @@ class Searcher {
   // optionally ∇ω, all global means. ArchGrads' loss/acc are this rank's sums.
   ArchGrads arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
                       std::vector<torch::Tensor>* weight_grads);
+  // ∇ω of this rank's loss (the mean over its micro-batches) at these cell weights; no all-reduce.
+  std::vector<torch::Tensor> local_weight_grads(const std::vector<Batch>& micro,
+                                                const std::vector<torch::Tensor>& cell_weights);
   // −∇Λ estimate for the outer objective: [cells, edges*ops], averaged over ranks.
   torch::Tensor outer_regularizer(const Batch& train, StepStats& stats);
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);

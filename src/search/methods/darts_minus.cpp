@@ -30,8 +30,8 @@ class DartsMinus final : public SearchMethod {
       for (int64_t e = 0; e < edges; ++e) {
         const auto& names = type.edge_ops[e];
         const auto it = std::find(names.begin(), names.end(), "skip_connect");
-        LDARTS_CHECK(it != names.end(), "--method darts-minus needs skip_connect on every edge; edge ", e,
-                     " of the ", type.name, " cell of space ", space.name, " has none");
+        LDARTS_CHECK(it != names.end(), "--method darts-minus needs skip_connect on every edge; edge ", e, " of the ",
+                     type.name, " cell of space ", space.name, " has none");
         mask[e][it - names.begin()] = 1.0;
       }
       masks_.push_back(mask);
@@ -41,6 +41,9 @@ class DartsMinus final : public SearchMethod {
 
   std::vector<torch::Tensor> weight_pass_weights(Passes& passes, const Batch&, const StepSchedule& s) override {
     return with_aux_skip(passes, s);
+  }
+  std::vector<torch::Tensor> eval_weights(Passes& passes, const StepSchedule& s) override {
+    return with_aux_skip(passes, s);  // the supernet has the auxiliary skip in every pass (model_search.py:40-45)
   }
   ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch&, const StepSchedule& s,
                           torch::Tensor& cell_grads_valid) override {

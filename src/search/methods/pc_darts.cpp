@@ -20,7 +20,8 @@ class PcDarts final : public SearchMethod {
 }  // namespace
 
 std::unique_ptr<SearchMethod> make_pc_darts(const SearchOptions& options, const SearchSpace&) {
-  LDARTS_CHECK(options.partial_channels > 1, "--method pc-darts needs --partial-channels K > 1 (PC-DARTS: 4 on "
+  LDARTS_CHECK(options.partial_channels > 1,
+               "--method pc-darts needs --partial-channels K > 1 (PC-DARTS: 4 on "
                "CIFAR and NB201, 2 on ImageNet; the pc-darts presets set it)");
   return std::make_unique<PcDarts>();
 }
