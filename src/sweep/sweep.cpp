@@ -118,7 +118,7 @@ std::vector<Combination> expand(const SweepGrid& grid) {
     out = next;
   }
   for (size_t i = 0; i < out.size(); ++i) {
-    char index[16];
+    char index[24];  // any size_t in decimal fits
     std::snprintf(index, sizeof index, "%03zu", i);
     out[i].index = int(i);
     out[i].name = index;
