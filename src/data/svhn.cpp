@@ -13,6 +13,7 @@
 
 #include <ATen/ATen.h>
 
+#include "ldarts/core/bytes.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/data/dataset.h"
@@ -45,11 +46,7 @@ struct Element {
   size_t size = 0;
 };
 
-uint32_t u32(const unsigned char* p) {
-  uint32_t x;
-  std::memcpy(&x, p, 4);  // the file is little-endian ("IM"), as is every host ldarts runs on
-  return x;
-}
+uint32_t u32(const unsigned char* p) { return uint32_t(read_little_endian(p, 4)); }  // the file is "IM": little-endian
 
 // Reads elements from a byte range; any size that runs past its end is an error naming the file.
 class Elements {

@@ -12,6 +12,7 @@
 
 #include <ATen/ATen.h>
 
+#include "ldarts/core/bytes.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 
@@ -86,15 +87,6 @@ struct Fd {
   }
 };
 
-uint64_t get_le(const unsigned char* p, int bytes) {
-  uint64_t x = 0;
-  for (int k = 0; k < bytes; ++k) x |= uint64_t(p[k]) << (8 * k);
-  return x;
-}
-void put_le(unsigned char* p, uint64_t x, int bytes) {
-  for (int k = 0; k < bytes; ++k) p[k] = static_cast<unsigned char>(x >> (8 * k));
-}
-
 // CRC-32 (zlib) of the whole file, its 4 CRC bytes read as zeros; `length`: the bytes read.
 bool file_crc(int fd, uint32_t& crc, uint64_t& length) {
   std::vector<unsigned char> buffer(1 << 20);
@@ -125,13 +117,13 @@ void seal(const std::string& tmp) {
   const off_t size = ::lseek(file.fd, 0, SEEK_END);
   unsigned char header[kHeaderBytes] = {};
   std::memcpy(header, kMagic, sizeof kMagic);
-  put_le(header + kLengthAt, uint64_t(size), 8);
+  write_little_endian(header + kLengthAt, uint64_t(size), 8);
   uint32_t crc = 0;
   uint64_t length = 0;
   LDARTS_CHECK(size >= off_t(kUserBlock) && write_at(file.fd, header, kHeaderBytes, 0) &&
                    file_crc(file.fd, crc, length) && length == uint64_t(size),
                "cannot write the header of checkpoint file ", tmp, ": ", std::strerror(errno));
-  put_le(header + kCrcAt, crc, 4);
+  write_little_endian(header + kCrcAt, crc, 4);
   LDARTS_CHECK(write_at(file.fd, header + kCrcAt, 4, kCrcAt) && ::fsync(file.fd) == 0,
                "cannot write the header of checkpoint file ", tmp, ": ", std::strerror(errno));
 }
@@ -149,10 +141,10 @@ void verify_header(const std::string& path) {
   uint32_t crc = 0;
   uint64_t length = 0;
   LDARTS_CHECK(file_crc(file.fd, crc, length), "cannot read checkpoint ", path, ": ", std::strerror(errno));
-  LDARTS_CHECK(length == get_le(header + kLengthAt, 8), path, ": the checkpoint has ", length,
-               " bytes, its header says ", get_le(header + kLengthAt, 8),
+  LDARTS_CHECK(length == read_little_endian(header + kLengthAt, 8), path, ": the checkpoint has ", length,
+               " bytes, its header says ", read_little_endian(header + kLengthAt, 8),
                " (truncated or damaged; resume from an older checkpoint)");
-  LDARTS_CHECK(crc == get_le(header + kCrcAt, 4), path,
+  LDARTS_CHECK(crc == read_little_endian(header + kCrcAt, 4), path,
                ": the checkpoint fails its checksum (CRC-32 of the file; corrupt, resume from an older checkpoint)");
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "ldarts/core/bytes.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 
@@ -239,12 +240,6 @@ bool decode_event(ProtoCursor in, std::vector<EventScalar>& out) {
 
 constexpr size_t kRecordHeader = 12;
 constexpr size_t kRecordOverhead = 16;
-
-uint64_t read_little_endian(const unsigned char* p, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) value |= uint64_t{p[i]} << (8 * i);
-  return value;
-}
 
 // Calls visit(offset, record) for each record of file[0, size), after checking
 // both CRCs; `path` only names the file in errors.
