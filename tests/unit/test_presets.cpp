@@ -4,6 +4,7 @@
 // value, a renamed key or a changed default fails here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -54,8 +55,26 @@ bool parse_number(const std::string& text, double& value) {
   return *end == '\0';
 }
 
-// Numbers compare as numbers (1e-3 == 0.001), true/false as booleans (the
-// printout writes a default bool as 0/1), anything else as text.
+// A TOML array of numbers as the printout writes it, "[0, 6, 12]" (spaces and brackets optional).
+bool parse_number_list(const std::string& text, std::vector<double>& values) {
+  values.clear();
+  std::string inner = text;
+  if (!inner.empty() && inner.front() == '[') inner.erase(0, 1);
+  if (!inner.empty() && inner.back() == ']') inner.pop_back();
+  std::istringstream items(inner);
+  for (std::string item; std::getline(items, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    double value = 0;
+    if (!parse_number(item, value)) return false;
+    values.push_back(value);
+  }
+  return !values.empty();
+}
+
+// Numbers compare as numbers (1e-3 == 0.001), arrays ("[0.1, 0.4, 0.7]") element by
+// element as numbers, true/false as booleans (the printout writes a default bool as
+// 0/1), anything else as text.
 void expect_values(const std::string& preset, const Values& expected) {
   const Resolved got = resolve(preset);
   for (const auto& [key, want] : expected) {
@@ -66,7 +85,13 @@ void expect_values(const std::string& preset, const Values& expected) {
     }
     const std::string& have = it->second;
     double want_number = 0, have_number = 0;
-    if (want == "true" || want == "false") {
+    std::vector<double> want_list, have_list;
+    if (!want.empty() && want.front() == '[' && parse_number_list(want, want_list)) {
+      EXPECT_TRUE(parse_number_list(have, have_list)) << preset << ": " << key << "=" << have;
+      EXPECT_EQ(have_list.size(), want_list.size()) << preset << ": " << key << "=" << have;
+      for (size_t i = 0; i < std::min(have_list.size(), want_list.size()); ++i)
+        EXPECT_DOUBLE_EQ(have_list[i], want_list[i]) << preset << ": " << key << "=" << have << " [" << i << "]";
+    } else if (want == "true" || want == "false") {
       EXPECT_TRUE(have == "true" || have == "false" || have == "1" || have == "0") << preset << ": " << key << "=" << have;
       EXPECT_EQ(have == "true" || have == "1", want == "true") << preset << ": " << key << "=" << have;
     } else if (parse_number(want, want_number)) {
@@ -103,17 +128,32 @@ const char* const kDartsFamily[] = {"darts-cifar10", "darts-cifar10-signcorr", "
 
 // Rows of the paper's tables that other methods produced (docs/presets.md, "Presets of
 // other search methods"): each holds the values of the code that method's numbers came from.
-const char* const kMethodPresets[] = {"nb201-cifar10-darts1",         "nb201-cifar10-darts2",
-                                      "nb201-cifar10-sdarts-rs",      "nb201-cifar10-sdarts-adv",
-                                      "nb201-cifar10-beta-darts",     "darts-cifar10-sdarts-rs",
-                                      "darts-cifar10-sdarts-adv",     "darts-cifar10-lambda-sdarts-rs",
-                                      "darts-cifar10-200ep-darts1",   "darts-cifar10-200ep-darts2",
-                                      "darts-cifar10-200ep-lambda",   "darts-cifar10-darts-minus"};
+const char* const kMethodPresets[] = {
+    "nb201-cifar10-darts1",       "nb201-cifar10-darts2",           "nb201-cifar10-sdarts-rs",
+    "nb201-cifar10-sdarts-adv",   "nb201-cifar10-beta-darts",       "darts-cifar10-sdarts-rs",
+    "darts-cifar10-sdarts-adv",   "darts-cifar10-lambda-sdarts-rs", "darts-cifar10-200ep-darts1",
+    "darts-cifar10-200ep-darts2", "darts-cifar10-200ep-lambda",     "darts-cifar10-darts-minus",
+    "nb201-cifar10-pc-darts",     "darts-cifar10-pc-darts",         "darts-cifar10-200ep-pc-darts"};
+// Table 6 and P-DARTS' own rows (--method p-darts and its pdarts-* keys): these load only
+// where ldarts has the p-darts options.
+const char* const kPDartsPresets[] = {"darts-cifar10-pdarts", "darts-cifar10-pdarts-nopriors",
+                                      "darts-cifar10-lambda-pdarts"};
+
+// α frozen for the first epochs: PC-DARTS' CIFAR search (train_search.py:156, `epoch>=15`) and
+// every P-DARTS stage (eps_no_archs, train_search.py:123). Every other replicating preset trains
+// α from the first epoch.
+std::string arch_start_epoch(const std::string& preset) {
+  if (preset == "darts-cifar10-pc-darts" || preset == "darts-cifar10-200ep-pc-darts") return "15";
+  for (const char* pdarts : kPDartsPresets)
+    if (preset == pdarts) return "10";
+  return "0";
+}
 
 std::vector<std::string> replicating_presets() {
   std::vector<std::string> all(std::begin(kNb201Replicating), std::end(kNb201Replicating));
   all.insert(all.end(), std::begin(kDartsFamily), std::end(kDartsFamily));
   all.insert(all.end(), std::begin(kMethodPresets), std::end(kMethodPresets));
+  all.insert(all.end(), std::begin(kPDartsPresets), std::end(kPDartsPresets));
   return all;
 }
 
@@ -133,7 +173,7 @@ TEST(Presets, EverySearchPresetParsesAndWritesItsOwnFolder) {
     EXPECT_EQ(keys.count("out") ? keys.at("out") : "", "runs/" + name) << name;
     ++presets;
   }
-  EXPECT_GE(presets, 34);
+  EXPECT_GE(presets, 40);
   for (const std::string& preset : replicating_presets())
     EXPECT_EQ(run_command("test -f " + source_path("configs/" + preset + ".toml"), listing), 0) << preset;
 }
@@ -154,9 +194,16 @@ TEST(Presets, ReplicatingPresetsHoldEachEpochsLrAndUseNoSearchCutout) {
   // The authors' schedulers set the lr once per epoch (sota/cnn/train_search.py:152-153,180;
   // NAS-Bench201/lib/procedures/optimizers.py:72-76); neither script turns search-time cutout on.
   for (const std::string& preset : replicating_presets())
-    expect_values(preset, {{"lr-schedule", "cosine"}, {"lr-update", "epoch"}, {"cutout", "0"}, {"warmup-epochs", "0"},
-                           {"arch-start-epoch", "0"}, {"fd-mode", "central"}, {"lambda-target", "inner"},
-                           {"accumulate", "1"}, {"augment", "true"}, {"seed", "0"}});
+    expect_values(preset, {{"lr-schedule", "cosine"},
+                           {"lr-update", "epoch"},
+                           {"cutout", "0"},
+                           {"warmup-epochs", "0"},
+                           {"arch-start-epoch", arch_start_epoch(preset)},
+                           {"fd-mode", "central"},
+                           {"lambda-target", "inner"},
+                           {"accumulate", "1"},
+                           {"augment", "true"},
+                           {"seed", "0"}});
 }
 
 TEST(Presets, Nb201PaperHasTheValuesOfSectionA91) {
@@ -277,4 +324,115 @@ TEST(Presets, DartsMinusHasTheValuesOfItsScript) {
                 {{"method", "darts-minus"}, {"aux-skip-beta", "1"}, {"space", "darts-none"}, {"epochs", "50"},
                  {"weight-decay", "3e-4"}, {"step-order", "arch-first"}, {"regularizer", "none"}});
   expect_differ_only_in("darts-cifar10", "darts-cifar10-darts-minus", {"space", "method", "regularizer", "out"});
+}
+
+TEST(Presets, PcDartsPresetsHaveTheValuesOfTheirCode) {
+  // Table 1 (= Table 4's PC-DARTS-256): Lambda-DARTS' NAS-Bench201 PCDARTS.sh without the Λ flags,
+  // PCDARTS.config, PCDARTS.py: K = 4 without edge normalization, batch 256, lr 0.1 → 0, α lr 6e-4
+  // from the first epoch, ω step first.
+  expect_values("nb201-cifar10-pc-darts", {{"method", "pc-darts"},
+                                           {"space", "nb201"},
+                                           {"channels", "16"},
+                                           {"cells-per-stage", "5"},
+                                           {"partial-channels", "4"},
+                                           {"edge-normalization", "false"},
+                                           {"split", "data/nb201/cifar-split.txt"},
+                                           {"batch-size", "256"},
+                                           {"epochs", "50"},
+                                           {"lr", "0.1"},
+                                           {"lr-min", "0"},
+                                           {"momentum", "0.9"},
+                                           {"nesterov", "false"},
+                                           {"weight-decay", "3e-4"},
+                                           {"grad-clip", "5"},
+                                           {"arch-lr", "6e-4"},
+                                           {"arch-beta1", "0.5"},
+                                           {"arch-beta2", "0.999"},
+                                           {"arch-weight-decay", "1e-3"},
+                                           {"arch-start-epoch", "0"},
+                                           {"step-order", "weights-first"},
+                                           {"regularizer", "none"}});
+  // Tables 2 and 11: yuhuixu1993/PC-DARTS train_search.py's defaults (8 ops with `none`, K = 4 and
+  // edge normalization, model_search.py:31,138-158), α frozen for 15 epochs.
+  expect_values("darts-cifar10-pc-darts", {{"method", "pc-darts"},
+                                           {"space", "darts-none"},
+                                           {"network", "cifar"},
+                                           {"channels", "16"},
+                                           {"layers", "8"},
+                                           {"dataset", "cifar10"},
+                                           {"train-portion", "0.5"},
+                                           {"partial-channels", "4"},
+                                           {"edge-normalization", "true"},
+                                           {"batch-size", "256"},
+                                           {"epochs", "50"},
+                                           {"lr", "0.1"},
+                                           {"lr-min", "0"},
+                                           {"momentum", "0.9"},
+                                           {"nesterov", "false"},
+                                           {"weight-decay", "3e-4"},
+                                           {"grad-clip", "5"},
+                                           {"arch-lr", "6e-4"},
+                                           {"arch-beta1", "0.5"},
+                                           {"arch-beta2", "0.999"},
+                                           {"arch-weight-decay", "1e-3"},
+                                           {"arch-start-epoch", "15"},
+                                           {"step-order", "arch-first"},
+                                           {"regularizer", "none"}});
+  // Table 8 (§A.6): the same with 200 epochs.
+  expect_values("darts-cifar10-200ep-pc-darts",
+                {{"method", "pc-darts"}, {"epochs", "200"}, {"arch-start-epoch", "15"}});
+  expect_differ_only_in("darts-cifar10-pc-darts", "darts-cifar10-200ep-pc-darts", {"epochs", "out"});
+  // PC-DARTS' code is DARTS' with the supernet, batch, lr schedule, α lr and α warm-up changed.
+  expect_differ_only_in("darts-cifar10-200ep-darts1", "darts-cifar10-200ep-pc-darts",
+                        {"method", "partial-channels", "edge-normalization", "batch-size", "lr", "lr-min", "arch-lr",
+                         "arch-start-epoch", "out"});
+}
+
+TEST(Presets, ProgressiveDartsPresetsOfTable6) {
+  // chenxin061/pdarts train_search.py with README.md:55-64's flags: three stages of 25 epochs on
+  // 5, 11, 17 cells, keeping 5, 3, 1 ops per edge, skip dropout 0.1/0.4/0.7, α frozen for 10 epochs
+  // of each stage and clipped at 5, batch 96, lr 0.025 → 0, α lr 6e-4, α step first.
+  expect_values("darts-cifar10-pdarts", {{"method", "p-darts"},
+                                         {"space", "darts-none"},
+                                         {"network", "cifar"},
+                                         {"channels", "16"},
+                                         {"layers", "5"},
+                                         {"dataset", "cifar10"},
+                                         {"train-portion", "0.5"},
+                                         {"epochs", "25"},
+                                         {"pdarts-add-layers", "[0, 6, 12]"},
+                                         {"pdarts-keep-ops", "[5, 3, 1]"},
+                                         {"pdarts-skip-dropout", "[0.1, 0.4, 0.7]"},
+                                         {"pdarts-priors", "true"},
+                                         {"pdarts-max-skips", "2"},
+                                         {"batch-size", "96"},
+                                         {"lr", "0.025"},
+                                         {"lr-min", "0"},
+                                         {"momentum", "0.9"},
+                                         {"nesterov", "false"},
+                                         {"weight-decay", "3e-4"},
+                                         {"grad-clip", "5"},
+                                         {"arch-lr", "6e-4"},
+                                         {"arch-beta1", "0.5"},
+                                         {"arch-beta2", "0.999"},
+                                         {"arch-weight-decay", "1e-3"},
+                                         {"arch-grad-clip", "5"},
+                                         {"arch-start-epoch", "10"},
+                                         {"partial-channels", "1"},
+                                         {"edge-normalization", "false"},
+                                         {"step-order", "arch-first"},
+                                         {"regularizer", "none"}});
+  // Table 6, "P-DARTS (w/o priors)": the priors off, nothing else changed.
+  expect_values("darts-cifar10-pdarts-nopriors",
+                {{"method", "p-darts"}, {"pdarts-priors", "false"}, {"regularizer", "none"}});
+  expect_differ_only_in("darts-cifar10-pdarts", "darts-cifar10-pdarts-nopriors", {"pdarts-priors", "out"});
+  // Table 6, "Λ-P-DARTS": w/o priors plus Λ with darts-cifar10's λ and ε0 (§A.5.1: unchanged).
+  expect_values("darts-cifar10-lambda-pdarts", {{"method", "p-darts"},
+                                                {"pdarts-priors", "false"},
+                                                {"regularizer", "corr"},
+                                                {"lambda", "0.25"},
+                                                {"epsilon0", "1e-4"}});
+  expect_differ_only_in("darts-cifar10-pdarts-nopriors", "darts-cifar10-lambda-pdarts", {"regularizer", "out"});
+  for (const char* key : {"regularizer", "lambda", "epsilon0", "fd-mode", "lambda-target"})
+    EXPECT_EQ(resolve("darts-cifar10-lambda-pdarts").at(key), resolve("darts-cifar10").at(key)) << key;
 }
