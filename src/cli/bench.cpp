@@ -102,6 +102,9 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
     s.method = parse_method(search_method);
     s.regularizer = with_lambda ? "corr" : "none";
     if (s.method == MethodKind::pc_darts && s.partial_channels == 1) s.partial_channels = 4;  // PC-DARTS' CIFAR K
+    if (s.method == MethodKind::p_darts) {  // a stage-1 step: first order, skip dropout 0.1, α clipped at 5
+      s.pdarts_stage = 0, s.skip_dropout = 0.1, s.arch_grad_clip = 5, s.edge_normalization = false;
+    }
     return s;
   }
   LDARTS_CHECK(std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method), "bench --methods: unknown '",
@@ -112,10 +115,11 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
 }
 
 // Every method of `ldarts search --method` alone and with Λ, and first-order DARTS (the ratio's base).
-std::vector<std::string> all_search_methods() {
+std::vector<std::string> all_search_methods(const std::string& network) {
   std::vector<std::string> out{"darts", "central"};
   for (const auto& m : method_names())
-    if (m != "darts") out.push_back(m), out.push_back("lambda-" + m);
+    if (m != "darts" && !(m == "p-darts" && network == "nb201"))  // P-DARTS grows DARTS networks only
+      out.push_back(m), out.push_back("lambda-" + m);
   return out;
 }
 
@@ -286,7 +290,7 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   LDARTS_CHECK(o.batch_size % world->world_size() == 0, "--batch-size must be a multiple of the ranks");
   const int64_t local_batch = o.batch_size / world->world_size();
-  if (std::count(o.methods.begin(), o.methods.end(), "all-methods")) o.methods = all_search_methods();
+  if (std::count(o.methods.begin(), o.methods.end(), "all-methods")) o.methods = all_search_methods(o.network);
   for (const auto& m : o.methods) method_options(m, o);  // validate names before the long part
   torch::manual_seed(1 + world->rank());
   auto batch = [&] {

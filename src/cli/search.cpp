@@ -79,6 +79,21 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--beta-decay", opt->beta_decay,
                   "beta-darts: λ of the Beta-Decay term at the last epoch, ramped linearly from 0 (β-DARTS: 50)")
       ->check(CLI::NonNegativeNumber)->group("Method");
+  sub->add_option("--pdarts-add-layers", opt->pdarts_add_layers,
+                  "p-darts: cells added to --layers in each stage (one value per stage; P-DARTS: 0,6,12)")
+      ->delimiter(',')->group("Method");
+  sub->add_option("--pdarts-keep-ops", opt->pdarts_keep_ops,
+                  "p-darts: ops per edge kept after each stage, ending with 1 (P-DARTS: 5,3,1)")
+      ->delimiter(',')->group("Method");
+  sub->add_option("--pdarts-skip-dropout", opt->pdarts_skip_dropout,
+                  "p-darts: each stage's skip-connection dropout rate d (P-DARTS CIFAR-10: 0.1,0.4,0.7)")
+      ->delimiter(',')->group("Method");
+  sub->add_option("--pdarts-priors", opt->pdarts_priors,
+                  "p-darts: false = \"w/o priors\" (Table 6): no skip-connection dropout, no skip limit")
+      ->group("Method");
+  sub->add_option("--pdarts-max-skips", opt->pdarts_max_skips,
+                  "p-darts with priors: skip_connects the final normal cell keeps at most (P-DARTS: 2)")
+      ->check(CLI::NonNegativeNumber)->group("Method");
   sub->add_option("--regularizer", opt->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
       ->check(CLI::IsMember({"none", "corr", "signcorr"}))->group("Λ-DARTS");
   sub->add_option("--lambda", opt->lambda, "λ, ramped linearly from 0 at the first epoch to λ at the last")->group("Λ-DARTS");
@@ -102,6 +117,8 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--arch-beta1", opt->arch_beta1, "α Adam beta1")->group("Optimizers");
   sub->add_option("--arch-beta2", opt->arch_beta2, "α Adam beta2")->group("Optimizers");
   sub->add_option("--arch-weight-decay", opt->arch_weight_decay, "α weight decay")->group("Optimizers");
+  sub->add_option("--arch-grad-clip", opt->arch_grad_clip, "α gradient clipping (global norm; 0: none; P-DARTS: 5)")
+      ->check(CLI::NonNegativeNumber)->group("Optimizers");
 
   sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
       ->check(CLI::PositiveNumber)->group("Run");

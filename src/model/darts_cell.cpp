@@ -17,7 +17,10 @@ DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, con
   for (size_t e = 0; e < edges_.size(); ++e) {
     const int64_t stride = o.reduction && edges_[e].from < 2 ? 2 : 1;
     const std::string name = "edge_" + std::to_string(edges_[e].to) + "_" + std::to_string(edges_[e].from);
-    mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], o.channels, o.channels, stride, bn, /*pool_bn=*/true, o.partial_channels)));
+    MixedOpOptions m;
+    m.in_channels = m.out_channels = o.channels, m.stride = stride, m.bn = bn, m.pool_bn = true;
+    m.partial_channels = o.partial_channels, m.skip_dropout = o.skip_dropout;
+    mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], m)));
   }
   out_channels_ = (nodes_ - 2) * o.channels;
   if (o.fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);

@@ -32,11 +32,13 @@ DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkO
   cells = register_module("cells", torch::nn::ModuleList());
   int64_t prev_prev = stem_channels, prev = stem_channels, channels = o.channels;
   bool reduction_prev = o.imagenet;  // the ImageNet form's older input (stem0) has twice the resolution
+  if (o.skip_dropout) skip_dropout_ = std::make_shared<SkipDropoutControl>();
   for (int64_t i = 0; i < o.layers; ++i) {
     const bool reduction = i == o.layers / 3 || i == 2 * o.layers / 3;
     if (reduction) channels *= 2;
     const int type = reduction ? 1 : 0;
-    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels, o.fused_cells},
+    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels, o.fused_cells,
+                                                                            skip_dropout_},
                    cell_bn);
     prev_prev = prev;
     prev = cell->out_channels();

@@ -46,17 +46,18 @@ PoolBnImpl::PoolBnImpl(torch::nn::AnyModule pool, int64_t channels, BatchNormSpe
 
 torch::Tensor PoolBnImpl::forward(const torch::Tensor& x) { return bn_(pool_.forward(x)); }
 
-MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
-                         int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn,
-                         int64_t partial_channels)
-    : partial_(partial_channels), stride_(stride) {
+MixedOpImpl::MixedOpImpl(const std::vector<std::string>& op_names, const MixedOpOptions& o)
+    : partial_(o.partial_channels), stride_(o.stride) {
+  int64_t in_channels = o.in_channels, out_channels = o.out_channels;
   LDARTS_CHECK(partial_ >= 1 && in_channels % partial_ == 0 && out_channels % partial_ == 0,
                "--partial-channels ", partial_, " must divide the edge's ", in_channels, " channels");
   LDARTS_CHECK(partial_ == 1 || in_channels == out_channels, "partial channels need equal in/out channels");
   in_channels /= partial_, out_channels /= partial_;
   for (const std::string& name : op_names) {
-    torch::nn::AnyModule op = make_op(name, in_channels, out_channels, stride, bn);
-    if (pool_bn && name.find("pool") != std::string::npos) op = torch::nn::AnyModule(PoolBn(op, out_channels, bn));
+    torch::nn::AnyModule op = make_op(name, in_channels, out_channels, o.stride, o.bn);
+    if (o.pool_bn && name.find("pool") != std::string::npos) op = torch::nn::AnyModule(PoolBn(op, out_channels, o.bn));
+    // P-DARTS: Dropout after every Identity (a stride-2 skip_connect is a FactorizedReduce).
+    if (o.skip_dropout && op.ptr()->as<torch::nn::IdentityImpl>()) op = torch::nn::AnyModule(SkipDropout(o.skip_dropout));
     ops_.push_back(op);
     names_.push_back(name);
     register_module(name, ops_.back().ptr());

@@ -10,8 +10,9 @@ Nb201CellImpl::Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNo
   for (const Edge& e : edges_) {
     // Stable checkpoint names: edge_<to>_<from>, as "to<-from" in NB201 strings.
     const std::string name = "edge_" + std::to_string(e.to) + "_" + std::to_string(e.from);
-    mixed_.push_back(register_module(name, MixedOp(space.cell_types.front().edge_ops[&e - &edges_[0]], channels, channels, 1, bn,
-                                                     /*pool_bn=*/false, partial_channels)));
+    MixedOpOptions o;
+    o.in_channels = o.out_channels = channels, o.bn = bn, o.partial_channels = partial_channels;
+    mixed_.push_back(register_module(name, MixedOp(space.cell_types.front().edge_ops[&e - &edges_[0]], o)));
   }
   if (fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);
 }

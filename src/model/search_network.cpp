@@ -5,6 +5,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/model/darts_network.h"
 #include "ldarts/model/nb201_network.h"
+#include "ldarts/ops/skip_dropout.h"
 
 namespace ldarts {
 
@@ -17,10 +18,18 @@ std::vector<torch::Tensor> SearchNetworkImpl::weights() {
   return out;
 }
 
+void SearchNetworkImpl::set_skip_dropout(double rate) {
+  if (skip_dropout_) skip_dropout_->rate = rate;
+}
+
+void SearchNetworkImpl::set_noise_seed(uint64_t seed) {
+  if (skip_dropout_) skip_dropout_->seed = seed;
+}
+
 SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkOptions& o) {
   if (space.kind == CellKind::nb201) {
-    LDARTS_CHECK(!o.imagenet && !o.edge_normalization, "space ", space.name,
-                 ": --network imagenet and --edge-normalization need a DARTS-family space");
+    LDARTS_CHECK(!o.imagenet && !o.edge_normalization && !o.skip_dropout, "space ", space.name,
+                 ": --network imagenet, --edge-normalization and skip dropout (p-darts) need a DARTS-family space");
     Nb201NetworkOptions n{o.channels, o.cells_per_stage, o.in_channels, o.num_classes, BatchNormSpec{false, false},
                           o.fused_cells};
     n.partial_channels = o.partial_channels;
@@ -29,7 +38,7 @@ SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkO
   DartsNetworkOptions d;
   d.channels = o.channels, d.layers = o.layers, d.in_channels = o.in_channels, d.num_classes = o.num_classes;
   d.imagenet = o.imagenet, d.partial_channels = o.partial_channels, d.edge_normalization = o.edge_normalization;
-  d.fused_cells = o.fused_cells;
+  d.fused_cells = o.fused_cells, d.skip_dropout = o.skip_dropout;
   return DartsNetwork(space, d).ptr();
 }
 

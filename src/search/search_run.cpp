@@ -31,6 +31,7 @@
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/observers.h"
+#include "ldarts/search/progressive.h"
 #include "ldarts/search/regularizer.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
@@ -209,11 +210,16 @@ SearchSplit search_split(const SearchOptions& o, const ImageData& data, bool roo
 
 
 SearchResult run_search(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
+  if (o.method == MethodKind::p_darts) return run_progressive(o, resolved_config, comm);
+  return run_search_in(o, find_space(o.space), resolved_config, comm);
+}
+
+SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, const std::string& resolved_config,
+                           Communicator& comm) {
   const bool root = comm.is_root();
   LDARTS_CHECK(o.epochs > 0, "--epochs must be positive");
   if (o.threads > 0) torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
-  const SearchSpace& space = find_space(o.space);
   LDARTS_CHECK(o.nb201_table.empty() || space.kind == CellKind::nb201, "--nb201-table needs --space nb201");
 
   // ---- data ----
@@ -305,6 +311,7 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
     // λ_t (0 for plain DARTS, so that the logs say what acted).
     lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
+    searcher.network()->set_skip_dropout(skip_dropout_rate(o.skip_dropout, epoch, o.epochs, o.arch_start_epoch));
     // The epoch's batches are built ahead of the step by --loader-threads workers.
     auto loader = [&](int kind, std::vector<std::vector<int64_t>> indices) {
       const int64_t count = int64_t(indices.size());
@@ -414,6 +421,8 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
   const GenotypeView final_view = describe_genotype(space, searcher.architecture(), *searcher.network());
   result.genotype = final_view.text;
+  for (int t = 0; t < searcher.architecture().num_types(); ++t)
+    result.probabilities.push_back(to_vector(searcher.architecture().probabilities(t)));
   if (root) {
     write_file_atomically(o.out + "/genotype.json", with_best(final_view.json, best));
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");

@@ -8,6 +8,7 @@
 #include <torch/nn/utils/clip_grad.h>
 
 #include "ldarts/core/error.h"
+#include "ldarts/core/rng.h"
 #include "ldarts/search/alignment.h"
 
 namespace ldarts {
@@ -97,6 +98,7 @@ static SearchNetworkOptions network_options(const SearchOptions& o, int64_t in_c
   LDARTS_CHECK(o.cell_kernel == "fused" || o.cell_kernel == "per-edge", "--cell-kernel must be fused or per-edge, got '",
                o.cell_kernel, "'");
   n.fused_cells = o.cell_kernel == "fused";
+  n.skip_dropout = o.skip_dropout > 0;
   return n;
 }
 
@@ -125,6 +127,7 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
     at::globalContext().setAllowTF32CuDNN(options.tf32);
     at::globalContext().setAllowTF32CuBLAS(options.tf32);
   }
+  network_->set_skip_dropout(options.skip_dropout);  // a search run sets each epoch's rate
   network_->to(device_);
   if (dtype_ != torch::kFloat) {  // floating-point tensors only: num_batches_tracked stays int64
     torch::NoGradGuard no_grad;
@@ -199,6 +202,7 @@ class Searcher::StepPasses final : public Passes {
     const std::vector<Batch> micro = s_.micro_batches(batch);
     for (const Batch& b : micro) {
       const KeepStatistics keep(s_.network_, &b != &micro.front());
+      s_.seed_noise(&b - &micro.front());
       accumulate(sum, s_.loss_of(b, cell_weights));
     }
     std::vector<torch::Tensor> mean{sum / double(micro.size())};
@@ -221,9 +225,12 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
-  weight_step(train, schedule, stats);
-  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
+  // The passes over one batch draw the same random masks (P-DARTS' skip dropout).
+  const uint64_t weight_seed = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 0});
+  const uint64_t arch_seed = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 1});
+  if (arch_first_ && schedule.update_arch) pass_seed_ = arch_seed, arch_step(valid, train, schedule, stats);
+  pass_seed_ = weight_seed, weight_step(train, schedule, stats);
+  if (!arch_first_ && schedule.update_arch) pass_seed_ = arch_seed, arch_step(valid, train, schedule, stats);
   // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
   // every rank holds the same model and a checkpoint of rank 0 is everyone's.
   if (comm_.world_size() > 1) {
@@ -256,6 +263,7 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
   torch::Tensor per_cell_sum, loss_sum, acc_sum;
   for (const Batch& b : micro) {
     const KeepStatistics keep(network_, &b != &micro.front());
+    seed_noise(&b - &micro.front());
     std::vector<torch::Tensor> cell_weights = pass_weights();
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
@@ -318,6 +326,7 @@ std::vector<torch::Tensor> Searcher::local_weight_grads(const std::vector<Batch>
   std::vector<torch::Tensor> sum;
   for (const Batch& b : micro) {
     const KeepStatistics keep(network_, &b != &micro.front());
+    seed_noise(&b - &micro.front());
     const torch::Tensor loss = loss_of(b, cell_weights);
     const auto g = gradients(micro.size() == 1 ? loss : loss * share, params);
     if (sum.empty()) sum = g;
@@ -337,6 +346,7 @@ ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tenso
   std::vector<torch::Tensor> omega_sum;
   for (const Batch& b : micro) {
     const KeepStatistics keep(network_, &b != &micro.front());
+    seed_noise(&b - &micro.front());
     const torch::Tensor logits = network_->forward(b.images, cell_weights);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, b.labels);
     std::vector<torch::Tensor> inputs = cell_weights;
@@ -408,6 +418,7 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSched
   arch_.set_grad_from_cells(arch_grad, network_->cell_types());
   std::vector<torch::Tensor> alphas = arch_.alphas();
   method_->add_alpha_gradient(alphas, schedule);
+  if (options_.arch_grad_clip > 0) torch::nn::utils::clip_grad_norm_(alphas, options_.arch_grad_clip);
   const std::vector<torch::Tensor> betas = network_->edge_parameters();
   for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = grads.betas[i];
   arch_optimizer_->step();
@@ -435,6 +446,10 @@ torch::Tensor Searcher::device_images(const torch::Tensor& images) const {
   return options_.channels_last ? on_device.contiguous(at::MemoryFormat::ChannelsLast) : on_device;
 }
 
+void Searcher::seed_noise(size_t micro) {
+  network_->set_noise_seed(derive_seed(pass_seed_, {uint64_t(comm_.rank() * options_.accumulate) + micro}));
+}
+
 std::vector<Batch> Searcher::micro_batches(const Batch& batch) const {
   const int64_t m = options_.accumulate;
   LDARTS_CHECK(m >= 1 && batch.labels.size(0) % m == 0, "a batch of ", batch.labels.size(0),
@@ -452,6 +467,7 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   const GradientAt cell_gradient = [&](const std::vector<torch::Tensor>& w) {
     std::vector<torch::Tensor> leaves;
     for (const auto& t : w) leaves.push_back(t.detach().requires_grad_(true));
+    seed_noise(0);
     return gradients(loss_of(Batch{device_images(train.images), train.labels.to(device_)}, leaves), leaves);
   };
   const std::vector<torch::Tensor> probs = arch_.cell_probabilities(network_->cell_types());

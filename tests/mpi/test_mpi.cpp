@@ -9,6 +9,7 @@
 #include "ldarts/ops/batch_norm.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/search/searcher.h"
+#include "ldarts/spaces/space.h"
 #include "ldarts/train/train_run.h"
 #include "support/test_support.h"
 
@@ -91,19 +92,22 @@ void expect_same_trajectory(const Checkpoint& a, const Checkpoint& b, double tol
 
 void ranks_against_micro_batches(double lambda, double tolerance, MethodKind method = MethodKind::darts) {
   const std::string dir = shared_dir(std::string("equivalence-") + method_name(method));
-  SearchOptions ranks = tiny_run(dir, "ranks");
-  ranks.lambda = lambda;
-  ranks.method = method;
-  if (method == MethodKind::pc_darts) ranks.partial_channels = 2;
-  run_search(ranks, "", *world);  // 2 ranks x 8 images
+  auto configure = [&](SearchOptions o) {
+    o.lambda = lambda;
+    o.method = method;
+    if (method == MethodKind::pc_darts) o.partial_channels = 2;
+    if (method == MethodKind::p_darts) {  // one P-DARTS stage: DARTS space, skip dropout on (its masks must agree)
+      o.space = "darts-none", o.layers = 4, o.pdarts_stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
+    }
+    return o;
+  };
+  const SearchOptions ranks = configure(tiny_run(dir, "ranks"));
+  run_search_in(ranks, find_space(ranks.space), "", *world);  // 2 ranks x 8 images
   if (world->is_root()) {
     LocalCommunicator local;
-    SearchOptions one = tiny_run(dir, "micro");
-    one.lambda = lambda;
-    one.method = method;
-    one.partial_channels = ranks.partial_channels;
+    SearchOptions one = configure(tiny_run(dir, "micro"));
     one.accumulate = 2;  // 1 process x 2 micro-batches of 8
-    run_search(one, "", local);
+    run_search_in(one, find_space(one.space), "", local);
     expect_same_trajectory(read_checkpoint(dir + "/ranks/" + checkpoint_name(6)),
                            read_checkpoint(dir + "/micro/" + checkpoint_name(6)), tolerance);
   }

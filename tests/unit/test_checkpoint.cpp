@@ -203,6 +203,7 @@ TEST(Resume, EveryMethodResumesExactly) {
   for (const std::string& name : method_names()) {
     SCOPED_TRACE(name);
     const MethodKind method = parse_method(name);
+    if (method == MethodKind::p_darts) continue;  // DARTS spaces only: Progressive.ResumeInTheMiddleOfEveryStageIsExact
     expect_exact_resume("central", 4, "nb201", method == MethodKind::pc_darts, method);
   }
 }

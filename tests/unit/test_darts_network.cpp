@@ -59,7 +59,12 @@ TEST(DartsNetwork, PartialChannelsBypassAndShuffle) {
   torch::manual_seed(0);
   const std::vector<std::string> ops{"skip_connect", "sep_conv_3x3", "max_pool_3x3"};
   const BatchNormSpec bn{false, false};
-  MixedOp partial(ops, 8, 8, 1, bn, true, 2), reduced(ops, 8, 8, 2, bn, true, 2), narrow(ops, 4, 4, 1, bn, true, 1);
+  auto options = [&](int64_t channels, int64_t stride, int64_t k) {
+    MixedOpOptions o;
+    o.in_channels = o.out_channels = channels, o.stride = stride, o.bn = bn, o.pool_bn = true, o.partial_channels = k;
+    return o;
+  };
+  MixedOp partial(ops, options(8, 1, 2)), reduced(ops, options(8, 2, 2)), narrow(ops, options(4, 1, 1));
   const auto x = torch::randn({2, 8, 6, 6});
   const auto w = torch::softmax(torch::randn({3}), 0);
   const auto y = partial(x, w);

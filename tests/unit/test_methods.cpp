@@ -146,15 +146,18 @@ TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
 TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
   LocalCommunicator comm;
   for (MethodKind method : {MethodKind::darts, MethodKind::darts_2nd, MethodKind::sdarts_rs, MethodKind::sdarts_adv,
-                            MethodKind::beta_darts, MethodKind::darts_minus, MethodKind::pc_darts}) {
+                            MethodKind::beta_darts, MethodKind::darts_minus, MethodKind::pc_darts,
+                            MethodKind::p_darts}) {
     auto run = [&](const std::string& regularizer, double lambda) {
       SearchOptions o = second_order(0.01);
       o.float64 = false;
       o.method = method;
       o.regularizer = regularizer;
       if (method == MethodKind::pc_darts) o.partial_channels = 2;
+      if (method == MethodKind::p_darts)  // a stage-1 step in the DARTS space, with its skip dropout
+        o.space = "darts-none", o.layers = 4, o.pdarts_stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
       torch::manual_seed(5);
-      Searcher s(o, find_space("nb201"), 1, 10, comm);
+      Searcher s(o, find_space(o.space), 1, 10, comm);
       for (int i = 0; i < 3; ++i)
         s.step(random_batch(4, 30 + i), random_batch(4, 40 + i), StepSchedule{0.025, lambda, true, 3, 10});
       std::vector<torch::Tensor> state = clones(s.network()->weights());

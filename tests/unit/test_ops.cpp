@@ -44,7 +44,9 @@ TEST(Ops, ResNetBlockHalvesAndDoubles) {
 TEST(Ops, MixedOpIsTheWeightedSum) {
   const SearchSpace& space = find_space("nb201");
   torch::manual_seed(0);
-  MixedOp mixed(space.ops, 4, 4, 1, BatchNormSpec{false, false});
+  MixedOpOptions options;
+  options.in_channels = options.out_channels = 4, options.bn = BatchNormSpec{false, false};
+  MixedOp mixed(space.ops, options);
   const auto x = torch::randn({2, 4, 6, 6});
   // One-hot on skip_connect: the output is the input itself.
   auto w = torch::zeros({space.num_ops()});

@@ -17,6 +17,7 @@ struct DartsCellOptions {
   bool reduction = false, reduction_prev = false;
   int64_t partial_channels = 1;  // PC-DARTS K (1 = every channel through the mixed op)
   bool fused = true;             // evaluate the edges with FusedEdges (else per edge, the reference)
+  std::shared_ptr<SkipDropoutControl> skip_dropout;  // P-DARTS (nullptr: no skip dropout)
 };
 
 class DartsCellImpl : public torch::nn::Module {

@@ -29,6 +29,7 @@ struct DartsNetworkOptions {
   int64_t partial_channels = 1;
   bool edge_normalization = false;
   bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
+  bool skip_dropout = false;  // P-DARTS: a dropout after every stride-1 skip_connect (rate: set_skip_dropout)
 };
 
 class DartsNetworkImpl : public SearchNetworkImpl {

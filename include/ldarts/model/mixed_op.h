@@ -12,6 +12,7 @@
 #include <torch/nn/modules/container/modulelist.h>
 
 #include "ldarts/ops/relu_conv_bn.h"
+#include "ldarts/ops/skip_dropout.h"
 
 namespace ldarts {
 
@@ -32,13 +33,20 @@ class PoolBnImpl : public torch::nn::Module {
 };
 TORCH_MODULE(PoolBn);
 
+struct MixedOpOptions {
+  int64_t in_channels = 16, out_channels = 16, stride = 1;
+  BatchNormSpec bn;
+  // Follow pooling ops by a BN without affine parameters, as the DARTS search
+  // code does (its pooled outputs are otherwise on another scale).
+  bool pool_bn = false;
+  int64_t partial_channels = 1;  // PC-DARTS K
+  // P-DARTS: a stride-1 skip_connect is followed by a dropout driven by this (nullptr: none).
+  std::shared_ptr<SkipDropoutControl> skip_dropout;
+};
+
 class MixedOpImpl : public torch::nn::Module {
  public:
-  // pool_bn: follow pooling ops by a BN without affine parameters, as the DARTS
-  // search code does (its pooled outputs are otherwise on another scale).
-  MixedOpImpl(const std::vector<std::string>& op_names, int64_t in_channels,
-              int64_t out_channels, int64_t stride, BatchNormSpec bn, bool pool_bn = false,
-              int64_t partial_channels = 1);
+  MixedOpImpl(const std::vector<std::string>& op_names, const MixedOpOptions& options);
   // weights: [ops]
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
 

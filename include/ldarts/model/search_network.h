@@ -3,6 +3,7 @@
 // it copies), and the cells the Λ regularizer acts on.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@
 namespace ldarts {
 
 struct SearchSpace;
+struct SkipDropoutControl;
 class MixedOpImpl;
 
 class SearchNetworkImpl : public torch::nn::Module {
@@ -42,8 +44,15 @@ class SearchNetworkImpl : public torch::nn::Module {
   // The mixed op on `edge` of search cell `cell`.
   virtual MixedOpImpl& edge_op(int cell, int edge) = 0;
 
+  // P-DARTS skip-connection dropout (a network built with skip_dropout): the rate of
+  // the coming passes, and the seed of the next pass's masks. No-ops without it.
+  bool has_skip_dropout() const { return skip_dropout_ != nullptr; }
+  void set_skip_dropout(double rate);
+  void set_noise_seed(uint64_t seed);
+
  protected:
   std::vector<std::vector<torch::Tensor>>* traced_ = nullptr;
+  std::shared_ptr<SkipDropoutControl> skip_dropout_;
 };
 
 using SearchNetwork = std::shared_ptr<SearchNetworkImpl>;
@@ -61,6 +70,7 @@ struct SearchNetworkOptions {
   // Evaluate the cells with FusedEdges (model/fused_edges.h); false: the
   // straightforward per-edge evaluation, kept as the reference.
   bool fused_cells = true;
+  bool skip_dropout = false;  // P-DARTS (DARTS spaces): dropout after every stride-1 skip_connect
 };
 
 // The supernet of the space: NB201 or DARTS family.

@@ -9,7 +9,7 @@
 namespace ldarts {
 
 // --method (docs/methods.md); parsed once, in cli/search.cpp.
-enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus, pc_darts };
+enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus, pc_darts, p_darts };
 // "darts", "darts-2nd", "sdarts-rs", ...; parse_method throws a user error naming --method for anything else.
 MethodKind parse_method(const std::string& name);
 const char* method_name(MethodKind kind);
@@ -56,6 +56,7 @@ struct SearchOptions {
 
   // α: Adam
   double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;
+  double arch_grad_clip = 0;  // α gradient clipping (global norm over every α; 0: none; P-DARTS: 5)
   // the DARTS variant (docs/methods.md); every one combines with the regularizer below
   MethodKind method = MethodKind::darts;
   double hvp_r = 0.01;  // darts-2nd: the Hessian-vector product's step R = hvp_r / ‖∇ω' L_val‖ (DARTS architect.py)
@@ -63,6 +64,15 @@ struct SearchOptions {
   int pgd_steps = 7;             // sdarts-adv: PGD steps of size 2ε/steps
   double beta_decay = 50;        // beta-darts: λ of the Beta-Decay term at the last epoch, ramped from 0
   double aux_skip_beta = 1.0;    // darts-minus: β0 of the auxiliary skip, decayed linearly to 0 over the epochs
+  // p-darts (docs/methods.md §4): one stage per entry, each a search of `epochs` epochs in <out>/stage-<s>
+  std::vector<int64_t> pdarts_add_layers{0, 6, 12};  // cells added to `layers` in each stage
+  std::vector<int64_t> pdarts_keep_ops{5, 3, 1};     // ops per edge kept after each stage
+  std::vector<double> pdarts_skip_dropout{0.1, 0.4, 0.7};  // d_s of each stage's skip-connection dropout
+  bool pdarts_priors = true;  // false ("w/o priors", Table 6): no skip dropout and no skip limit
+  int pdarts_max_skips = 2;   // skip_connects the final normal cell keeps at most (with the priors)
+  // Set per stage by the p-darts driver (search/progressive.h), not by the command line:
+  int pdarts_stage = -1;      // 0-based stage of this search (-1: not a P-DARTS stage)
+  double skip_dropout = 0;    // d of this stage; the rate follows skip_dropout_rate() per epoch
   // Λ-DARTS regularizer (§4.2): none = plain first-order DARTS
   std::string regularizer = "corr";     // none | corr (Λ) | signcorr (Λ±)
   double lambda = 0.25;                 // λ, ramped linearly from 0 over the epochs

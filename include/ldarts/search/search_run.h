@@ -20,12 +20,20 @@ struct EpochSummary {
   double seconds = 0;
 };
 
+struct SearchSpace;
+
 struct SearchResult {
   std::vector<EpochSummary> epochs;
-  std::string genotype;  // final NB201 string
+  std::string genotype;  // final genotype: NB201 string or DARTS' Genotype(...) text
+  std::vector<std::vector<float>> probabilities;  // final softmax(α) per cell type, [edges·ops] row-major
 };
 
 // Runs the search; rank 0 writes `resolved_config` and the logs into options.out.
+// --method p-darts runs its stages (search/progressive.h).
 SearchResult run_search(const SearchOptions& options, const std::string& resolved_config, Communicator& comm);
+
+// One search run on `space` (P-DARTS: one stage, on the stage's ops).
+SearchResult run_search_in(const SearchOptions& options, const SearchSpace& space, const std::string& resolved_config,
+                           Communicator& comm);
 
 }  // namespace ldarts

@@ -100,6 +100,9 @@ class Searcher {
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
   // The rows of the regularized cells (all in NB201, the normal cells in DARTS spaces).
   torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
+  // Seeds the random layers (P-DARTS' skip dropout) for micro-batch `micro` of this
+  // rank in the current pass: the same seed for R ranks as for R micro-batches.
+  void seed_noise(size_t micro);
   // The batch on the device, cut into --accumulate micro-batches.
   std::vector<Batch> micro_batches(const Batch& batch) const;
   // α per cell type and the network's β, with their optimizer-state keys.
@@ -118,6 +121,7 @@ class Searcher {
   FdMode fd_mode_;
   bool outer_ = false;
   int64_t steps_done_ = 0;
+  uint64_t pass_seed_ = 0;  // of the current ω or α pass (seed_noise)
   torch::Tensor arch_cell_grads_;  // for the interleaved mode
   torch::Device device_{torch::kCPU};
   torch::Dtype dtype_ = torch::kFloat;  // ω, α and activations (--float64: double)

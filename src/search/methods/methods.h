@@ -14,5 +14,6 @@ std::unique_ptr<SearchMethod> make_sdarts_adv(const SearchOptions& options, cons
 std::unique_ptr<SearchMethod> make_beta_darts(const SearchOptions& options, const SearchSpace& space);
 std::unique_ptr<SearchMethod> make_darts_minus(const SearchOptions& options, const SearchSpace& space);
 std::unique_ptr<SearchMethod> make_pc_darts(const SearchOptions& options, const SearchSpace& space);
+std::unique_ptr<SearchMethod> make_p_darts(const SearchOptions& options, const SearchSpace& space);
 
 }  // namespace ldarts

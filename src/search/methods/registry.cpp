@@ -21,6 +21,7 @@ const Entry kMethods[] = {
     {MethodKind::beta_darts, "beta-darts", make_beta_darts},
     {MethodKind::darts_minus, "darts-minus", make_darts_minus},
     {MethodKind::pc_darts, "pc-darts", make_pc_darts},
+    {MethodKind::p_darts, "p-darts", make_p_darts},
 };
 
 const Entry& entry(MethodKind kind) {
