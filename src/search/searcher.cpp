@@ -418,9 +418,13 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSched
   arch_.set_grad_from_cells(arch_grad, network_->cell_types());
   std::vector<torch::Tensor> alphas = arch_.alphas();
   method_->add_alpha_gradient(alphas, schedule);
-  if (options_.arch_grad_clip > 0) torch::nn::utils::clip_grad_norm_(alphas, options_.arch_grad_clip);
   const std::vector<torch::Tensor> betas = network_->edge_parameters();
   for (size_t i = 0; i < betas.size(); ++i) betas[i].mutable_grad() = grads.betas[i];
+  if (options_.arch_grad_clip > 0) {  // one norm over α and β, as P-DARTS and PC-DARTS clip arch_parameters()
+    std::vector<torch::Tensor> clipped = alphas;
+    clipped.insert(clipped.end(), betas.begin(), betas.end());
+    torch::nn::utils::clip_grad_norm_(clipped, options_.arch_grad_clip);
+  }
   arch_optimizer_->step();
 
   std::vector<torch::Tensor> metrics{torch::tensor({scalars[0] * share, scalars[1] * share}, torch::kDouble)};

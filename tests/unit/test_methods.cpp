@@ -374,3 +374,24 @@ TEST(Methods, PcDartsOnNb201) {
   SearchOptions refused = tiny(MethodKind::pc_darts);
   EXPECT_ERROR_WITH(Searcher(refused, find_space("nb201"), 1, 10, comm), "pc-darts", "--partial-channels");
 }
+
+// --arch-grad-clip (P-DARTS, PC-DARTS ImageNet): one norm over α (and β) before
+// Adam; Adam's first moment after one step is (1 − β1)·g, so it shows the clip.
+TEST(Methods, ArchGradClipBoundsTheArchitectureGradient) {
+  LocalCommunicator comm;
+  auto first_moment_norm = [&](double clip) {
+    SearchOptions o = tiny(MethodKind::darts);
+    o.arch_grad_clip = clip;
+    torch::manual_seed(12);
+    Searcher s(o, find_space("nb201"), 1, 10, comm);
+    s.step(random_batch(8, 50), random_batch(8, 51), StepSchedule{0.025, 0, true, 0, 10});
+    Checkpoint c;
+    s.save_state(c);
+    return c.tensor("optim/arch/cell/exp_avg").norm().item<double>() / (1 - o.arch_beta1);
+  };
+  const double free = first_moment_norm(0), clipped = first_moment_norm(1e-4);
+  EXPECT_GT(free, 1e-3);
+  EXPECT_LE(clipped, 1e-4);
+  EXPECT_NEAR(clipped, 1e-4, 1e-6);  // clip_grad_norm_ scales by clip/(norm + 1e-6)
+  EXPECT_NEAR(first_moment_norm(1e3), free, 1e-12);  // a clip above the norm changes nothing
+}
