@@ -28,6 +28,9 @@ void setup_inspect(CLI::App& app) {
     if (!train) {
       std::printf("space           %s\n", c.string("run/space").c_str());
       std::printf("method          %s\n", c.strings.count("search/method") ? c.string("search/method").c_str() : "darts");
+      if (c.integers.count("search/p-darts/stage"))
+        std::printf("p-darts stage   %ld; ops per edge: %s\n", long(c.integer("search/p-darts/stage") + 1),
+                    c.string("search/p-darts/ops").c_str());
     }
     std::printf("world size      %ld\n", long(c.integer("run/world_size")));
     std::printf("resume point    epoch %ld, step %ld (global step %ld)\n", long(c.integer("state/epoch")) + 1,

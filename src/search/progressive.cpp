@@ -128,6 +128,24 @@ int read_stages(const std::string& path, const SearchSpace& base, std::vector<Ed
   return done;
 }
 
+// The run's configuration with the stage's own layers, seed and folder (so that
+// `ldarts summarize` tells the stages apart); <out>/config.toml reruns the whole run.
+std::string stage_config(const std::string& resolved, const SearchOptions& stage, size_t s, size_t stages,
+                         const std::string& run_out) {
+  std::istringstream in(resolved);
+  std::ostringstream out;
+  out << "# P-DARTS stage " << s + 1 << " of " << stages << " of the run in " << run_out
+      << " (layers, seed and out are this stage's; " << run_out << "/config.toml reruns the whole run)\n";
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("layers=", 0) == 0) line = "layers=" + std::to_string(stage.layers);
+    else if (line.rfind("seed=", 0) == 0) line = "seed=" + std::to_string(stage.seed);
+    else if (line.rfind("out=", 0) == 0) line = "out=\"" + stage.out + "\"";
+    out << line << "\n";
+  }
+  return out.str();
+}
+
 std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
@@ -180,7 +198,11 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
                   stages, long(so.layers), ops[0][0].size(), so.skip_dropout, so.out.c_str());
       std::fflush(stdout);
     }
-    result = run_search_in(so, space, resolved_config, comm);
+    if (root && !resolved_config.empty()) {
+      make_dirs(o.out);
+      write_file_atomically(o.out + "/config.toml", resolved_config);
+    }
+    result = run_search_in(so, space, stage_config(resolved_config, so, s, stages, o.out), comm);
     if (s + 1 == stages) {
       // The final cell (train_search.py:205-262): one non-none op per edge, two edges per node.
       DartsGenotype g;
