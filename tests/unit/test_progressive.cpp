@@ -37,6 +37,31 @@ int cells_of(const Checkpoint& c) {
   return int(cells.size());
 }
 
+// The ops of `stage` (from 0) of a darts-none run in `run`, recomputed from the
+// last checkpoint of each earlier stage.
+std::vector<EdgeOps> recomputed_ops(const std::string& run, const std::vector<int64_t>& keep, int stage) {
+  const SearchSpace& base = find_space("darts-none");
+  std::vector<EdgeOps> ops = {base.cell_types[0].edge_ops, base.cell_types[1].edge_ops};
+  for (int s = 0; s < stage; ++s) {
+    const Checkpoint c = read_checkpoint(latest_checkpoint(run + "/stage-" + std::to_string(s + 1)));
+    for (int t = 0; t < 2; ++t) ops[t] = prune_ops(ops[t], probabilities(c, t == 0 ? "normal" : "reduce"), int(keep[s]));
+  }
+  return ops;
+}
+
+// The checkpoint's "search/p-darts/ops" form: "normal: a b | c d ...; reduce: ...".
+std::string ops_text(const std::vector<EdgeOps>& ops) {
+  std::string out;
+  for (size_t t = 0; t < ops.size(); ++t) {
+    out += std::string(t ? "; " : "") + (t == 0 ? "normal" : "reduce") + ":";
+    for (size_t e = 0; e < ops[t].size(); ++e) {
+      out += e ? " |" : "";
+      for (const auto& op : ops[t][e]) out += " " + op;
+    }
+  }
+  return out;
+}
+
 SearchOptions tiny_pdarts(const std::string& data, const std::string& out) {
   SearchOptions o;
   o.method = MethodKind::p_darts;
@@ -176,18 +201,10 @@ TEST(Progressive, StagesGrowTheNetworkAndKeepTheStrongestOps) {
     EXPECT_EQ(c.integer("search/steps_done"), 4);
   }
   // Stage 2's ops are stage 1's without its 3 weakest per edge, stage 3's stage 2's without 2.
-  const SearchSpace& base = find_space("darts-none");
-  std::vector<EdgeOps> ops = {base.cell_types[0].edge_ops, base.cell_types[1].edge_ops};
-  for (int s = 0; s < 2; ++s) {
-    for (int t = 0; t < 2; ++t)
-      ops[t] = prune_ops(ops[t], probabilities(last[s], t == 0 ? "normal" : "reduce"), int(o.pdarts_keep_ops[s]));
-    const std::string text = last[s + 1].string("search/p-darts/ops");
-    for (int t = 0; t < 2; ++t)
-      for (const auto& edge : ops[t])
-        for (const auto& op : edge) EXPECT_NE(text.find(op), std::string::npos) << op;
-  }
+  for (int s = 1; s < 3; ++s)
+    EXPECT_EQ(last[s].string("search/p-darts/ops"), ops_text(recomputed_ops(dir.file("run"), o.pdarts_keep_ops, s)));
   // The final cell: stage 3's α, at most 2 skip_connects in the normal cell.
-  const SearchSpace stage3 = stage_space(base, ops);
+  const SearchSpace stage3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("run"), o.pdarts_keep_ops, 2));
   DartsGenotype g;
   g.normal = limit_skips(stage3, "normal", probabilities(last[2], "normal"), 2);
   g.reduce = derive_darts_cell(stage3, "reduce", probabilities(last[2], "reduce"));
@@ -202,13 +219,7 @@ TEST(Progressive, StagesGrowTheNetworkAndKeepTheStrongestOps) {
   free.out = dir.file("free");
   const SearchResult plain = run_search(free, "", comm);
   const Checkpoint c3 = read_checkpoint(latest_checkpoint(dir.file("free/stage-3")));
-  std::vector<EdgeOps> free_ops = {base.cell_types[0].edge_ops, base.cell_types[1].edge_ops};
-  for (int s = 0; s < 2; ++s) {
-    const Checkpoint cs = read_checkpoint(latest_checkpoint(dir.file("free/stage-" + std::to_string(s + 1))));
-    for (int t = 0; t < 2; ++t)
-      free_ops[t] = prune_ops(free_ops[t], probabilities(cs, t == 0 ? "normal" : "reduce"), int(o.pdarts_keep_ops[s]));
-  }
-  const SearchSpace free3 = stage_space(base, free_ops);
+  const SearchSpace free3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("free"), o.pdarts_keep_ops, 2));
   DartsGenotype f;
   f.normal = derive_darts_cell(free3, "normal", probabilities(c3, "normal"));
   f.reduce = derive_darts_cell(free3, "reduce", probabilities(c3, "reduce"));
