@@ -225,12 +225,9 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  // The passes over one batch draw the same random masks (P-DARTS' skip dropout).
-  const uint64_t weight_seed = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 0});
-  const uint64_t arch_seed = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 1});
-  if (arch_first_ && schedule.update_arch) pass_seed_ = arch_seed, arch_step(valid, train, schedule, stats);
-  pass_seed_ = weight_seed, weight_step(train, schedule, stats);
-  if (!arch_first_ && schedule.update_arch) pass_seed_ = arch_seed, arch_step(valid, train, schedule, stats);
+  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
+  weight_step(train, schedule, stats);
+  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
   // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
   // every rank holds the same model and a checkpoint of rank 0 is everyone's.
   if (comm_.world_size() > 1) {
@@ -248,6 +245,7 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
 // are averaged, exactly as M ranks would average theirs.
 void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, StepStats& stats) {
   const double lambda = schedule.lambda;
+  pass_seed_ = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 0});  // every pass on `train`: the same masks
   // The method's cell weights for this pass (SDARTS: a perturbed softmax(α)), or the copies.
   StepPasses passes(*this);
   const std::vector<torch::Tensor> method_weights = method_->weight_pass_weights(passes, train, schedule);
@@ -397,6 +395,7 @@ std::vector<torch::Tensor> Searcher::weight_pass_weights(const Batch& train, con
 // order: at the current ω; ω gradients are not computed), Λ_valid of ∂L_val/∂P,
 // the outer regularizer, then Adam.
 void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats) {
+  pass_seed_ = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 1});  // the α step's passes: their own masks
   StepPasses passes(*this);
   torch::Tensor cell_grads_valid;
   ArchGrads grads = method_->arch_gradient(passes, valid, train, schedule, cell_grads_valid);

@@ -14,6 +14,7 @@
 #include "ldarts/model/search_network.h"
 #include "ldarts/ops/skip_dropout.h"
 #include "ldarts/search/progressive.h"
+#include "ldarts/search/searcher.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/spaces/space.h"
 #include "support/test_support.h"
@@ -116,6 +117,34 @@ TEST(Progressive, SkipDropoutMasksAreSeededInvertedDropout) {
   a->train();
   control->rate = 0;
   EXPECT_TRUE(torch::equal(a(x), x));
+}
+
+// Λ-P-DARTS: the finite differences (g(P + εΔ) − g(P − εΔ))/2ε, or (g(P + εΔ) −
+// g(P))/ε, only make sense when the passes drop the units of the pass they perturb; other masks would
+// add (g' − g'')/2ε, which grows as 1/ε. In float64, below the ε where the
+// differences cross ReLU kinks of this tiny network (~1e-4 here), the ω
+// gradient with the regularizer converges as ε0 shrinks.
+TEST(Progressive, TheRegularizerPassesSeeTheMasksOfThePassTheyPerturb) {
+  LocalCommunicator comm;
+  auto gradient_norm = [&](double lambda, double epsilon0, const std::string& fd_mode) {
+    SearchOptions o;
+    o.space = "darts-none", o.method = MethodKind::p_darts, o.pdarts_stage = 0;
+    o.channels = 4, o.layers = 4, o.batch_size = 8, o.seed = 3, o.float64 = true;
+    o.skip_dropout = 0.5, o.regularizer = lambda > 0 ? "corr" : "none", o.epsilon0 = epsilon0, o.grad_clip = 1e9;
+    o.fd_mode = fd_mode;
+    torch::manual_seed(21);
+    Searcher s(o, find_space(o.space), 1, 10, comm);
+    torch::manual_seed(22);
+    const Batch train{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
+    return s.step(train, train, StepSchedule{0.025, lambda, false, 0, 1}).grad_norm;
+  };
+  // Central: the + and − passes; forward: the + pass and the ω pass itself (eq. 24).
+  for (const std::string fd_mode : {"central", "forward"}) {
+    const double plain = gradient_norm(0, 1e-6, fd_mode);
+    const double at6 = gradient_norm(0.5, 1e-6, fd_mode), at7 = gradient_norm(0.5, 1e-7, fd_mode);
+    EXPECT_GT(std::abs(at6 - plain), 1e-3 * plain) << fd_mode;  // the regularizer acts
+    EXPECT_NEAR(at7, at6, 1e-4 * at6) << fd_mode;               // and its term does not grow as ε shrinks
+  }
 }
 
 TEST(Progressive, SkipDropoutFollowsEveryStrideOneSkipOnly) {

@@ -121,7 +121,7 @@ class Searcher {
   FdMode fd_mode_;
   bool outer_ = false;
   int64_t steps_done_ = 0;
-  uint64_t pass_seed_ = 0;  // of the current ω or α pass (seed_noise)
+  uint64_t pass_seed_ = 0;  // of the current ω or α step's passes (seed_noise), set by weight_step and arch_step
   torch::Tensor arch_cell_grads_;  // for the interleaved mode
   torch::Device device_{torch::kCPU};
   torch::Dtype dtype_ = torch::kFloat;  // ω, α and activations (--float64: double)
