@@ -1,0 +1,891 @@
+#!/usr/bin/env python3
+"""One search step of ldarts against one step of the published authors' code, in float64
+(docs/reference-steps.md).
+
+    OMP_NUM_THREADS=1 PY tests/reference/compare_step.py --method darts-2nd \
+        --binary build/tests/reference/reference_step [--steps 2] [--json out.json]
+
+For the method this script
+  1. builds the published supernet (NB201 C=8, N=1 by default; DARTS space for
+     darts-minus) in float64 with the published constructor and optimizers;
+  2. sets α to 0.3·N(0,1) (softmax(α) not uniform) and makes a synthetic train and valid
+     batch (N(0,1) images, random labels of 10 classes);
+  3. writes ω (published parameter order), the BN buffers ldarts has, α, the batches and
+     the ldarts options to a file, runs tests/reference/reference_step on it (ldarts'
+     Searcher::step, --steps times) and reads ω, α, BN buffers, SGD momentum and
+     Adam's exp_avg of α back;
+  4. runs the published code's own step function, imported from the exported tree
+     (never re-implemented): search_func of DARTS-V1/DARTS-V2/PCDARTS.py (Lambda-DARTS
+     NAS-Bench201; --published autodl: AutoDL-Projects), train() of
+     nasbench201/train_search.py (Beta-DARTS, SmoothDARTS), train() of DARTS-
+     src/search/train_search.py, on a one-batch loader, with .cuda() a no-op;
+  5. prints max |Δ| and relative differences of ω, α, the ω gradient (momentum buffer),
+     the α gradient (Adam's first moment) and the BN buffers.
+
+Nothing of the published code is copied here. Run-time patches (no numerical change):
+.cuda() → identity; a torchvision stub when torchvision is missing; accuracy()
+re-compiled with .reshape(-1) where .view(-1) raises on current PyTorch; the clip
+function wrapped to record the norm it saw; for sdarts-* torch.Tensor.uniform_ is
+replaced *inside the published step only* by a function that writes ldarts' draw (the
+same U(−ε, ε) numbers, replayed by reference_step.cpp), so both sides use one
+perturbation. --clip and --clip-omega-only change the published clip on purpose
+(docs/reference-steps.md, D1).
+"""
+import argparse
+import ast
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import types
+from types import SimpleNamespace
+
+sys.dont_write_bytecode = True
+
+import torch  # noqa: E402
+
+REPOS = {
+    "quark0": "quark0+darts",
+    "pcdarts": "yuhuixu1993+PC-DARTS",
+    "autodl": "D-X-Y+AutoDL-Projects",
+    "dartsminus": "Meituan-AutoML+DARTS-",
+    "lambda": "dr-faustus+Lambda-DARTS",
+    "beta": "Sunshine-Ye+Beta-DARTS",
+    "sdarts": "xiangning-chen+SmoothDARTS",
+}
+
+
+# ---------------------------------------------------------------------------- patches
+def patch_cuda():
+    torch.Tensor.cuda = lambda self, *a, **k: self
+    torch.nn.Module.cuda = lambda self, *a, **k: self
+
+
+def torchvision_stub():
+    try:
+        import torchvision  # noqa: F401
+        return
+    except ImportError:
+        pass
+
+    class Stub(types.ModuleType):
+        def __getattr__(self, item):
+            if item.startswith("__"):
+                raise AttributeError(item)
+            return Stub(self.__name__ + "." + item)
+
+        def __call__(self, *a, **k):
+            raise RuntimeError("torchvision stub called: " + self.__name__)
+
+    for name in ["torchvision", "torchvision.datasets", "torchvision.datasets.utils", "torchvision.transforms"]:
+        m = Stub(name)
+        m.__path__ = []
+        sys.modules[name] = m
+    sys.modules["torchvision.datasets"].VisionDataset = type("VisionDataset", (object,), {})
+
+
+def patch_accuracy(module, name="accuracy"):
+    """SmoothDARTS' optimizers/darts/utils.py accuracy() and AutoDL's
+    xautodl/utils/evaluation_utils.py obtain_accuracy() do correct[:k].view(-1) on a
+    transposed tensor, which raises on current PyTorch (bookkeeping after the update).
+    Re-compiled from their own source with .reshape(-1); the values are the same."""
+    import inspect
+    import textwrap
+    fn = getattr(module, name)
+    src = textwrap.dedent(inspect.getsource(fn))
+    if "correct[:k].view(-1)" not in src:
+        return fn
+    ns = dict(vars(inspect.getmodule(fn)))
+    exec(compile(src.replace("correct[:k].view(-1)", "correct[:k].reshape(-1)"), inspect.getsourcefile(fn), "exec"), ns)
+    setattr(module, name, ns[name])
+    return ns[name]
+
+
+def commit_of(ref_root, ref):
+    """The commit of the exported tree, from the mirror it came from (if here)."""
+    name = os.path.relpath(ref.root, ref_root).split(os.sep)[0]
+    git = "/work/.mirror/%s/repo" % name
+    try:
+        return subprocess.run(["git", "-C", git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def load_function(path, name, namespace):
+    """Executes only `def name` of a published script (their module level parses
+    arguments and opens data sets)."""
+    tree = ast.parse(open(path).read(), filename=path)
+    fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    assert len(fns) == 1, (path, name)
+    exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), namespace)
+    return namespace[name]
+
+
+class ClipRecorder:
+    """Wraps torch.nn.utils.clip_grad_norm_: records the norm it returns and the
+    norm over ω alone (the published NB201 scripts clip network.parameters(), α included)."""
+
+    def __init__(self):
+        self.orig = torch.nn.utils.clip_grad_norm_
+        self.records = []
+        self.override = None  # --clip: another max_norm on both sides
+        self.drop = set()     # ids of parameters left out of the published clip (--clip-omega-only)
+
+    def __call__(self, params, max_norm, *a, **k):
+        params = list(params)
+        if self.drop:  # --clip-omega-only: the clip as ldarts has it, over ω alone
+            params = [q for q in params if id(q) not in self.drop]
+        if self.override is not None:
+            max_norm = self.override
+        total = self.orig(params, max_norm, *a, **k)
+        self.records.append({"total_norm": float(total), "max_norm": float(max_norm), "n_params": len(params)})
+        return total
+
+    def install(self):
+        torch.nn.utils.clip_grad_norm_ = self
+        torch.nn.utils.clip_grad_norm = self  # the deprecated name (DARTS- src/search/train_search.py:374)
+
+
+class InjectedUniform:
+    """torch.Tensor.uniform_ that writes the given tensors in order (the SDARTS draws)."""
+
+    def __init__(self, tensors):
+        self.tensors = list(tensors)
+        self.used = 0
+        self.orig = torch.Tensor.uniform_
+
+    def __enter__(self):
+        def uniform_(t, a=0.0, b=1.0, *rest, **kw):
+            src = self.tensors[self.used]
+            assert tuple(src.shape) == tuple(t.shape), (src.shape, t.shape)
+            assert abs(src.abs().max().item()) <= b + 1e-12, "the draw exceeds ε: different ε on the two sides"
+            self.used += 1
+            with torch.no_grad():
+                return t.copy_(src)
+        torch.Tensor.uniform_ = uniform_
+        return self
+
+    def __exit__(self, *exc):
+        torch.Tensor.uniform_ = self.orig
+
+
+# ---------------------------------------------------------------------------- helpers
+def bn_buffers(model, skip_types):
+    """running_mean, running_var, num_batches_tracked of every BatchNorm outside the
+    search cells (ldarts' search-cell BNs have no running statistics)."""
+    skip = set()
+    for name, m in model.named_modules():
+        if isinstance(m, skip_types):
+            skip.add(name + ".")
+    names, out = [], []
+    for name, m in model.named_modules():
+        if isinstance(m, torch.nn.BatchNorm2d) and not any(name.startswith(s) for s in skip) and m.track_running_stats:
+            for b in ("running_mean", "running_var", "num_batches_tracked"):
+                names.append(name + "." + b)
+                out.append(getattr(m, b))
+    return names, out
+
+
+def named_weights(model, weights):
+    ids = {id(p): n for n, p in model.named_parameters()}
+    return [ids[id(p)] for p in weights]
+
+
+def diff(a, b, before=None):
+    a, b = a.double(), b.double()
+    d = (a - b).abs()
+    r = {"max_abs": d.max().item() if d.numel() else 0.0,
+         "max_rel": (d / b.abs().clamp_min(1e-300)).max().item() if d.numel() else 0.0,
+         "norm_rel": (d.norm() / b.norm().clamp_min(1e-300)).item()}
+    if before is not None:
+        step = (b - before.double()).norm().item()
+        r["of_update"] = d.norm().item() / step if step > 0 else float("nan")
+    return r
+
+
+def flat(ts):
+    return torch.cat([t.reshape(-1).double() for t in ts]) if ts else torch.zeros(0)
+
+
+# ---------------------------------------------------------------------------- methods
+class Nb201Lambda:
+    """Lambda-DARTS NAS-Bench201: DARTS-V1 (darts), DARTS-V2 (darts-2nd), PCDARTS (pc-darts)."""
+
+    SCRIPTS = {"darts": ("DARTS-V1", "DARTS.config", 1e-4),     # scripts-search/algos/DARTS-V1.sh:43
+               "darts-2nd": ("DARTS-V2", "DARTS.config", 3e-4),  # DARTS-V2.sh:37
+               "pc-darts": ("PCDARTS", "PCDARTS.config", 6e-4)}  # PCDARTS.sh
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["lambda"], "NAS-Bench201")
+        sys.path.insert(0, os.path.join(self.root, "lib"))
+        self.name, self.config_file, self.arch_lr = self.SCRIPTS[args.method]
+        self.published = "dr-faustus/Lambda-DARTS NAS-Bench201/exps/algos/%s.py search_func" % self.name
+
+    def build(self):
+        from config_utils import load_config, dict2config
+        from procedures import get_optim_scheduler
+        from models import get_cell_based_tiny_net, get_search_spaces
+        a = self.args
+        torch.manual_seed(a.seed)
+        space = get_search_spaces("cell", "nas-bench-102")
+        net = get_cell_based_tiny_net(dict2config({"name": self.name, "C": a.channels, "N": a.cells, "max_nodes": 4,
+                                                   "num_classes": 10, "space": space}, None))
+        config = load_config(os.path.join(self.root, "configs/nas-benchmark/algos", self.config_file),
+                             {"class_num": 10, "xshape": (1, 3, a.image, a.image)}, None)
+        w_opt, w_sched, criterion = get_optim_scheduler(net.get_weights(), config)
+        a_opt = torch.optim.Adam(net.get_alphas(), lr=self.arch_lr, betas=(0.5, 0.999), weight_decay=1e-3)
+        w_sched.update(a.epoch, 0.0)  # main(): once per epoch
+        self.net, self.criterion, self.w_opt, self.a_opt, self.sched = net, criterion, w_opt, a_opt, w_sched
+        # DARTS-V2 runs on torch.nn.DataParallel(search_model) (DARTS-V2.py:220); without
+        # GPUs DataParallel calls the module directly.
+        self.network = torch.nn.DataParallel(net) if self.name == "DARTS-V2" else net
+        self.config = config
+        from models.cell_searchs.search_cells import SearchCell
+        self.cell_types = (SearchCell,)
+        return net
+
+    def weights(self):
+        return self.net.get_weights()
+
+    def alphas(self):
+        return self.net.get_alphas()
+
+    def arch_optimizer(self):
+        return self.a_opt
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def options(self):
+        c = self.config
+        lr = self.w_opt.param_groups[0]["lr"]
+        return {"method": self.args.method, "lr": lr, "step_lr": lr, "momentum": c.momentum, "weight_decay": c.decay,
+                "nesterov": int(bool(c.nesterov)), "arch_lr": self.arch_lr, "arch_weight_decay": 1e-3,
+                "partial_channels": 4 if self.name == "PCDARTS" else 1,
+                "step_order": "arch-first" if self.name == "DARTS-V2" else "weights-first",
+                "epoch": self.args.epoch, "epochs": c.epochs, "grad_clip": 5}
+
+    def step(self, batches, noise):
+        import time as _time
+        from log_utils import AverageMeter, time_string
+        from utils import obtain_accuracy
+        ns = {"time": _time, "torch": torch, "AverageMeter": AverageMeter, "time_string": time_string,
+              "obtain_accuracy": obtain_accuracy, "args": SimpleNamespace(corr_regularization=False)}
+        path = os.path.join(self.root, "exps/algos/%s.py" % self.name)
+        if self.name == "DARTS-V2":  # search_func calls these module-level functions
+            import numpy as np
+            from copy import deepcopy
+            ns.update({"np": np, "deepcopy": deepcopy})
+            for f in ("_concat", "_hessian_vector_product", "backward_step_unrolled"):
+                load_function(path, f, ns)
+        search_func = load_function(path, "search_func", ns)
+        log = SimpleNamespace(log=lambda s: None)
+        search_func(batches, self.network, self.criterion, self.sched, self.w_opt, self.a_opt, "000", 10 ** 9, log)
+
+
+class Nb201AutoDL(Nb201Lambda):
+    """D-X-Y/AutoDL-Projects exps/NAS-Bench-201-algos/DARTS-V1.py / DARTS-V2.py with
+    configs/nas-benchmark/algos/DARTS.config (wd 5e-4, Nesterov) and
+    scripts-search/NAS-Bench-201-algos/DARTS-V*.sh (α lr 3e-4, track_running_stats as given)."""
+
+    SCRIPTS = {"darts": ("DARTS-V1", "DARTS.config", 3e-4), "darts-2nd": ("DARTS-V2", "DARTS.config", 3e-4)}
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["autodl"])
+        sys.path.insert(0, self.root)
+        self.name, self.config_file, self.arch_lr = self.SCRIPTS[args.method]
+        self.published = "D-X-Y/AutoDL-Projects exps/NAS-Bench-201-algos/%s.py search_func" % self.name
+
+    def build(self):
+        from xautodl.config_utils import load_config, dict2config
+        from xautodl.procedures import get_optim_scheduler
+        from xautodl.models import get_cell_based_tiny_net, get_search_spaces
+        from xautodl.models.cell_searchs.search_cells import NAS201SearchCell
+        a = self.args
+        torch.manual_seed(a.seed)
+        space = get_search_spaces("cell", "nas-bench-201")
+        net = get_cell_based_tiny_net(dict2config({"name": self.name, "C": a.channels, "N": a.cells, "max_nodes": 4,
+                                                   "num_classes": 10, "space": space, "affine": False,
+                                                   "track_running_stats": bool(a.cell_bn_stats)}, None))
+        config = load_config(os.path.join(self.root, "configs/nas-benchmark/algos", self.config_file),
+                             {"class_num": 10, "xshape": (1, 3, a.image, a.image)}, None)
+        w_opt, w_sched, criterion = get_optim_scheduler(net.get_weights(), config)
+        a_opt = torch.optim.Adam(net.get_alphas(), lr=self.arch_lr, betas=(0.5, 0.999), weight_decay=1e-3)
+        w_sched.update(a.epoch, 0.0)
+        self.net, self.criterion, self.w_opt, self.a_opt, self.sched = net, criterion, w_opt, a_opt, w_sched
+        self.network = torch.nn.DataParallel(net) if self.name == "DARTS-V2" else net
+        self.config = config
+        self.cell_types = (NAS201SearchCell,)
+        return net
+
+    def weights(self):
+        """ω that ldarts has: AutoDL's ReLUConvBN gives the search cells' convolutions a bias
+        (bias=not affine, xautodl/models/cell_operations.py:137); ldarts' have none (an
+        affine-free BN in training mode removes a per-channel constant exactly)."""
+        names = {id(p): n for n, p in self.net.named_parameters()}
+        return [w for w in self.net.get_weights() if not self.is_cell_bias(names[id(w)])]
+
+    def cell_biases(self):
+        return [(n, p) for n, p in self.net.named_parameters() if self.is_cell_bias(n)]
+
+    @staticmethod
+    def is_cell_bias(name):
+        return ".edges." in name and name.endswith(".bias")
+
+    def step(self, batches, noise):
+        import time as _time
+        from xautodl.log_utils import AverageMeter, time_string
+        import xautodl.utils.evaluation_utils as evaluation_utils
+        obtain_accuracy = patch_accuracy(evaluation_utils, "obtain_accuracy")
+        ns = {"time": _time, "torch": torch, "AverageMeter": AverageMeter, "time_string": time_string,
+              "obtain_accuracy": obtain_accuracy}
+        path = os.path.join(self.root, "exps/NAS-Bench-201-algos/%s.py" % self.name)
+        if self.name == "DARTS-V2":
+            import numpy as np
+            from copy import deepcopy
+            ns.update({"np": np, "deepcopy": deepcopy})
+            for f in ("_concat", "_hessian_vector_product", "backward_step_unrolled"):
+                load_function(path, f, ns)
+        search_func = load_function(path, "search_func", ns)
+        log = SimpleNamespace(log=lambda s: None)
+        extra = (5.0,) if self.name == "DARTS-V1" else ()  # --gradient_clip 5 (DARTS-V1.py:383)
+        search_func(batches, self.network, self.criterion, self.sched, self.w_opt, self.a_opt, "000", 10 ** 9, log, *extra)
+
+
+class QuarkDarts:
+    """quark0/darts cnn/train_search.py train() (DARTS space with `none`, 8 ops; ldarts
+    --space darts-none), first order or --unrolled (cnn/architect.py), argparse defaults.
+    α are plain tensors there, so the clip covers ω alone, as in ldarts."""
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["quark0"], "cnn")
+        sys.path.insert(0, self.root)
+        self.published = "quark0/darts cnn/train_search.py train()" + (" --unrolled" if args.method == "darts-2nd" else "")
+        self.hp = SimpleNamespace(learning_rate=0.025, learning_rate_min=0.001, momentum=0.9, weight_decay=3e-4,
+                                  epochs=50, grad_clip=5, arch_learning_rate=3e-4, arch_weight_decay=1e-3,
+                                  unrolled=args.method == "darts-2nd", report_freq=10 ** 9)
+
+    def build(self):
+        from model_search import Network, Cell
+        from architect import Architect
+        a = self.args
+        torch.manual_seed(a.seed)
+        self.criterion = torch.nn.CrossEntropyLoss()
+        net = Network(a.channels, 10, a.layers, self.criterion)
+        h = self.hp
+        self.w_opt = torch.optim.SGD(net.parameters(), h.learning_rate, momentum=h.momentum, weight_decay=h.weight_decay)
+        self.architect = Architect(net, h)
+        self.net = net
+        self.cell_types = (Cell,)
+        return net
+
+    def weights(self):
+        return list(self.net.parameters())
+
+    def alphas(self):
+        return self.net.arch_parameters()
+
+    def arch_optimizer(self):
+        return self.architect.optimizer
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def lr(self):
+        import math
+        h, e = self.hp, self.args.epoch
+        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+
+    def options(self):
+        h = self.hp
+        return {"method": self.args.method, "space": "darts-none", "layers": self.args.layers, "lr": self.lr(),
+                "step_lr": self.lr(), "momentum": h.momentum, "weight_decay": h.weight_decay,
+                "arch_lr": h.arch_learning_rate, "arch_weight_decay": h.arch_weight_decay, "step_order": "arch-first",
+                "epoch": self.args.epoch, "epochs": h.epochs, "grad_clip": h.grad_clip, "hvp_r": 0.01}
+
+    def step(self, batches, noise):
+        import utils
+        from torch.autograd import Variable
+        patch_accuracy(utils)
+        path = os.path.join(self.root, "train_search.py")
+        # `cuda(async=True)` is a syntax error since Python 3.7 (.cuda() is a no-op here), and
+        # `x.data[0]` (:158-160, bookkeeping after the update) raises on 0-dim tensors since
+        # PyTorch 0.4: renamed to non_blocking=True and .data.item().
+        src = open(path).read().replace("async=True", "non_blocking=True").replace(".data[0]", ".data.item()")
+        tree = ast.parse(src, filename=path)
+        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
+              "logging": SimpleNamespace(info=lambda *a: None)}
+        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        train_queue = [(x, y) for (x, y, _, _) in batches]
+        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
+        ns["train"](train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr())
+
+
+class PcDartsSpace(QuarkDarts):
+    """yuhuixu1993/PC-DARTS train_search.py train() (CIFAR, DARTS space with `none`): K = 4
+    partial channels with channel shuffle and max-pool bypass on stride-2 edges, edge
+    normalization β trained with α; argparse defaults (lr 0.1 → 0 cosine over 50 epochs,
+    α lr 6e-4, α updated from epoch 15). ldarts: --method pc-darts --partial-channels 4
+    --edge-normalization --space darts-none."""
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["pcdarts"])
+        sys.path.insert(0, self.root)
+        self.published = "yuhuixu1993/PC-DARTS train_search.py train()"
+        self.hp = SimpleNamespace(learning_rate=0.1, learning_rate_min=0.0, momentum=0.9, weight_decay=3e-4,
+                                  epochs=50, grad_clip=5, arch_learning_rate=6e-4, arch_weight_decay=1e-3,
+                                  unrolled=False, report_freq=10 ** 9)
+
+    def alphas(self):
+        return self.net.arch_parameters()[:2]
+
+    def betas(self):
+        return self.net.arch_parameters()[2:]
+
+    def options(self):
+        o = super().options()
+        o.update({"method": "pc-darts", "partial_channels": 4, "edge_normalization": 1})
+        return o
+
+    def step(self, batches, noise):
+        import utils
+        from torch.autograd import Variable
+        patch_accuracy(utils)
+        path = os.path.join(self.root, "train_search.py")
+        # as quark0/darts: `cuda(async=True)` (:144, :154) and `x.data[0]` (:168-170) renamed
+        src = open(path).read().replace("async=True", "non_blocking=True").replace(".data[0]", ".data.item()")
+        tree = ast.parse(src, filename=path)
+        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
+              "logging": SimpleNamespace(info=lambda *a: None)}
+        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        train_queue = [(x, y) for (x, y, _, _) in batches]
+        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
+        ns["train"](train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr(),
+                    self.args.epoch)
+
+
+class DartsMinusSpace:
+    """Meituan-AutoML/DARTS- src/search/train_search.py train() with the options of
+    scripts/run_darts_minus.sh (--space s5 --auxiliary_skip --skip_beta 1 --decay linear),
+    first order, in the DARTS space with `none` (ldarts: --space darts-none).
+
+    DARTS- gives each stride-2 edge of a reduction cell an auxiliary FactorizedReduce of its
+    own (model_search.py:18-19); ldarts adds β_e to skip_connect's weight, so there the
+    auxiliary path shares skip_connect's FactorizedReduce (docs/methods.md, deviations).
+    To start from the same function, the auxiliary FactorizedReduce weights are set equal
+    to the skip_connect ones; those tensors are then compared apart (see the report)."""
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["dartsminus"])
+        sys.path.insert(0, self.root)
+        self.published = "Meituan-AutoML/DARTS- src/search/train_search.py train()"
+
+    def build(self):
+        a = self.args
+        self.tmp = tempfile.mkdtemp(prefix="dartsminus-")
+        argv, cwd = sys.argv, os.getcwd()
+        # src/search/args.py parses sys.argv and creates its experiment folder at import
+        sys.argv = ["train_search.py", "--space", "s5", "--auxiliary_skip", "--skip_beta", "1", "--decay", "linear",
+                    "--disable_cuda", "--save", os.path.join(self.tmp, "exp"), "--layers", str(a.layers),
+                    "--init_channels", str(a.channels)]
+        os.chdir(self.tmp)
+        try:
+            import src.search.args as A
+            from src.search.model_search import Network
+            from src.search.architect import Architect
+            from src.spaces import spaces_dict
+        finally:
+            sys.argv = argv
+            os.chdir(cwd)
+        self.A = A
+        self.primitives = spaces_dict["s5"]
+        torch.manual_seed(a.seed)
+        self.criterion = torch.nn.CrossEntropyLoss()
+        net = Network(A.args.init_channels, A.args.n_classes, A.args.layers, self.criterion, self.primitives,
+                      steps=A.args.nodes, args=A.args)
+        self.net = net
+        h = A.args
+        self.w_opt = torch.optim.SGD(net.parameters(), h.learning_rate, momentum=h.momentum, weight_decay=h.weight_decay)
+        self.architect = Architect(net, h)
+        self.cell_types = (type(net.cells[0]),)
+        # the auxiliary FactorizedReduce := skip_connect's (same function at the start)
+        skip = self.primitives["primitives_reduct"][0].index("skip_connect")
+        self.aux_pairs = []
+        with torch.no_grad():
+            for cname, cell in net.cells.named_children():
+                for ename, op in cell._ops.named_children():
+                    if op.stride == 2:
+                        fr = op._ops[skip]
+                        for (n1, p1), (n2, p2) in zip(op.auxiliary_op.named_parameters(), fr.named_parameters()):
+                            p1.copy_(p2)
+                            self.aux_pairs.append(("cells.%s._ops.%s.auxiliary_op.%s" % (cname, ename, n1), p1,
+                                                   "cells.%s._ops.%s._ops.%d.%s" % (cname, ename, skip, n2), p2))
+        return net
+
+    def weights(self):
+        aux = {id(t[1]) for t in self.aux_pairs}
+        return [p for p in self.net.parameters() if id(p) not in aux]
+
+    def alphas(self):
+        return self.net.arch_parameters()
+
+    def arch_optimizer(self):
+        return self.architect.optimizer
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def lr(self):
+        import math
+        h, e = self.A.args, self.args.epoch  # CosineAnnealingLR(optimizer, 50, eta_min).step(epoch)
+        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+
+    def options(self):
+        h = self.A.args
+        return {"method": "darts-minus", "space": "darts-none", "layers": self.args.layers, "lr": self.lr(),
+                "step_lr": self.lr(), "momentum": h.momentum, "weight_decay": h.weight_decay,
+                "arch_lr": h.arch_learning_rate, "arch_weight_decay": h.arch_weight_decay, "step_order": "arch-first",
+                "epoch": self.args.epoch, "epochs": h.epochs, "grad_clip": h.grad_clip, "aux_skip_beta": h.skip_beta}
+
+    def step(self, batches, noise):
+        import logging
+        import src.utils as utils
+        from torch.autograd import Variable
+        from copy import deepcopy
+        patch_accuracy(utils)
+        path = os.path.join(self.root, "src/search/train_search.py")
+        # `target.cuda(async=True)` (:355, :364, :399, :467) is a syntax error since Python 3.7; it sits in
+        # `if not args.disable_cuda:` branches that do not run here. Renamed to non_blocking.
+        src = open(path).read().replace("async=True", "non_blocking=True")
+        tree = ast.parse(src, filename=path)
+        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.A.args,
+              "logging": SimpleNamespace(info=lambda *a: None), "deepcopy": deepcopy}
+        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        self.A.beta_decay_scheduler.step(self.args.epoch)  # train_search.py:107
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        train_queue = [(x, y) for (x, y, _, _) in batches]
+        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
+        self.aux_before = [(t[1].detach().clone(), t[3].detach().clone()) for t in self.aux_pairs]
+        ns["train"](self.args.epoch, self.primitives, train_queue, valid_queue, self.net, self.architect,
+                    self.criterion, self.w_opt, self.lr(), None, None)
+
+
+class Nb201SmoothFamily:
+    """nasbench201/train_search.py train() of SmoothDARTS (sdarts-rs, sdarts-adv) and
+    Beta-DARTS (beta-darts)."""
+
+    def __init__(self, args):
+        self.args = args
+        repo = "beta" if args.method == "beta-darts" else "sdarts"
+        self.root = os.path.join(args.ref_root, REPOS[repo])
+        sys.path.insert(0, self.root)
+        self.published = "%s nasbench201/train_search.py train()" % {"beta": "Sunshine-Ye/Beta-DARTS",
+                                                                     "sdarts": "xiangning-chen/SmoothDARTS"}[repo]
+
+    def build(self):
+        from nasbench201.model import Network, SearchCell
+        a = self.args
+        torch.manual_seed(a.seed)
+        self.criterion = torch.nn.CrossEntropyLoss()
+        # track_running_stats of the search cells: the published default True; --cell-bn-stats 0
+        # builds the cells without (then eval mode normalizes with batch statistics, as ldarts).
+        net = Network(C=a.channels, N=a.cells, max_nodes=4, num_classes=10, criterion=self.criterion,
+                      track_running_stats=bool(a.cell_bn_stats))
+        self.net = net
+        # argparse defaults (train_search.py:34-57)
+        self.hp = SimpleNamespace(learning_rate=0.025, learning_rate_min=0.001, momentum=0.9, weight_decay=3e-4,
+                                  arch_learning_rate=3e-4, arch_weight_decay=1e-3, grad_clip=5, epochs=100,
+                                  epsilon_alpha=0.3, unrolled=False, report_freq=10 ** 9, save="ref")
+        self.w_opt = torch.optim.SGD(net.get_weights(), self.hp.learning_rate, momentum=self.hp.momentum,
+                                     weight_decay=self.hp.weight_decay)
+        from optimizers.darts.architect import Architect
+        self.architect = Architect(net, self.hp)
+        self.cell_types = (SearchCell,)
+        return net
+
+    def weights(self):
+        return self.net.get_weights()
+
+    def alphas(self):
+        return self.net.arch_parameters()
+
+    def arch_optimizer(self):
+        return self.architect.optimizer
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def lr(self):
+        # the cosine of the epoch (train_search.py:153-157; CosineAnnealingLR at epoch e)
+        import math
+        h, e = self.hp, self.args.epoch
+        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+
+    def options(self):
+        h = self.hp
+        return {"method": self.args.method, "lr": self.lr(), "step_lr": self.lr(), "momentum": h.momentum,
+                "weight_decay": h.weight_decay, "arch_lr": h.arch_learning_rate,
+                "arch_weight_decay": h.arch_weight_decay, "step_order": "arch-first", "epoch": self.args.epoch,
+                "epochs": h.epochs, "grad_clip": h.grad_clip, "perturb_epsilon": h.epsilon_alpha, "pgd_steps": 7,
+                "beta_decay": 50, "seed": self.args.seed}
+
+    def step(self, batches, noise):
+        import optimizers.darts.utils as utils
+        patch_accuracy(utils)
+        from attacker.perturb import Linf_PGD_alpha, Random_alpha
+        import numpy as np
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "np": np, "logging": SimpleNamespace(info=lambda *a: None),
+              "args": self.hp}
+        path = os.path.join(self.root, "nasbench201/train_search.py")
+        train = load_function(path, "train", ns)
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        train_queue = [(x, y) for (x, y, _, _) in batches]
+        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
+        h, e = self.hp, self.args.epoch
+        eps = 0.03 + (h.epsilon_alpha - 0.03) * e / h.epochs  # train_search.py:169-171
+        published_perturb = {"sdarts-rs": Random_alpha, "sdarts-adv": Linf_PGD_alpha}.get(self.args.method)
+        self.perturbation = []  # max |P − softmax(α)| of each ω pass (0: the attack was discarded)
+        perturb = None
+        if published_perturb is not None:
+            def perturb(model, X, y, epsilon):
+                p0 = [a.detach().clone() for a in model.arch_parameters()]
+                published_perturb(model, X, y, epsilon)
+                self.perturbation.append(max((a - b).abs().max().item() for a, b in zip(model.arch_parameters(), p0)))
+        extra = (e,) if self.args.method == "beta-darts" else ()
+        self.net.train()
+        with InjectedUniform(noise) as inj:
+            train(train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr(), perturb,
+                  eps, *extra)
+        self.noise_used = inj.used
+
+
+# ---------------------------------------------------------------------------- main
+def summarize(files):
+    print("| run | shape | steps | clip acts (published / ldarts norm) | ω max abs | ω rel (‖Δ‖/‖ω‖) | ω Δ/update | ∇ω (SGD buf) rel | α max abs | ∇α (Adam m) rel | BN buffers rel |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for f in files:
+        d = json.load(open(f))
+        o = d["options"]
+        cells = "N=%s" % o["cells_per_stage"] if o.get("space", "nb201") == "nb201" else "L=%s" % o["layers"]
+        sh = "C=%s %s %d² b%d" % (o["channels"], cells, d["shapes"]["batch"][2], d["shapes"]["batch"][0])
+        clip_pub = ["%.2f" % r["total_norm"] for r in d["clip_published"]]
+        acts = any(r["total_norm"] > r["max_norm"] for r in d["clip_published"])
+        clip = "%s (%s / %s)" % ("yes" if acts else "no", " ".join(clip_pub), " ".join("%.2f" % x for x in d["grad_norm_ldarts"]))
+        print("| %s | %s | %d | %s | %.1e | %.1e | %.1e | %.1e | %.1e | %.1e | %.1e |" % (
+            os.path.basename(f)[:-5], sh, d["steps"], clip, d["omega"]["max_abs"], d["omega"]["norm_rel"],
+            d["omega"]["of_update"], d["momentum"]["norm_rel"], d["alpha"]["max_abs"], d["alpha_grad"]["norm_rel"],
+            d["buffers"]["norm_rel"]))
+    for f in files:
+        d = json.load(open(f))
+        if d.get("beta"):
+            print("\n%s: PC-DARTS β: max abs %.1e, gradient (Adam m) rel %.1e" % (
+                os.path.basename(f)[:-5], d["beta"]["max_abs"], d["beta_grad"]["norm_rel"]))
+        if d.get("omega_without_shared_fr"):
+            w, fr = d["omega_without_shared_fr"], d["shared_fr"]
+            print("\n%s: ω without the %d shared FactorizedReduce tensors: max abs %.1e, Δ/update %.1e; "
+                  "shared FactorizedReduce vs the published skip_connect one: max abs %.1e%s" % (
+                      os.path.basename(f)[:-5], fr["tensors"], w["max_abs"], w["of_update"],
+                      fr["max_abs_vs_published_skip_fr"],
+                      "" if fr["max_abs_vs_skip_plus_aux_update"] is None else
+                      ", vs skip_connect + auxiliary update: max abs %.1e" % fr["max_abs_vs_skip_plus_aux_update"]))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--summarize", nargs="+", metavar="JSON", help="print a Markdown table of --json files and exit")
+    p.add_argument("--method",
+                   choices=["darts", "darts-2nd", "pc-darts", "beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus"])
+    p.add_argument("--layers", type=int, default=5, help="darts-minus: cells of the DARTS network")
+    p.add_argument("--published", default=None, choices=["lambda", "autodl", "quark0", "pcdarts"],
+                   help="darts, darts-2nd: Lambda-DARTS' NAS-Bench201 copy (default), AutoDL-Projects (NB201) "
+                        "or quark0/darts (DARTS space with none); pc-darts: Lambda-DARTS' NB201 PCDARTS.py "
+                        "(default) or pcdarts = yuhuixu1993/PC-DARTS (DARTS space with none)")
+    p.add_argument("--ref-root", default=os.environ.get("LDARTS_REF_ROOT", "/work/ref-code"),
+                   help="folder with the exported published trees (owner+name/)")
+    p.add_argument("--binary", default="build/tests/reference/reference_step")
+    p.add_argument("--channels", type=int, default=8)
+    p.add_argument("--cells", type=int, default=1, help="NB201 N")
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--image", type=int, default=16)
+    p.add_argument("--steps", type=int, default=1, help="steps on the same batches (2: the momentum path too)")
+    p.add_argument("--epoch", type=int, default=None,
+                   help="epoch index (default 0; 10 for beta-darts and sdarts-*, so that λ_e, ε_e are not the start values)")
+    p.add_argument("--alpha-scale", type=float, default=0.3)
+    p.add_argument("--input-scale", type=float, default=1.0, help="scales the images (and so the gradient norm)")
+    p.add_argument("--cell-bn-stats", type=int, default=1,
+                   help="SmoothDARTS/Beta-DARTS: track_running_stats of the search cells' BN (published: 1)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cell-kernel", default="fused", choices=["fused", "per-edge"])
+    p.add_argument("--clip", type=float, default=None,
+                   help="max_norm of the ω clip on both sides instead of the published 5 (to make the clip act)")
+    p.add_argument("--clip-omega-only", action="store_true",
+                   help="leave α out of the published clip (ldarts clips ω alone; docs/method.md)")
+    p.add_argument("--json", default=None, help="write the figures here")
+    p.add_argument("--ref-only", action="store_true", help="run the published step alone (checks the set-up)")
+    args = p.parse_args()
+    if args.summarize:
+        return summarize(args.summarize)
+    if not args.method:
+        p.error("--method is required")
+    if args.epoch is None and args.published == "pcdarts":
+        args.epoch = 15  # train_search.py:156: the α step runs from epoch 15 on
+    if args.epoch is None:
+        args.epoch = 10 if args.method in ("beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus") else 0
+
+    torch.set_num_threads(1)
+    torch.set_default_dtype(torch.float64)
+    patch_cuda()
+    torchvision_stub()
+    clip = ClipRecorder()
+    clip.override = args.clip
+    clip.install()
+
+    if args.published == "autodl":
+        ref = Nb201AutoDL(args)
+    elif args.published == "quark0":
+        ref = QuarkDarts(args)
+    elif args.published == "pcdarts":
+        ref = PcDartsSpace(args)
+    elif args.method == "darts-minus":
+        ref = DartsMinusSpace(args)
+    elif args.method in ("darts", "darts-2nd", "pc-darts"):
+        ref = Nb201Lambda(args)
+    else:
+        ref = Nb201SmoothFamily(args)
+    net = ref.build()
+    if args.clip_omega_only:
+        clip.drop = {id(a) for a in ref.alphas()}
+    g = torch.Generator().manual_seed(1000 + args.seed)
+    with torch.no_grad():
+        for a in ref.alphas():
+            a.copy_(args.alpha_scale * torch.randn(a.shape, generator=g))
+    x = args.input_scale * torch.randn(args.batch, 3, args.image, args.image, generator=g)
+    y = torch.randint(0, 10, (args.batch,), generator=g)
+    vx = args.input_scale * torch.randn(args.batch, 3, args.image, args.image, generator=g)
+    vy = torch.randint(0, 10, (args.batch,), generator=g)
+    batches = [(x, y, vx, vy)] * args.steps
+
+    weights = ref.weights()
+    wnames = named_weights(net, weights)
+    bnames, buffers = bn_buffers(net, ref.cell_types)
+    before_w = [w.detach().clone() for w in weights]
+    extra = ref.cell_biases() if hasattr(ref, "cell_biases") else []
+    extra_before = [p.detach().clone() for _, p in extra]
+    before_a = [a.detach().clone() for a in ref.alphas()]
+    if hasattr(ref, "betas"):  # PC-DARTS β: the same 0.3·N(0, 1) as α
+        with torch.no_grad():
+            for b in ref.betas():
+                b.copy_(args.alpha_scale * torch.randn(b.shape, generator=g))
+    options = ref.options()
+    options.setdefault("space", "nb201")
+    options.update({"channels": args.channels, "cells_per_stage": args.cells, "float64": 1,
+                    "batch_size": args.batch, "in_channels": 3, "num_classes": 10, "steps": args.steps,
+                    "cell_kernel": args.cell_kernel, "regularizer": "none"})
+    options.setdefault("seed", args.seed)
+    if args.clip is not None:
+        options["grad_clip"] = args.clip
+
+    if args.ref_only:
+        g2 = torch.Generator().manual_seed(5)
+        ref.step(batches, [0.01 * torch.randn(a.shape, generator=g2) for _ in range(args.steps) for a in ref.alphas()])
+        print(json.dumps({"clip": clip.records, "omega_update_norm": (flat(ref.weights()) - flat(before_w)).norm().item(),
+                          "alpha_update_norm": (flat(ref.alphas()) - flat(before_a)).norm().item(),
+                          "weights": wnames[:5], "n_weights": len(wnames), "buffers": bnames}, indent=1))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        fin, fout = os.path.join(tmp, "in.pt"), os.path.join(tmp, "out.pt")
+        torch.save({"options": {k: str(v) for k, v in options.items()},
+                    "weights": [w.detach().clone() for w in weights],
+                    "buffers": [b.detach().clone() for b in buffers],
+                    "alphas": before_a, **({"betas": [b.detach().clone() for b in ref.betas()]} if hasattr(ref, "betas") else {}),
+                    "train_x": x, "train_y": y, "valid_x": vx, "valid_y": vy}, fin)
+        run = subprocess.run([args.binary, fin, fout], capture_output=True, text=True,
+                             env=dict(os.environ, OMP_NUM_THREADS="1"))
+        if run.returncode != 0:
+            sys.exit("reference_step failed:\n" + run.stdout + run.stderr)
+        out = torch.load(fout, weights_only=False)
+
+    noise = list(out["noise"])
+    ref.step(batches, noise)
+    if args.method.startswith("sdarts"):
+        assert ref.noise_used == len(noise), ("published draws", ref.noise_used, "ldarts draws", len(noise))
+
+    after_w = ref.weights()
+    a_opt = ref.arch_optimizer()
+    ref_exp_avg = [a_opt.state[a]["exp_avg"] for a in ref.alphas()]
+    ref_momentum = [ref.weight_optimizer().state[w]["momentum_buffer"] for w in after_w]
+    extra_report = None
+    if extra:  # parameters of the published model that ldarts does not have
+        wd, lr = ref.weight_optimizer().param_groups[0]["weight_decay"], ref.weight_optimizer().param_groups[0]["lr"]
+        grads = [ref.weight_optimizer().state[p]["momentum_buffer"] - wd * b for (_, p), b in zip(extra, extra_before)]
+        extra_report = {"count": len(extra), "numel": int(sum(p.numel() for _, p in extra)),
+                        "max_abs_value": max(b.abs().max().item() for b in extra_before),
+                        "max_abs_loss_gradient_step1": max(g.abs().max().item() for g in grads) if args.steps == 1 else None}
+    report = {"method": args.method, "published": ref.published, "published_commit": commit_of(args.ref_root, ref), "options": options,
+              "shapes": {"omega_tensors": len(weights), "omega_numel": int(sum(w.numel() for w in weights)),
+                         "alpha": [list(a.shape) for a in ref.alphas()], "batch": [args.batch, 3, args.image, args.image]},
+              "steps": args.steps,
+              "omega": diff(flat(out["weights"]), flat(after_w), flat(before_w)),
+              "alpha": diff(flat(out["alphas"]), flat(ref.alphas()), flat(before_a)),
+              "alpha_grad": diff(flat(out["alpha_exp_avg"]), flat(ref_exp_avg)),
+              "beta": diff(flat(out["betas"]), flat(ref.betas())) if hasattr(ref, "betas") else None,
+              "beta_grad": diff(flat(out["beta_exp_avg"]), flat([a_opt.state[b]["exp_avg"] for b in ref.betas()]))
+                           if hasattr(ref, "betas") else None,
+              "momentum": diff(flat(out["momentum"]), flat(ref_momentum)),
+              "buffers": diff(flat([b for b in out["buffers"]]), flat(buffers)),
+              "omega_update_norm": (flat(after_w) - flat(before_w)).norm().item(),
+              "alpha_update_norm": (flat(ref.alphas()) - flat(before_a)).norm().item(),
+              "published_only_parameters": extra_report,
+              "clip_published": clip.records,
+              "perturbation_published": getattr(ref, "perturbation", None), "grad_norm_ldarts": list(out["grad_norm"]),
+              "train_loss_ldarts": list(out["train_loss"]), "arch_loss_ldarts": list(out["arch_loss"])}
+    # per-tensor worst ω entries and the name mapping
+    per = []
+    for i, (n, a, b) in enumerate(zip(wnames, out["weights"], after_w)):
+        per.append((diff(a, b)["max_abs"], n, out["weight_names"][i] if i < len(out["weight_names"]) else "?"))
+    per.sort(reverse=True)
+    report["worst_omega_tensors"] = per[:3]
+    report["weight_name_mapping"] = [[a, b] for a, b in zip(wnames, out["weight_names"])]
+    report["buffer_name_mapping"] = [[a, b] for a, b in zip(bnames, out["buffer_names"])]
+    if hasattr(ref, "aux_pairs"):  # darts-minus: the shared FactorizedReduce of stride-2 edges
+        pos = {id(w): i for i, w in enumerate(after_w)}
+        shared = {pos[id(t[3])] for t in ref.aux_pairs}
+        keep = [i for i in range(len(after_w)) if i not in shared]
+        report["omega_without_shared_fr"] = diff(flat([out["weights"][i] for i in keep]), flat([after_w[i] for i in keep]),
+                                                 flat([before_w[i] for i in keep]))
+        lr, wd = ref.lr(), ref.weight_optimizer().param_groups[0]["weight_decay"]
+        worst_sum, worst_plain = 0.0, 0.0
+        for (aname, aux, sname, skip), (aux0, skip0) in zip(ref.aux_pairs, ref.aux_before):
+            mine = out["weights"][pos[id(skip)]]
+            # ldarts: one tensor with gradient g_skip + g_aux (and wd once); DARTS-: two tensors
+            predicted = skip.detach() + aux.detach() - skip0 + lr * wd * skip0
+            worst_sum = max(worst_sum, (mine - predicted).abs().max().item())
+            worst_plain = max(worst_plain, (mine - skip.detach()).abs().max().item())
+        report["shared_fr"] = {"tensors": len(ref.aux_pairs), "max_abs_vs_published_skip_fr": worst_plain,
+                               "max_abs_vs_skip_plus_aux_update": worst_sum if args.steps == 1 else None}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    short = {k: report.get(k) for k in ("method", "published", "published_commit", "steps", "omega", "alpha", "alpha_grad",
+                                        "beta", "beta_grad", "momentum", "buffers", "omega_update_norm",
+                                    "alpha_update_norm", "published_only_parameters", "omega_without_shared_fr", "shared_fr", "clip_published", "perturbation_published", "grad_norm_ldarts", "worst_omega_tensors")}
+    print(json.dumps(short, indent=1))
+
+
+if __name__ == "__main__":
+    main()

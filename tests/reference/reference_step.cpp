@@ -1,0 +1,224 @@
+// One ldarts search step from a state given by a file, for the comparison with
+// the authors' code (tests/reference/compare_step.py, docs/reference-steps.md).
+//
+//   reference_step IN.pt OUT.pt
+//
+// IN.pt (torch.save of a dict, written by compare_step.py):
+//   options  dict str -> str    SearchOptions fields (below) + in_channels, num_classes,
+//                               lr, epoch, epochs, steps (the StepSchedule of every step)
+//   weights  list of tensors    ω in the published model's get_weights() order
+//   buffers  list of tensors    BN running_mean/var/num_batches_tracked of the BNs ldarts
+//                               has (stem, ResNet blocks, head; not the search cells')
+//   alphas   list of tensors    α per cell type
+//   betas    list of tensors    (optional) PC-DARTS edge-normalization β per cell type
+//   train_x, train_y, valid_x, valid_y
+// The tensors are assigned to ldarts' network->weights() / buffers() / α by position,
+// with a shape check; the names of both sides come back in OUT.pt so that the
+// mapping can be printed and checked.
+// OUT.pt: weights, buffers, alphas, betas, momentum (SGD buffers), alpha_exp_avg and
+// beta_exp_avg (Adam's first moments), weight_names, buffer_names, grad_norm,
+// train_loss, arch_loss (per step), noise (sdarts-*: the U(−ε, ε) draws of every
+// step, replayed from ldarts' generator as src/search/methods/sdarts.cpp draws them).
+//
+// Built only on request (not part of `all`): cmake --build build --target reference_step
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include "ldarts/core/rng.h"
+#include "ldarts/dist/communicator.h"
+#include "ldarts/search/searcher.h"
+#include "ldarts/spaces/space.h"
+
+using namespace ldarts;
+
+namespace {
+
+std::vector<char> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<torch::Tensor> tensor_list(const c10::IValue& v) {
+  std::vector<torch::Tensor> out;
+  for (const auto& t : v.toListRef()) out.push_back(t.toTensor());
+  return out;
+}
+
+c10::List<torch::Tensor> to_list(const std::vector<torch::Tensor>& ts) {
+  c10::List<torch::Tensor> out;
+  for (const auto& t : ts) out.push_back(t.defined() ? t.detach().clone().cpu() : torch::empty({0}));  // empty: none
+  return out;
+}
+
+void assign(const std::vector<torch::Tensor>& to, const std::vector<torch::Tensor>& from, const char* what,
+            const std::vector<std::string>& names) {
+  if (to.size() != from.size())
+    throw std::runtime_error(std::string(what) + ": ldarts has " + std::to_string(to.size()) + ", the file " +
+                             std::to_string(from.size()));
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < to.size(); ++i) {
+    if (to[i].sizes() != from[i].sizes()) {
+      std::ostringstream msg;
+      msg << what << " " << i << " (" << names[i] << "): ldarts " << to[i].sizes() << ", the file " << from[i].sizes();
+      throw std::runtime_error(msg.str());
+    }
+    to[i].copy_(from[i]);
+  }
+}
+
+// ldarts' SDARTS noise of step `step` (src/search/methods/sdarts.cpp: weight_pass_weights
+// and uniform_noise), one [edges, ops] tensor per cell type in type order.
+constexpr uint64_t kNoiseStream = 0x5d4;
+std::vector<torch::Tensor> sdarts_noise(const SearchOptions& o, const std::vector<torch::Tensor>& alphas, int64_t step,
+                                        int epoch, int epochs) {
+  const double eps = 0.03 + (o.perturb_epsilon - 0.03) * epoch / std::max(epochs, 1);
+  Rng rng(derive_seed(o.seed, {kNoiseStream, uint64_t(step)}));
+  std::vector<torch::Tensor> out;
+  for (const auto& a : alphas) {
+    std::vector<double> values(a.numel());
+    for (double& v : values) v = (2 * rng.uniform() - 1) * eps;
+    out.push_back(torch::tensor(values, torch::kDouble).reshape(a.sizes()));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s IN.pt OUT.pt\n", argv[0]);
+    return 2;
+  }
+  try {
+    const c10::IValue in = torch::pickle_load(read_bytes(argv[1]));
+    const auto dict = in.toGenericDict();
+    std::map<std::string, std::string> opt;
+    for (const auto& kv : dict.at("options").toGenericDict()) opt[kv.key().toStringRef()] = kv.value().toStringRef();
+    auto num = [&](const std::string& k, double fallback) { return opt.count(k) ? std::stod(opt[k]) : fallback; };
+    auto str = [&](const std::string& k, const std::string& fallback) { return opt.count(k) ? opt[k] : fallback; };
+
+    SearchOptions o;
+    o.space = str("space", "nb201");
+    o.channels = int64_t(num("channels", 8));
+    o.cells_per_stage = int64_t(num("cells_per_stage", 1));
+    o.layers = int64_t(num("layers", 5));
+    o.partial_channels = int64_t(num("partial_channels", 1));
+    o.edge_normalization = num("edge_normalization", 0) != 0;
+    o.channels_last = num("channels_last", 1) != 0;
+    o.cell_kernel = str("cell_kernel", "fused");
+    o.float64 = num("float64", 1) != 0;
+    o.lr = num("lr", 0.025);
+    o.momentum = num("momentum", 0.9);
+    o.weight_decay = num("weight_decay", 3e-4);
+    o.nesterov = num("nesterov", 0) != 0;
+    o.grad_clip = num("grad_clip", 5);
+    o.arch_lr = num("arch_lr", 3e-4);
+    o.arch_beta1 = num("arch_beta1", 0.5);
+    o.arch_beta2 = num("arch_beta2", 0.999);
+    o.arch_weight_decay = num("arch_weight_decay", 1e-3);
+    o.method = parse_method(str("method", "darts"));
+    o.hvp_r = num("hvp_r", 0.01);
+    o.perturb_epsilon = num("perturb_epsilon", 0.3);
+    o.pgd_steps = int(num("pgd_steps", 7));
+    o.beta_decay = num("beta_decay", 50);
+    o.aux_skip_beta = num("aux_skip_beta", 1);
+    o.regularizer = str("regularizer", "none");
+    o.step_order = str("step_order", "auto");
+    o.seed = uint64_t(num("seed", 0));
+    o.batch_size = int64_t(num("batch_size", 16));
+    o.threads = 1;
+    torch::set_num_threads(1);
+
+    const SearchSpace& space = find_space(o.space);
+    LocalCommunicator comm;
+    Searcher searcher(o, space, int64_t(num("in_channels", 3)), int64_t(num("num_classes", 10)), comm);
+    const torch::Dtype dtype = o.float64 ? torch::kDouble : torch::kFloat;
+
+    std::vector<std::string> weight_names, buffer_names;
+    for (const auto& p : searcher.network()->named_parameters()) weight_names.push_back(p.key());
+    for (const auto& b : searcher.network()->named_buffers()) buffer_names.push_back(b.key());
+    std::vector<torch::Tensor> weights = searcher.network()->weights(), buffers = searcher.network()->buffers();
+    std::vector<torch::Tensor> alphas = searcher.architecture().alphas();
+    assign(weights, tensor_list(dict.at("weights")), "weights", weight_names);
+    assign(buffers, tensor_list(dict.at("buffers")), "buffers", buffer_names);
+    assign(alphas, tensor_list(dict.at("alphas")), "alphas", std::vector<std::string>(alphas.size(), "alpha"));
+    std::vector<torch::Tensor> betas = searcher.network()->edge_parameters();  // PC-DARTS β (edge normalization)
+    if (dict.contains("betas"))
+      assign(betas, tensor_list(dict.at("betas")), "betas", std::vector<std::string>(betas.size(), "beta"));
+
+    const Batch train{dict.at("train_x").toTensor().to(dtype), dict.at("train_y").toTensor()};
+    const Batch valid{dict.at("valid_x").toTensor().to(dtype), dict.at("valid_y").toTensor()};
+    StepSchedule schedule;
+    schedule.lr = num("step_lr", o.lr);
+    schedule.lambda = 0;
+    schedule.epoch = int(num("epoch", 0));
+    schedule.epochs = int(num("epochs", 1));
+    const int steps = int(num("steps", 1));
+
+    c10::List<torch::Tensor> noise;
+    c10::List<double> grad_norms, train_losses, arch_losses;
+    for (int s = 0; s < steps; ++s) {
+      if (o.method == MethodKind::sdarts_rs || o.method == MethodKind::sdarts_adv)
+        for (const auto& t : sdarts_noise(o, alphas, searcher.steps_done(), schedule.epoch, schedule.epochs))
+          noise.push_back(t);
+      const StepStats stats = searcher.step(train, valid, schedule);
+      grad_norms.push_back(stats.grad_norm), train_losses.push_back(stats.train_loss);
+      arch_losses.push_back(stats.arch_loss);
+    }
+
+    // SGD momentum buffers in weights() order (undefined where none), through a checkpoint.
+    Checkpoint checkpoint;
+    searcher.save_state(checkpoint);
+    std::vector<torch::Tensor> momentum;
+    for (const auto& n : weight_names) {
+      auto it = checkpoint.tensors.find("optim/weights/" + n + "/momentum_buffer");
+      momentum.push_back(it == checkpoint.tensors.end() ? torch::Tensor() : it->second);
+    }
+
+    // Adam's first moment of α after the step: (1 − β1)·(the α gradient + wd·α) after one step.
+    std::vector<torch::Tensor> exp_avg;
+    for (int t = 0; t < searcher.architecture().num_types(); ++t) {
+      auto it = checkpoint.tensors.find("optim/arch/" + searcher.architecture().type_name(t) + "/exp_avg");
+      exp_avg.push_back(it == checkpoint.tensors.end() ? torch::Tensor() : it->second);
+    }
+
+    std::vector<torch::Tensor> beta_exp_avg;
+    for (size_t i = 0; i < betas.size(); ++i) {
+      auto it = checkpoint.tensors.find("optim/edge/" + std::to_string(i) + "/exp_avg");
+      beta_exp_avg.push_back(it == checkpoint.tensors.end() ? torch::Tensor() : it->second);
+    }
+
+    c10::impl::GenericDict out(c10::StringType::get(), c10::AnyType::get());
+    out.insert("weights", to_list(searcher.network()->weights()));
+    out.insert("buffers", to_list(searcher.network()->buffers()));
+    out.insert("alphas", to_list(searcher.architecture().alphas()));
+    c10::List<std::string> wn, bn;
+    for (const auto& n : weight_names) wn.push_back(n);
+    for (const auto& n : buffer_names) bn.push_back(n);
+    out.insert("weight_names", wn);
+    out.insert("buffer_names", bn);
+    out.insert("momentum", to_list(momentum));
+    out.insert("alpha_exp_avg", to_list(exp_avg));
+    out.insert("betas", to_list(searcher.network()->edge_parameters()));
+    out.insert("beta_exp_avg", to_list(beta_exp_avg));
+    out.insert("noise", noise);
+    out.insert("grad_norm", grad_norms);
+    out.insert("train_loss", train_losses);
+    out.insert("arch_loss", arch_losses);
+    const std::vector<char> bytes = torch::pickle_save(out);
+    std::ofstream(argv[2], std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "reference_step: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
