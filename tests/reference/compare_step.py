@@ -18,7 +18,8 @@ For the method this script
      (never re-implemented): search_func of DARTS-V1/DARTS-V2/PCDARTS.py (Lambda-DARTS
      NAS-Bench201; --published autodl: AutoDL-Projects), train() of
      nasbench201/train_search.py (Beta-DARTS, SmoothDARTS), train() of DARTS-
-     src/search/train_search.py, on a one-batch loader, with .cuda() a no-op;
+     src/search/train_search.py, train() of chenxin061/pdarts train_search.py (one
+     P-DARTS stage), on a one-batch loader, with .cuda() a no-op;
   5. prints max |Δ| and relative differences of ω, α, the ω gradient (momentum buffer),
      the α gradient (Adam's first moment) and the BN buffers.
 
@@ -28,8 +29,10 @@ re-compiled with .reshape(-1) where .view(-1) raises on current PyTorch; the cli
 function wrapped to record the norm it saw; for sdarts-* torch.Tensor.uniform_ is
 replaced *inside the published step only* by a function that writes ldarts' draw (the
 same U(−ε, ε) numbers, replayed by reference_step.cpp), so both sides use one
-perturbation. --clip and --clip-omega-only change the published clip on purpose
-(docs/reference-steps.md, D1).
+perturbation; for p-darts with --skip-dropout, torch.nn.Dropout.forward is replaced
+inside the published step by one that multiplies by ldarts' masks (drawn from the
+seeds reference_step.cpp replays). --clip, --arch-clip and --clip-omega-only change the
+published clip on purpose (docs/reference-steps.md, D1).
 """
 import argparse
 import ast
@@ -53,6 +56,7 @@ REPOS = {
     "lambda": "dr-faustus+Lambda-DARTS",
     "beta": "Sunshine-Ye+Beta-DARTS",
     "sdarts": "xiangning-chen+SmoothDARTS",
+    "pdarts": "chenxin061+pdarts",
 }
 
 
@@ -131,15 +135,21 @@ class ClipRecorder:
         self.records = []
         self.override = None  # --clip: another max_norm on both sides
         self.drop = set()     # ids of parameters left out of the published clip (--clip-omega-only)
+        self.alpha_ids = set()  # a clip over these alone is an α clip (P-DARTS): recorded with "arch": True
+        self.arch_override = None  # --arch-clip: another max_norm of that α clip on both sides
 
     def __call__(self, params, max_norm, *a, **k):
         params = list(params)
         if self.drop:  # --clip-omega-only: the clip as ldarts has it, over ω alone
             params = [q for q in params if id(q) not in self.drop]
-        if self.override is not None:
+        arch = bool(params) and all(id(q) in self.alpha_ids for q in params)
+        if arch and self.arch_override is not None:
+            max_norm = self.arch_override
+        elif not arch and self.override is not None:
             max_norm = self.override
         total = self.orig(params, max_norm, *a, **k)
-        self.records.append({"total_norm": float(total), "max_norm": float(max_norm), "n_params": len(params)})
+        self.records.append({"total_norm": float(total), "max_norm": float(max_norm), "n_params": len(params),
+                             **({"arch": True} if arch else {})})
         return total
 
     def install(self):
@@ -168,6 +178,34 @@ class InjectedUniform:
 
     def __exit__(self, *exc):
         torch.Tensor.uniform_ = self.orig
+
+
+class InjectedDropout:
+    """torch.nn.Dropout.forward that multiplies by ldarts' mask: the n-th call of the k-th
+    Dropout module (model.modules() order) draws Bernoulli(1 − p) from a CPU generator seeded
+    with seeds[n][k] (the seed ldarts' SkipDropout module k uses in pass n,
+    src/ops/skip_dropout.cpp) and returns x·mask/(1 − p), as ldarts does."""
+
+    def __init__(self, model, seeds):
+        self.index = {id(m): k for k, m in enumerate(x for x in model.modules() if isinstance(x, torch.nn.Dropout))}
+        self.seeds = [[int(v) % 2 ** 64 for v in t.tolist()] for t in seeds]
+        self.calls = [0] * len(self.index)
+        self.orig = torch.nn.Dropout.forward
+
+    def __enter__(self):
+        def forward(module, x):
+            k = self.index[id(module)]
+            n = self.calls[k]
+            self.calls[k] += 1
+            assert module.training and 0 < module.p < 1 and not module.inplace
+            gen = torch.Generator().manual_seed(self.seeds[n][k])
+            mask = torch.empty(x.shape, dtype=x.dtype).bernoulli_(1 - module.p, generator=gen)
+            return x * mask.div_(1 - module.p)
+        torch.nn.Dropout.forward = forward
+        return self
+
+    def __exit__(self, *exc):
+        torch.nn.Dropout.forward = self.orig
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -475,6 +513,116 @@ class PcDartsSpace(QuarkDarts):
                     self.args.epoch)
 
 
+class PDarts:
+    """chenxin061/pdarts train_search.py train() (one P-DARTS stage: first-order DARTS, α step
+    first, α gradient clipped at 5, ω clip 5, SGD 0.025 cosine → 0 over 25 epochs, Adam 6e-4
+    (0.5, 0.999) wd 1e-3) on model_search.Network(C, 10, layers, criterion, switches_normal,
+    switches_reduce, p) with the 8 PRIMITIVES (`none` first). --pdarts-keep K < 8: every edge
+    keeps K ops, those of the K largest entries of a random α (one pruning, train_search.py's
+    get_min_k), so that the edges' op lists differ. ldarts: --method p-darts on
+    stage_space(darts-none, those ops per edge) (reference_step's edge_ops option)."""
+
+    PRIMITIVES = ["none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
+                  "dil_conv_3x3", "dil_conv_5x5"]
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["pdarts"])
+        sys.path.insert(0, self.root)
+        self.published = "chenxin061/pdarts train_search.py train()"
+        self.hp = SimpleNamespace(learning_rate=0.025, learning_rate_min=0.0, momentum=0.9, weight_decay=3e-4,
+                                  epochs=25, grad_clip=5, arch_learning_rate=6e-4, arch_weight_decay=1e-3,
+                                  report_freq=10 ** 9)
+        self.mask_seeds = []
+
+    def switches(self, generator):
+        """[14][8] booleans per cell type: all True, or the `keep` largest of a random α per edge."""
+        keep = self.args.pdarts_keep
+        out = []
+        for _ in range(2):
+            rows = []
+            for score in torch.randn(14, 8, generator=generator):
+                kept = set(score.argsort(descending=True)[:keep].tolist())
+                rows.append([j in kept for j in range(8)])
+            out.append(rows)
+        return out
+
+    def build(self):
+        from model_search import Network, Cell
+        a = self.args
+        self.switches_normal, self.switches_reduce = self.switches(torch.Generator().manual_seed(2000 + a.seed))
+        torch.manual_seed(a.seed)
+        self.criterion = torch.nn.CrossEntropyLoss()
+        net = Network(a.channels, 10, a.layers, self.criterion, switches_normal=self.switches_normal,
+                      switches_reduce=self.switches_reduce, p=a.skip_dropout)
+        # α are torch.FloatTensor(numpy) (model_search.py:157-158): float32 whatever the default
+        # dtype. Cast in place (the same Parameter objects) before the optimizers hold them.
+        for al in net.arch_parameters():
+            al.data = al.data.to(torch.float64)
+        self.net = net
+        self.network = torch.nn.DataParallel(net)  # train_search.py:126 (without GPUs it calls the module)
+        h = self.hp
+        self.network_params = [v for k, v in self.network.named_parameters()
+                               if not (k.endswith("alphas_normal") or k.endswith("alphas_reduce"))]
+        self.w_opt = torch.optim.SGD(self.network_params, h.learning_rate, momentum=h.momentum,
+                                     weight_decay=h.weight_decay)
+        self.a_opt = torch.optim.Adam(net.arch_parameters(), lr=h.arch_learning_rate, betas=(0.5, 0.999),
+                                      weight_decay=h.arch_weight_decay)
+        self.cell_types = (Cell,)
+        return net
+
+    def weights(self):
+        return self.network_params
+
+    def alphas(self):
+        return self.net.arch_parameters()
+
+    def arch_optimizer(self):
+        return self.a_opt
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def lr(self):
+        import math
+        h, e = self.hp, self.args.epoch
+        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+
+    def edge_ops(self):
+        """reference_step's edge_ops: "normal: a b | c d ...; reduce: ..." in PRIMITIVES order."""
+        return "; ".join("%s: %s" % (name, " | ".join(" ".join(o for o, on in zip(self.PRIMITIVES, row) if on)
+                                                      for row in sw))
+                         for name, sw in (("normal", self.switches_normal), ("reduce", self.switches_reduce)))
+
+    def options(self):
+        h, a = self.hp, self.args
+        return {"method": "p-darts", "space": "darts-none", "layers": a.layers, "lr": self.lr(), "step_lr": self.lr(),
+                "momentum": h.momentum, "weight_decay": h.weight_decay, "arch_lr": h.arch_learning_rate,
+                "arch_weight_decay": h.arch_weight_decay, "step_order": "arch-first", "epoch": a.epoch,
+                "epochs": h.epochs, "grad_clip": h.grad_clip, "arch_grad_clip": h.grad_clip,
+                "pdarts_stage": a.pdarts_stage - 1, "skip_dropout": a.skip_dropout, "edge_ops": self.edge_ops(),
+                "seed": a.seed}
+
+    def step(self, batches, noise):
+        import contextlib
+        import utils
+        patch_accuracy(utils)
+        path = os.path.join(self.root, "train_search.py")
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "args": self.hp,
+              "logging": SimpleNamespace(info=lambda *a: None)}
+        train = load_function(path, "train", ns)
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        train_queue = [(x, y) for (x, y, _, _) in batches]
+        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
+        injected = InjectedDropout(self.net, self.mask_seeds) if self.mask_seeds else contextlib.nullcontext()
+        with injected:
+            train(train_queue, valid_queue, self.network, self.network_params, self.criterion, self.w_opt, self.a_opt,
+                  self.lr(), train_arch=True)
+        self.dropout_modules = sum(isinstance(m, torch.nn.Dropout) for m in self.net.modules())
+        self.dropout_calls = injected.calls if self.mask_seeds else None
+
+
 class DartsMinusSpace:
     """Meituan-AutoML/DARTS- src/search/train_search.py train() with the options of
     scripts/run_darts_minus.sh (--space s5 --auxiliary_skip --skip_beta 1 --decay linear),
@@ -692,6 +840,13 @@ def summarize(files):
             d["buffers"]["norm_rel"]))
     for f in files:
         d = json.load(open(f))
+        if d.get("arch_clip_published"):
+            r = d["arch_clip_published"]
+            print("\n%s: α clip (published norm per step, max_norm %g): %s%s" % (
+                os.path.basename(f)[:-5], r[0]["max_norm"], " ".join("%.3g" % x["total_norm"] for x in r),
+                "; skip dropout %g, %d modules, ldarts' masks replayed in %d passes" % (
+                    d["skip_dropout"]["rate"], d["skip_dropout"]["modules"], d["skip_dropout"]["masks_replayed"])
+                if d.get("skip_dropout") and d["skip_dropout"]["rate"] > 0 else ""))
         if d.get("beta"):
             print("\n%s: PC-DARTS β: max abs %.1e, gradient (Adam m) rel %.1e" % (
                 os.path.basename(f)[:-5], d["beta"]["max_abs"], d["beta_grad"]["norm_rel"]))
@@ -709,8 +864,17 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--summarize", nargs="+", metavar="JSON", help="print a Markdown table of --json files and exit")
     p.add_argument("--method",
-                   choices=["darts", "darts-2nd", "pc-darts", "beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus"])
-    p.add_argument("--layers", type=int, default=5, help="darts-minus: cells of the DARTS network")
+                   choices=["darts", "darts-2nd", "pc-darts", "beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus",
+                            "p-darts"])
+    p.add_argument("--layers", type=int, default=5, help="DARTS space (darts-minus, p-darts, quark0, pcdarts): cells")
+    p.add_argument("--pdarts-keep", type=int, default=8,
+                   help="p-darts: ops per edge (8: stage 1; fewer: a pruning of a random α, other ops per edge)")
+    p.add_argument("--pdarts-stage", type=int, default=1, help="p-darts: the stage (1-based; ldarts' pdarts_stage)")
+    p.add_argument("--skip-dropout", type=float, default=0.0,
+                   help="p-darts: the rate of the dropout after stride-1 skip_connects (0: no Dropout modules); "
+                        "both sides use ldarts' masks")
+    p.add_argument("--arch-clip", type=float, default=None,
+                   help="p-darts: max_norm of the α gradient clip on both sides instead of the published 5")
     p.add_argument("--published", default=None, choices=["lambda", "autodl", "quark0", "pcdarts"],
                    help="darts, darts-2nd: Lambda-DARTS' NAS-Bench201 copy (default), AutoDL-Projects (NB201) "
                         "or quark0/darts (DARTS space with none); pc-darts: Lambda-DARTS' NB201 PCDARTS.py "
@@ -745,7 +909,7 @@ def main():
     if args.epoch is None and args.published == "pcdarts":
         args.epoch = 15  # train_search.py:156: the α step runs from epoch 15 on
     if args.epoch is None:
-        args.epoch = 10 if args.method in ("beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus") else 0
+        args.epoch = 10 if args.method in ("beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus", "p-darts") else 0
 
     torch.set_num_threads(1)
     torch.set_default_dtype(torch.float64)
@@ -753,6 +917,7 @@ def main():
     torchvision_stub()
     clip = ClipRecorder()
     clip.override = args.clip
+    clip.arch_override = args.arch_clip
     clip.install()
 
     if args.published == "autodl":
@@ -763,6 +928,8 @@ def main():
         ref = PcDartsSpace(args)
     elif args.method == "darts-minus":
         ref = DartsMinusSpace(args)
+    elif args.method == "p-darts":  # first epoch with α steps (eps_no_archs = 10)
+        ref = PDarts(args)
     elif args.method in ("darts", "darts-2nd", "pc-darts"):
         ref = Nb201Lambda(args)
     else:
@@ -770,6 +937,7 @@ def main():
     net = ref.build()
     if args.clip_omega_only:
         clip.drop = {id(a) for a in ref.alphas()}
+    clip.alpha_ids = {id(a) for a in ref.alphas()} | {id(b) for b in (ref.betas() if hasattr(ref, "betas") else [])}
     g = torch.Generator().manual_seed(1000 + args.seed)
     with torch.no_grad():
         for a in ref.alphas():
@@ -799,6 +967,8 @@ def main():
     options.setdefault("seed", args.seed)
     if args.clip is not None:
         options["grad_clip"] = args.clip
+    if args.arch_clip is not None:
+        options["arch_grad_clip"] = args.arch_clip
 
     if args.ref_only:
         g2 = torch.Generator().manual_seed(5)
@@ -821,7 +991,11 @@ def main():
         out = torch.load(fout, weights_only=False)
 
     noise = list(out["noise"])
+    ref.mask_seeds = list(out.get("mask_seeds", []))  # p-darts with skip dropout: ldarts' masks on both sides
     ref.step(batches, noise)
+    if ref.mask_seeds:
+        assert ref.dropout_modules == out["skip_dropout_modules"], (ref.dropout_modules, out["skip_dropout_modules"])
+        assert ref.dropout_calls == [2 * args.steps] * ref.dropout_modules, ref.dropout_calls
     if args.method.startswith("sdarts"):
         assert ref.noise_used == len(noise), ("published draws", ref.noise_used, "ldarts draws", len(noise))
 
@@ -851,7 +1025,10 @@ def main():
               "omega_update_norm": (flat(after_w) - flat(before_w)).norm().item(),
               "alpha_update_norm": (flat(ref.alphas()) - flat(before_a)).norm().item(),
               "published_only_parameters": extra_report,
-              "clip_published": clip.records,
+              "clip_published": [r for r in clip.records if not r.get("arch")],
+              "arch_clip_published": [r for r in clip.records if r.get("arch")],
+              "skip_dropout": {"rate": args.skip_dropout, "modules": out["skip_dropout_modules"],
+                               "masks_replayed": len(ref.mask_seeds)} if args.method == "p-darts" else None,
               "perturbation_published": getattr(ref, "perturbation", None), "grad_norm_ldarts": list(out["grad_norm"]),
               "train_loss_ldarts": list(out["train_loss"]), "arch_loss_ldarts": list(out["arch_loss"])}
     # per-tensor worst ω entries and the name mapping
@@ -883,7 +1060,8 @@ def main():
             json.dump(report, f, indent=1)
     short = {k: report.get(k) for k in ("method", "published", "published_commit", "steps", "omega", "alpha", "alpha_grad",
                                         "beta", "beta_grad", "momentum", "buffers", "omega_update_norm",
-                                    "alpha_update_norm", "published_only_parameters", "omega_without_shared_fr", "shared_fr", "clip_published", "perturbation_published", "grad_norm_ldarts", "worst_omega_tensors")}
+                                    "alpha_update_norm", "published_only_parameters", "omega_without_shared_fr", "shared_fr", "clip_published",
+                                        "arch_clip_published", "skip_dropout", "perturbation_published", "grad_norm_ldarts", "worst_omega_tensors")}
     print(json.dumps(short, indent=1))
 
 

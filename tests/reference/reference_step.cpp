@@ -5,7 +5,10 @@
 //
 // IN.pt (torch.save of a dict, written by compare_step.py):
 //   options  dict str -> str    SearchOptions fields (below) + in_channels, num_classes,
-//                               lr, epoch, epochs, steps (the StepSchedule of every step)
+//                               lr, epoch, epochs, steps (the StepSchedule of every step);
+//                               edge_ops (optional, P-DARTS stages): the ops of every edge,
+//                               "normal: a b c | d e f ...; reduce: ..." (edges in space
+//                               order), searched on stage_space(space, those ops)
 //   weights  list of tensors    ω in the published model's get_weights() order
 //   buffers  list of tensors    BN running_mean/var/num_batches_tracked of the BNs ldarts
 //                               has (stem, ResNet blocks, head; not the search cells')
@@ -18,10 +21,15 @@
 // OUT.pt: weights, buffers, alphas, betas, momentum (SGD buffers), alpha_exp_avg and
 // beta_exp_avg (Adam's first moments), weight_names, buffer_names, grad_norm,
 // train_loss, arch_loss (per step), noise (sdarts-*: the U(−ε, ε) draws of every
-// step, replayed from ldarts' generator as src/search/methods/sdarts.cpp draws them).
+// step, replayed from ldarts' generator as src/search/methods/sdarts.cpp draws them),
+// mask_seeds (skip_dropout > 0: per pass in execution order, an int64 tensor [modules]
+// holding, bit for bit, the uint64 seed from which SkipDropout module k draws its mask,
+// replayed as src/search/searcher.cpp seeds each pass and src/ops/skip_dropout.cpp each
+// module), skip_dropout_modules (their count).
 //
 // Built only on request (not part of `all`): cmake --build build --target reference_step
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -34,6 +42,8 @@
 
 #include "ldarts/core/rng.h"
 #include "ldarts/dist/communicator.h"
+#include "ldarts/ops/skip_dropout.h"
+#include "ldarts/search/progressive.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
 
@@ -91,6 +101,46 @@ std::vector<torch::Tensor> sdarts_noise(const SearchOptions& o, const std::vecto
   return out;
 }
 
+// "normal: a b | c d; reduce: ..." (p_darts.cpp's ops_text) -> one EdgeOps per cell type of `base`.
+std::vector<EdgeOps> parse_edge_ops(const std::string& text, const SearchSpace& base) {
+  std::vector<EdgeOps> ops(base.cell_types.size());
+  std::istringstream types(text);
+  std::string part;
+  while (std::getline(types, part, ';')) {
+    const size_t colon = part.find(':');
+    if (colon == std::string::npos) throw std::runtime_error("edge_ops: no 'type:' in '" + part + "'");
+    std::string name;
+    std::istringstream(part.substr(0, colon)) >> name;
+    const size_t t = size_t(&base.cell_type(name) - base.cell_types.data());
+    std::istringstream edges(part.substr(colon + 1));
+    std::string edge, op;
+    while (std::getline(edges, edge, '|')) {
+      ops[t].emplace_back();
+      std::istringstream words(edge);
+      while (words >> op) ops[t].back().push_back(op);
+    }
+  }
+  return ops;
+}
+
+// The seeds of ldarts' skip-dropout masks in step `step`: per pass (in execution
+// order) the seed of module k = derive_seed(derive_seed(pass seed, {micro 0}), {k}),
+// the pass seed being derive_seed(seed, {0x5d7, step, 0 (ω) | 1 (α)}) (Searcher::weight_step,
+// arch_step, seed_noise; one rank, one micro-batch).
+std::vector<torch::Tensor> mask_seeds(uint64_t seed, int64_t step, bool arch_first, int64_t modules) {
+  std::vector<torch::Tensor> out;
+  for (const uint64_t pass : arch_first ? std::vector<uint64_t>{1, 0} : std::vector<uint64_t>{0, 1}) {
+    const uint64_t network_seed = derive_seed(derive_seed(seed, {0x5d7, uint64_t(step), pass}), {0});
+    torch::Tensor t = torch::empty({modules}, torch::kLong);
+    for (int64_t k = 0; k < modules; ++k) {
+      const uint64_t s = derive_seed(network_seed, {uint64_t(k)});
+      std::memcpy(t.data_ptr<int64_t>() + k, &s, sizeof s);
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,6 +181,9 @@ int main(int argc, char** argv) {
     o.pgd_steps = int(num("pgd_steps", 7));
     o.beta_decay = num("beta_decay", 50);
     o.aux_skip_beta = num("aux_skip_beta", 1);
+    o.arch_grad_clip = num("arch_grad_clip", 0);
+    o.pdarts_stage = int(num("pdarts_stage", -1));
+    o.skip_dropout = num("skip_dropout", 0);
     o.regularizer = str("regularizer", "none");
     o.step_order = str("step_order", "auto");
     o.seed = uint64_t(num("seed", 0));
@@ -138,7 +191,9 @@ int main(int argc, char** argv) {
     o.threads = 1;
     torch::set_num_threads(1);
 
-    const SearchSpace& space = find_space(o.space);
+    // P-DARTS stage: the base space with these ops per edge (search/progressive.h)
+    const SearchSpace& base = find_space(o.space);
+    const SearchSpace space = opt.count("edge_ops") ? stage_space(base, parse_edge_ops(opt["edge_ops"], base)) : base;
     LocalCommunicator comm;
     Searcher searcher(o, space, int64_t(num("in_channels", 3)), int64_t(num("num_classes", 10)), comm);
     const torch::Dtype dtype = o.float64 ? torch::kDouble : torch::kFloat;
@@ -164,12 +219,19 @@ int main(int argc, char** argv) {
     schedule.epochs = int(num("epochs", 1));
     const int steps = int(num("steps", 1));
 
-    c10::List<torch::Tensor> noise;
+    c10::List<torch::Tensor> noise, seeds;
+    const bool arch_first = o.step_order == "arch-first" || (o.step_order == "auto" && space.kind == CellKind::darts);
+    int64_t dropout_modules = 0;
+    for (const auto& m : searcher.network()->modules(/*include_self=*/false))
+      if (m->as<SkipDropoutImpl>()) ++dropout_modules;
     c10::List<double> grad_norms, train_losses, arch_losses;
     for (int s = 0; s < steps; ++s) {
       if (o.method == MethodKind::sdarts_rs || o.method == MethodKind::sdarts_adv)
         for (const auto& t : sdarts_noise(o, alphas, searcher.steps_done(), schedule.epoch, schedule.epochs))
           noise.push_back(t);
+      if (o.skip_dropout > 0)
+        for (const auto& t : mask_seeds(o.seed, searcher.steps_done(), arch_first, dropout_modules))
+          seeds.push_back(t);
       const StepStats stats = searcher.step(train, valid, schedule);
       grad_norms.push_back(stats.grad_norm), train_losses.push_back(stats.train_loss);
       arch_losses.push_back(stats.arch_loss);
@@ -211,6 +273,8 @@ int main(int argc, char** argv) {
     out.insert("betas", to_list(searcher.network()->edge_parameters()));
     out.insert("beta_exp_avg", to_list(beta_exp_avg));
     out.insert("noise", noise);
+    out.insert("mask_seeds", seeds);
+    out.insert("skip_dropout_modules", dropout_modules);
     out.insert("grad_norm", grad_norms);
     out.insert("train_loss", train_losses);
     out.insert("arch_loss", arch_losses);

@@ -39,6 +39,16 @@ for s in 1 2; do
   run "dartsspace-darts-minus-s$s" --method darts-minus --channels 4 --layers 5 --image 16 --batch 8 --steps $s
   run "dartsspace-darts-minus-noclip-s$s" --method darts-minus --channels 4 --layers 5 --image 16 --batch 8 --steps $s --clip 1000
 done
+# P-DARTS (chenxin061/pdarts), DARTS space with none, C=4, 16x16, batch 8: a stage-1 step (8 ops, 5 cells;
+# --arch-clip 0.1 makes the α clip act, its norm is 0.38 here) and a stage-2 step (5 ops per edge, other
+# ops on every edge, 11 cells), without and with skip dropout (ldarts' masks on both sides)
+pd=(--method p-darts --channels 4 --image 16 --batch 8)
+for s in 1 2; do
+  run "pdarts-stage1-s$s" "${pd[@]}" --layers 5 --steps $s
+  run "pdarts-stage1-archclip-s$s" "${pd[@]}" --layers 5 --arch-clip 0.1 --steps $s
+  run "pdarts-stage2-s$s" "${pd[@]}" --layers 11 --pdarts-stage 2 --pdarts-keep 5 --steps $s
+  run "pdarts-stage2-dropout-s$s" "${pd[@]}" --layers 11 --pdarts-stage 2 --pdarts-keep 5 --skip-dropout 0.4 --steps $s
+done
 # the published NB201 shape (C=16, N=5, 32x32) with batch 8: the clip acts
 for m in darts darts-2nd pc-darts beta-darts sdarts-rs; do
   run "nb201-$m-s2" --method "$m" --steps 2 "${big[@]}"
