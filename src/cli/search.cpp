@@ -113,6 +113,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--weight-decay", opt->weight_decay, "ω weight decay")->group("Optimizers");
   sub->add_option("--nesterov", opt->nesterov, "ω Nesterov momentum")->group("Optimizers");
   sub->add_option("--grad-clip", opt->grad_clip, "ω gradient clipping (global norm)")->group("Optimizers");
+  sub->add_option("--clip-with-alpha", opt->clip_with_alpha,
+                  "The ω clip's norm also counts α's gradient, as the NB201 codebases clip network.parameters()")
+      ->group("Optimizers");
   sub->add_option("--arch-lr", opt->arch_lr, "α Adam learning rate")->group("Optimizers");
   sub->add_option("--arch-beta1", opt->arch_beta1, "α Adam beta1")->group("Optimizers");
   sub->add_option("--arch-beta2", opt->arch_beta2, "α Adam beta2")->group("Optimizers");

@@ -39,15 +39,26 @@ std::vector<at::Tensor> Architecture::cell_copies(int cells) const { return cell
 void Architecture::set_grad_from_cells(const at::Tensor& per_cell_grads, const std::vector<int>& cell_types) {
   LDARTS_CHECK(per_cell_grads.size(0) == static_cast<int64_t>(cell_types.size()), "got gradients of ",
                per_cell_grads.size(0), " cells for ", cell_types.size(), " cells");
+  const std::vector<at::Tensor> sums = type_sums(per_cell_grads, cell_types);
+  for (int t = 0; t < num_types(); ++t) alphas_[t].mutable_grad() = alpha_grad(t, sums[t]);
+}
+
+std::vector<at::Tensor> Architecture::type_sums(const at::Tensor& per_cell_grads,
+                                                const std::vector<int>& cell_types) const {
+  std::vector<at::Tensor> sums;
   for (int t = 0; t < num_types(); ++t) {
-    const at::Tensor p = probabilities(t);
     std::vector<int64_t> rows;
     for (size_t cell = 0; cell < cell_types.size(); ++cell)
       if (cell_types[cell] == t) rows.push_back(static_cast<int64_t>(cell));
     const at::Tensor index = at::tensor(rows, at::kLong).to(per_cell_grads.device());
-    const at::Tensor g = per_cell_grads.index_select(0, index).sum(0).view_as(p);  // ∂L/∂p of this type
-    alphas_[t].mutable_grad() = p * (g - (p * g).sum(-1, true));
+    sums.push_back(per_cell_grads.index_select(0, index).sum(0).view_as(alphas_[t]));
   }
+  return sums;
+}
+
+at::Tensor Architecture::alpha_grad(int type, const at::Tensor& g) const {
+  const at::Tensor p = probabilities(type);
+  return p * (g - (p * g).sum(-1, true));
 }
 
 void Architecture::set_grad_from_cells(const at::Tensor& per_cell_grads) {

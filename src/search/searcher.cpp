@@ -305,7 +305,8 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
     }
   }
   comm_.all_reduce_mean(grads);
-  stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, options_.grad_clip);
+  stats.grad_norm = options_.clip_with_alpha ? clip_with_alpha(params, per_cell[0])
+                                             : torch::nn::utils::clip_grad_norm_(params, options_.grad_clip);
   LDARTS_CHECK(std::isfinite(stats.grad_norm), "step ", steps_done_ + 1, ": the ω gradient norm is ", stats.grad_norm,
                stats.regularized ? " (with the regularizer term; lower --lambda)" : "",
                "; the search diverged and the last checkpoint is untouched");
@@ -447,6 +448,28 @@ torch::Tensor Searcher::device_images(const torch::Tensor& images) const {
   // Channels-last input makes every conv, BN and pool of the network run in
   // that layout (their outputs follow the input's).
   return options_.channels_last ? on_device.contiguous(at::MemoryFormat::ChannelsLast) : on_device;
+}
+
+double Searcher::clip_with_alpha(const std::vector<torch::Tensor>& params, const torch::Tensor& cell_grads_train) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> norms;  // per tensor, as clip_grad_norm_ takes them
+  for (const auto& p : params)
+    if (p.grad().defined()) norms.push_back(p.grad().norm());
+  const std::vector<torch::Tensor> sums = arch_.type_sums(cell_grads_train, network_->cell_types());
+  for (int t = 0; t < arch_.num_types(); ++t) {
+    if (method_->alpha_at_clip() == AlphaAtClip::weight_pass_p_space) {
+      norms.push_back(sums[t].norm());
+      continue;
+    }
+    const torch::Tensor& last = arch_.alpha(t).grad();  // the last α step's, still there
+    const torch::Tensor train = arch_.alpha_grad(t, sums[t]);
+    norms.push_back((last.defined() ? last + train : train).norm());
+  }
+  const double total = torch::stack(norms).norm().item<double>();
+  const double coefficient = std::min(1.0, options_.grad_clip / (total + 1e-6));  // clip_grad_norm_'s
+  for (const auto& p : params)
+    if (p.grad().defined()) p.grad().mul_(coefficient);
+  return total;
 }
 
 void Searcher::seed_noise(size_t micro) {

@@ -9,7 +9,12 @@ namespace ldarts {
 
 void Searcher::save_state(Checkpoint& c) const {
   save_module(c, *network_, "model/");
-  for (int t = 0; t < arch_.num_types(); ++t) c.tensors["arch/" + arch_.type_name(t)] = arch_.alpha(t).detach().clone();
+  for (int t = 0; t < arch_.num_types(); ++t) {
+    c.tensors["arch/" + arch_.type_name(t)] = arch_.alpha(t).detach().clone();
+    // --clip-with-alpha reads the last α step's gradient in the next ω step.
+    if (options_.clip_with_alpha && arch_.alpha(t).grad().defined())
+      c.tensors["arch_grad/" + arch_.type_name(t)] = arch_.alpha(t).grad().detach().clone();
+  }
   c.integers["search/steps_done"] = steps_done_;
   c.strings["search/method"] = method_name(method_->kind());
   method_->save(c);
@@ -40,7 +45,16 @@ void Searcher::load_state(const Checkpoint& c) {
   LDARTS_CHECK(method == method_name(method_->kind()), c.source, ": a checkpoint of a --method ", method,
                " search; this run has --method ", method_name(method_->kind()), " (resume with the same method)");
   load_module(c, *network_, "model/");
-  for (int t = 0; t < arch_.num_types(); ++t) restore_tensor(arch_.alpha(t), c, "arch/" + arch_.type_name(t));
+  for (int t = 0; t < arch_.num_types(); ++t) {
+    restore_tensor(arch_.alpha(t), c, "arch/" + arch_.type_name(t));
+    const std::string grad = "arch_grad/" + arch_.type_name(t);
+    arch_.alpha(t).mutable_grad() = torch::Tensor();
+    if (options_.clip_with_alpha && c.tensors.count(grad)) {
+      torch::Tensor g = torch::empty_like(arch_.alpha(t));
+      restore_tensor(g, c, grad);
+      arch_.alpha(t).mutable_grad() = g;
+    }
+  }
   steps_done_ = c.integer("search/steps_done");
   method_->load(c);
   load_sgd_state(c, *weight_optimizer_, *network_, "optim/weights/");

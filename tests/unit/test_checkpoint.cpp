@@ -1,5 +1,7 @@
 // Checkpoints: round trip, bad files, exact resume, preemption by signal,
 // divergence.
+#include <functional>
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -148,27 +150,21 @@ TEST(Checkpoint, RotationKeepsTheNewest) {
 }
 
 // Stops at global step `stop` (mid-epoch) and resumes into another folder.
-void expect_exact_resume(const std::string& fd_mode, int stop, const std::string& space = "nb201",
-                         bool pc_darts = false, MethodKind method = MethodKind::darts) {
+// `configure` sets the run's options beyond tiny_run's (space, method, ...).
+void expect_exact_resume(const std::string& fd_mode, int stop,
+                         const std::function<void(SearchOptions&)>& configure = {}) {
   TempDir dir;
   test::write_tiny_mnist(dir.path(), 64, 10);
   LocalCommunicator comm;
-  SearchOptions whole = tiny_run(dir.path(), dir.file("whole"));
-  whole.fd_mode = fd_mode;
-  whole.space = space;
-  whole.layers = 4;
-  whole.partial_channels = pc_darts ? 2 : 1;
-  whole.edge_normalization = pc_darts && space != "nb201";  // NB201 PC-DARTS has no β
-  whole.method = method;
-  run_search(whole, "", comm);
-
-  SearchOptions resumed = tiny_run(dir.path(), dir.file("resumed"));
-  resumed.fd_mode = fd_mode;
-  resumed.space = space;
-  resumed.layers = 4;
-  resumed.partial_channels = whole.partial_channels;
-  resumed.edge_normalization = whole.edge_normalization;
-  resumed.method = method;
+  auto options = [&](const std::string& out) {
+    SearchOptions o = tiny_run(dir.path(), dir.file(out));
+    o.fd_mode = fd_mode;
+    o.layers = 4;
+    if (configure) configure(o);
+    return o;
+  };
+  run_search(options("whole"), "", comm);
+  SearchOptions resumed = options("resumed");
   resumed.resume = dir.file("whole/" + checkpoint_name(stop));
   run_search(resumed, "", comm);
 
@@ -193,9 +189,25 @@ TEST(Resume, ContinuesExactlyAsAnUninterruptedRun) { expect_exact_resume("centra
 // Interleaved alternates forward/backward by global step: resuming after an odd
 // and after an even number of steps must keep the alternation.
 // The DARTS space: two α (normal, reduce), α step first, Λ on the normal cells.
-TEST(Resume, DartsSpaceResumesExactly) { expect_exact_resume("central", 4, "darts"); }
+TEST(Resume, DartsSpaceResumesExactly) {
+  expect_exact_resume("central", 4, [](SearchOptions& o) { o.space = "darts"; });
+}
 // PC-DARTS options: partial channels and edge normalization (β and its Adam moments restored).
-TEST(Resume, PartialChannelsAndEdgeNormalizationResumeExactly) { expect_exact_resume("central", 4, "darts", true); }
+TEST(Resume, PartialChannelsAndEdgeNormalizationResumeExactly) {
+  expect_exact_resume("central", 4, [](SearchOptions& o) {
+    o.space = "darts", o.partial_channels = 2, o.edge_normalization = true;
+  });
+}
+
+// --clip-with-alpha reads the last α step's gradient in the next ω step: a resume
+// must bring it back (a clip small enough to act on every step).
+TEST(Resume, ClipWithAlphaResumesExactly) {
+  for (MethodKind method : {MethodKind::darts, MethodKind::beta_darts}) {
+    expect_exact_resume("central", 4, [method](SearchOptions& o) {
+      o.method = method, o.clip_with_alpha = true, o.grad_clip = 0.05;
+    });
+  }
+}
 
 // Every --method, mid-epoch with the regularizer on (docs/methods.md): the second-order
 // unrolled step reads the SGD momentum, SDARTS draws its noise per (seed, step).
@@ -204,7 +216,10 @@ TEST(Resume, EveryMethodResumesExactly) {
     SCOPED_TRACE(name);
     const MethodKind method = parse_method(name);
     if (method == MethodKind::p_darts) continue;  // DARTS spaces only: Progressive.ResumeInTheMiddleOfEveryStageIsExact
-    expect_exact_resume("central", 4, "nb201", method == MethodKind::pc_darts, method);
+    expect_exact_resume("central", 4, [method](SearchOptions& o) {
+      o.method = method;
+      if (method == MethodKind::pc_darts) o.partial_channels = 2;  // NB201 PC-DARTS has no β
+    });
   }
 }
 

@@ -395,3 +395,44 @@ TEST(Methods, ArchGradClipBoundsTheArchitectureGradient) {
   EXPECT_NEAR(clipped, 1e-4, 1e-6);  // clip_grad_norm_ scales by clip/(norm + 1e-6)
   EXPECT_NEAR(first_moment_norm(1e3), free, 1e-12);  // a clip above the norm changes nothing
 }
+
+// --clip-with-alpha (docs/reference-steps.md D1): the norm the ω clip sees is
+// ‖(∇ω, a)‖ with a what the NB201 loops leave in α's gradient: DARTS-V1 (ω step
+// first) the previous α step's ∂L_val/∂α plus this ω pass's ∂L_train/∂α; β-DARTS
+// ∂L_train/∂P alone. Each is recomputed here by autograd on a twin searcher.
+TEST(Methods, ClipWithAlphaCountsWhatAlphasGradientHoldsInTheNb201Loops) {
+  LocalCommunicator comm;
+  for (MethodKind method : {MethodKind::darts, MethodKind::beta_darts}) {
+    SCOPED_TRACE(method_name(method));
+    auto make = [&](bool with_alpha) {
+      SearchOptions o = second_order(0.01);  // float64, NB201 C=4 N=1
+      o.method = method;
+      o.clip_with_alpha = with_alpha;
+      o.grad_clip = 1e9;  // the norm is reported, nothing is scaled: the three searchers stay equal
+      o.step_order = "weights-first";
+      torch::manual_seed(31);
+      return std::make_unique<Searcher>(o, find_space("nb201"), 1, 10, comm);
+    };
+    auto with = make(true), without = make(false), twin = make(false);
+    for (int step = 0; step < 3; ++step) {
+      const Batch train = random_batch(4, 60 + step), valid = random_batch(4, 70 + step);
+      // ∂L_train/∂α (DARTS) or ∂L_train/∂P (β-DARTS) of the shared softmax(α), on the twin.
+      auto net = twin->network();
+      torch::Tensor alpha = twin->architecture().alpha().detach().clone().requires_grad_(true);
+      torch::Tensor p = torch::softmax(alpha, -1);
+      if (method == MethodKind::beta_darts) p = p.detach().requires_grad_(true);
+      const torch::Tensor loss = torch::nn::functional::cross_entropy(
+          net->forward(twin->device_images(train.images), std::vector<torch::Tensor>(net->num_search_cells(), p)),
+          train.labels);
+      torch::Tensor a = torch::autograd::grad({loss}, {method == MethodKind::beta_darts ? p : alpha})[0];
+      const torch::Tensor& last = twin->architecture().alpha().grad();
+      if (method == MethodKind::darts && last.defined()) a = a + last;  // V1 never zeroes it before the ω pass
+      const StepSchedule schedule{0.025, 0, true, 10, 100};
+      const double n_with = with->step(train, valid, schedule).grad_norm;
+      const double n_without = without->step(train, valid, schedule).grad_norm;
+      twin->step(train, valid, schedule);
+      EXPECT_NEAR(n_with * n_with, n_without * n_without + a.pow(2).sum().item<double>(), 1e-9 * n_with * n_with)
+          << "step " << step;
+    }
+  }
+}

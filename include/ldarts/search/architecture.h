@@ -38,6 +38,9 @@ class Architecture {
   // per_cell_grads: [cells, edges*ops]
   void set_grad_from_cells(const at::Tensor& per_cell_grads, const std::vector<int>& cell_types);
   void set_grad_from_cells(const at::Tensor& per_cell_grads);  // all of type 0
+  // The parts of it: ∂L/∂p = Σ_ℓ g_ℓ of every type ([edges, ops] each), and ∂L/∂α of a type from its ∂L/∂p.
+  std::vector<at::Tensor> type_sums(const at::Tensor& per_cell_grads, const std::vector<int>& cell_types) const;
+  at::Tensor alpha_grad(int type, const at::Tensor& grad_p) const;
 
  private:
   std::vector<at::Tensor> alphas_;

@@ -59,10 +59,18 @@ class Passes {
   virtual int64_t steps_done() const = 0;
 };
 
+// What α's gradient holds when the NB201 codebases clip network.parameters()
+// before their ω step (--clip-with-alpha): the gradient of the last α step,
+// never zeroed before the ω pass (DARTS-V1/V2, PC-DARTS), plus ∂L_train/∂α of
+// the ω pass; or only ∂L_train/∂P, because the loop zeroed α's gradient and
+// put softmax(α) (perturbed) in α's place for the ω pass (SmoothDARTS, β-DARTS).
+enum class AlphaAtClip { last_step_plus_alpha_space, weight_pass_p_space };
+
 class SearchMethod {
  public:
   virtual ~SearchMethod() = default;
   virtual MethodKind kind() const = 0;
+  virtual AlphaAtClip alpha_at_clip() const { return AlphaAtClip::last_step_plus_alpha_space; }
   // The gradients of the α update. First order: arch_grads(valid, cell_copies()).
   // cell_grads_valid receives ∂L_val/∂P (the diagnostics' and Λ_valid's gradient).
   virtual ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,

@@ -53,6 +53,9 @@ struct SearchOptions {
   int arch_start_epoch = 0;            // α frozen before this epoch (PC-DARTS ImageNet: 35)
   bool nesterov = false;
   double grad_clip = 5.0;
+  // The ω clip's norm also counts α's gradient as the NB201 codebases leave it there: they clip
+  // network.parameters(), which holds α (docs/reference-steps.md D1; SearchMethod::alpha_at_clip)
+  bool clip_with_alpha = false;
 
   // α: Adam
   double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;

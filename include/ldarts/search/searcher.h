@@ -100,6 +100,9 @@ class Searcher {
   torch::Tensor loss_of(const Batch& batch, const std::vector<torch::Tensor>& cell_weights);
   // The rows of the regularized cells (all in NB201, the normal cells in DARTS spaces).
   torch::Tensor regularized_rows(const torch::Tensor& per_cell) const;
+  // --clip-with-alpha: clips ω's gradient by the norm over ω and the gradient α holds
+  // at this point in the NB201 codebases (SearchMethod::alpha_at_clip); returns that norm.
+  double clip_with_alpha(const std::vector<torch::Tensor>& params, const torch::Tensor& cell_grads_train);
   // Seeds the random layers (P-DARTS' skip dropout) for micro-batch `micro` of this
   // rank in the current pass: the same seed for R ranks as for R micro-batches.
   void seed_noise(size_t micro);

@@ -18,6 +18,8 @@ class BetaDarts final : public SearchMethod {
     LDARTS_CHECK(lambda_ >= 0, "--beta-decay must be 0 or more, got ", lambda_);
   }
   MethodKind kind() const override { return MethodKind::beta_darts; }
+  // nasbench201/train_search.py:230-248: α's gradient zeroed, softmax(α) in its place for the ω pass.
+  AlphaAtClip alpha_at_clip() const override { return AlphaAtClip::weight_pass_p_space; }
   void add_alpha_gradient(std::vector<at::Tensor>& alphas, const StepSchedule& schedule) override {
     const double lambda = lambda_ * schedule.epoch / std::max(schedule.epochs, 1);
     torch::NoGradGuard no_grad;

@@ -57,6 +57,8 @@ class Sdarts : public SearchMethod {
     LDARTS_CHECK(options.pgd_steps > 0, "--pgd-steps must be positive, got ", options.pgd_steps);
   }
   MethodKind kind() const override { return kind_; }
+  // nasbench201/train_search.py:228-246: α's gradient zeroed, softmax(α) + δ in its place for the ω pass.
+  AlphaAtClip alpha_at_clip() const override { return AlphaAtClip::weight_pass_p_space; }
 
   std::vector<torch::Tensor> weight_pass_weights(Passes& passes, const Batch& train,
                                                  const StepSchedule& schedule) override {
