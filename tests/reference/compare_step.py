@@ -898,7 +898,9 @@ def main():
     p.add_argument("--clip", type=float, default=None,
                    help="max_norm of the ω clip on both sides instead of the published 5 (to make the clip act)")
     p.add_argument("--clip-omega-only", action="store_true",
-                   help="leave α out of the published clip (ldarts clips ω alone; docs/method.md)")
+                   help="leave α out of the published clip (ldarts clips ω alone by default; docs/method.md)")
+    p.add_argument("--clip-with-alpha", action="store_true",
+                   help="ldarts --clip-with-alpha: its ω clip also counts α's gradient, as the NB201 codebases")
     p.add_argument("--json", default=None, help="write the figures here")
     p.add_argument("--ref-only", action="store_true", help="run the published step alone (checks the set-up)")
     args = p.parse_args()
@@ -967,6 +969,8 @@ def main():
     options.setdefault("seed", args.seed)
     if args.clip is not None:
         options["grad_clip"] = args.clip
+    if args.clip_with_alpha:
+        options["clip_with_alpha"] = 1
     if args.arch_clip is not None:
         options["arch_grad_clip"] = args.arch_clip
 

@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
     o.weight_decay = num("weight_decay", 3e-4);
     o.nesterov = num("nesterov", 0) != 0;
     o.grad_clip = num("grad_clip", 5);
+    o.clip_with_alpha = num("clip_with_alpha", 0) != 0;
     o.arch_lr = num("arch_lr", 3e-4);
     o.arch_beta1 = num("arch_beta1", 0.5);
     o.arch_beta2 = num("arch_beta2", 0.999);

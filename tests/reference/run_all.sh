@@ -53,6 +53,7 @@ done
 for m in darts darts-2nd pc-darts beta-darts sdarts-rs; do
   run "nb201-$m-s2" --method "$m" --steps 2 "${big[@]}"
   run "nb201-$m-s2-clipomega" --method "$m" --steps 2 --clip-omega-only "${big[@]}"
+  run "nb201-$m-s2-clipwithalpha" --method "$m" --steps 2 --clip-with-alpha "${big[@]}"
 done
 run "nb201-autodl-darts-2nd-s2" --method darts-2nd --published autodl --steps 2 "${big[@]}"
 run "nb201-autodl-darts-2nd-s2-clipomega" --method darts-2nd --published autodl --steps 2 --clip-omega-only "${big[@]}"

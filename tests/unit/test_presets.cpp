@@ -436,3 +436,15 @@ TEST(Presets, ProgressiveDartsPresetsOfTable6) {
   for (const char* key : {"regularizer", "lambda", "epsilon0", "fd-mode", "lambda-target"})
     EXPECT_EQ(resolve("darts-cifar10-lambda-pdarts").at(key), resolve("darts-cifar10").at(key)) << key;
 }
+
+// The NB201 codebases clip network.parameters(), which holds α (docs/reference-steps.md
+// D1): their presets, and the paper's (run on the authors' code), count α's gradient
+// in the ω clip; the DARTS-space codes (α not a parameter of the model) do not.
+TEST(Presets, Nb201CodebasePresetsClipAsTheirCode) {
+  for (const char* preset : {"nb201-cifar10", "nb201-cifar10-paper", "nb201-cifar10-ablation", "nb201-cifar10-darts1", "nb201-cifar10-darts2", "nb201-cifar10-beta-darts",
+                             "nb201-cifar10-sdarts-rs", "nb201-cifar10-sdarts-adv", "nb201-cifar10-pc-darts"})
+    expect_values(preset, {{"clip-with-alpha", "true"}});
+  for (const char* preset : {"darts-cifar10", "darts-cifar10-pdarts",
+                             "darts-cifar10-pc-darts", "darts-cifar10-darts-minus"})
+    expect_values(preset, {{"clip-with-alpha", "false"}});
+}
