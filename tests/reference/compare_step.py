@@ -116,14 +116,28 @@ def commit_of(ref_root, ref):
         return ""
 
 
-def load_function(path, name, namespace):
+def load_function(path, name, namespace, fixes=()):
     """Executes only `def name` of a published script (their module level parses
-    arguments and opens data sets)."""
-    tree = ast.parse(open(path).read(), filename=path)
+    arguments and opens data sets), after the (old, new) text replacements `fixes`."""
+    src = open(path).read()
+    for old, new in fixes:
+        src = src.replace(old, new)
+    tree = ast.parse(src, filename=path)
     fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
     assert len(fns) == 1, (path, name)
     exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), namespace)
     return namespace[name]
+
+
+# `cuda(async=True)` is a syntax error since Python 3.7 (in branches that do not run here, or
+# .cuda() is a no-op), and `x.data[0]` (bookkeeping after the update) raises on 0-dim tensors
+# since PyTorch 0.4 (quark0/darts, PC-DARTS, DARTS-).
+PY3_FIXES = (("async=True", "non_blocking=True"), (".data[0]", ".data.item()"))
+
+
+def queues(batches):
+    """One-batch loaders of the published loops: every (train) batch, the first valid batch."""
+    return [(x, y) for (x, y, _, _) in batches], [(vx, vy) for (_, _, vx, vy) in batches[:1]]
 
 
 class ClipRecorder:
@@ -453,17 +467,12 @@ class QuarkDarts:
         # `cuda(async=True)` is a syntax error since Python 3.7 (.cuda() is a no-op here), and
         # `x.data[0]` (:158-160, bookkeeping after the update) raises on 0-dim tensors since
         # PyTorch 0.4: renamed to non_blocking=True and .data.item().
-        src = open(path).read().replace("async=True", "non_blocking=True").replace(".data[0]", ".data.item()")
-        tree = ast.parse(src, filename=path)
-        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
         ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
               "logging": SimpleNamespace(info=lambda *a: None)}
-        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        train = load_function(path, "train", ns, PY3_FIXES)
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train_queue = [(x, y) for (x, y, _, _) in batches]
-        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
-        ns["train"](train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr())
+        train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr())
 
 
 class PcDartsSpace(QuarkDarts):
@@ -499,18 +508,12 @@ class PcDartsSpace(QuarkDarts):
         patch_accuracy(utils)
         path = os.path.join(self.root, "train_search.py")
         # as quark0/darts: `cuda(async=True)` (:144, :154) and `x.data[0]` (:168-170) renamed
-        src = open(path).read().replace("async=True", "non_blocking=True").replace(".data[0]", ".data.item()")
-        tree = ast.parse(src, filename=path)
-        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
         ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
               "logging": SimpleNamespace(info=lambda *a: None)}
-        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        train = load_function(path, "train", ns, PY3_FIXES)
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train_queue = [(x, y) for (x, y, _, _) in batches]
-        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
-        ns["train"](train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr(),
-                    self.args.epoch)
+        train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), self.args.epoch)
 
 
 class PDarts:
@@ -613,11 +616,9 @@ class PDarts:
         train = load_function(path, "train", ns)
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train_queue = [(x, y) for (x, y, _, _) in batches]
-        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
         injected = InjectedDropout(self.net, self.mask_seeds) if self.mask_seeds else contextlib.nullcontext()
         with injected:
-            train(train_queue, valid_queue, self.network, self.network_params, self.criterion, self.w_opt, self.a_opt,
+            train(*queues(batches), self.network, self.network_params, self.criterion, self.w_opt, self.a_opt,
                   self.lr(), train_arch=True)
         self.dropout_modules = sum(isinstance(m, torch.nn.Dropout) for m in self.net.modules())
         self.dropout_calls = injected.calls if self.mask_seeds else None
@@ -716,20 +717,15 @@ class DartsMinusSpace:
         path = os.path.join(self.root, "src/search/train_search.py")
         # `target.cuda(async=True)` (:355, :364, :399, :467) is a syntax error since Python 3.7; it sits in
         # `if not args.disable_cuda:` branches that do not run here. Renamed to non_blocking.
-        src = open(path).read().replace("async=True", "non_blocking=True")
-        tree = ast.parse(src, filename=path)
-        fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "train"]
         ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.A.args,
               "logging": SimpleNamespace(info=lambda *a: None), "deepcopy": deepcopy}
-        exec(compile(ast.Module(body=fns, type_ignores=[]), path, "exec"), ns)
+        train = load_function(path, "train", ns, PY3_FIXES[:1])
         self.A.beta_decay_scheduler.step(self.args.epoch)  # train_search.py:107
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train_queue = [(x, y) for (x, y, _, _) in batches]
-        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
         self.aux_before = [(t[1].detach().clone(), t[3].detach().clone()) for t in self.aux_pairs]
-        ns["train"](self.args.epoch, self.primitives, train_queue, valid_queue, self.net, self.architect,
-                    self.criterion, self.w_opt, self.lr(), None, None)
+        train(self.args.epoch, self.primitives, *queues(batches), self.net, self.architect, self.criterion, self.w_opt,
+              self.lr(), None, None)
 
 
 class Nb201SmoothFamily:
@@ -802,8 +798,6 @@ class Nb201SmoothFamily:
         train = load_function(path, "train", ns)
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train_queue = [(x, y) for (x, y, _, _) in batches]
-        valid_queue = [(vx, vy) for (_, _, vx, vy) in batches[:1]]
         h, e = self.hp, self.args.epoch
         eps = 0.03 + (h.epsilon_alpha - 0.03) * e / h.epochs  # train_search.py:169-171
         published_perturb = {"sdarts-rs": Random_alpha, "sdarts-adv": Linf_PGD_alpha}.get(self.args.method)
@@ -817,7 +811,7 @@ class Nb201SmoothFamily:
         extra = (e,) if self.args.method == "beta-darts" else ()
         self.net.train()
         with InjectedUniform(noise) as inj:
-            train(train_queue, valid_queue, self.net, self.architect, self.criterion, self.w_opt, self.lr(), perturb,
+            train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), perturb,
                   eps, *extra)
         self.noise_used = inj.used
 
