@@ -36,6 +36,7 @@ published clip on purpose (docs/reference-steps.md, D1).
 """
 import argparse
 import ast
+import math
 import json
 import os
 import subprocess
@@ -407,7 +408,29 @@ class Nb201AutoDL(Nb201Lambda):
         search_func(batches, self.network, self.criterion, self.sched, self.w_opt, self.a_opt, "000", 10 ** 9, log, *extra)
 
 
-class QuarkDarts:
+class PublishedLoop:
+    """What the DARTS-style published loops share: α of the network, the Architect's
+    Adam, the ω SGD, and the cosine lr of the epoch index (CosineAnnealingLR at epoch e)
+    from the hyper-parameters `hyper()`."""
+
+    def hyper(self):
+        return self.hp
+
+    def alphas(self):
+        return self.net.arch_parameters()
+
+    def arch_optimizer(self):
+        return self.architect.optimizer
+
+    def weight_optimizer(self):
+        return self.w_opt
+
+    def lr(self):
+        h, e = self.hyper(), self.args.epoch
+        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+
+
+class QuarkDarts(PublishedLoop):
     """quark0/darts cnn/train_search.py train() (DARTS space with `none`, 8 ops; ldarts
     --space darts-none), first order or --unrolled (cnn/architect.py), argparse defaults.
     α are plain tensors there, so the clip covers ω alone, as in ldarts."""
@@ -437,20 +460,6 @@ class QuarkDarts:
 
     def weights(self):
         return list(self.net.parameters())
-
-    def alphas(self):
-        return self.net.arch_parameters()
-
-    def arch_optimizer(self):
-        return self.architect.optimizer
-
-    def weight_optimizer(self):
-        return self.w_opt
-
-    def lr(self):
-        import math
-        h, e = self.hp, self.args.epoch
-        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
 
     def options(self):
         h = self.hp
@@ -516,7 +525,7 @@ class PcDartsSpace(QuarkDarts):
         train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), self.args.epoch)
 
 
-class PDarts:
+class PDarts(PublishedLoop):
     """chenxin061/pdarts train_search.py train() (one P-DARTS stage: first-order DARTS, α step
     first, α gradient clipped at 5, ω clip 5, SGD 0.025 cosine → 0 over 25 epochs, Adam 6e-4
     (0.5, 0.999) wd 1e-3) on model_search.Network(C, 10, layers, criterion, switches_normal,
@@ -577,19 +586,8 @@ class PDarts:
     def weights(self):
         return self.network_params
 
-    def alphas(self):
-        return self.net.arch_parameters()
-
     def arch_optimizer(self):
         return self.a_opt
-
-    def weight_optimizer(self):
-        return self.w_opt
-
-    def lr(self):
-        import math
-        h, e = self.hp, self.args.epoch
-        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
 
     def edge_ops(self):
         """reference_step's edge_ops: "normal: a b | c d ...; reduce: ..." in PRIMITIVES order."""
@@ -624,7 +622,7 @@ class PDarts:
         self.dropout_calls = injected.calls if self.mask_seeds else None
 
 
-class DartsMinusSpace:
+class DartsMinusSpace(PublishedLoop):
     """Meituan-AutoML/DARTS- src/search/train_search.py train() with the options of
     scripts/run_darts_minus.sh (--space s5 --auxiliary_skip --skip_beta 1 --decay linear),
     first order, in the DARTS space with `none` (ldarts: --space darts-none).
@@ -687,19 +685,8 @@ class DartsMinusSpace:
         aux = {id(t[1]) for t in self.aux_pairs}
         return [p for p in self.net.parameters() if id(p) not in aux]
 
-    def alphas(self):
-        return self.net.arch_parameters()
-
-    def arch_optimizer(self):
-        return self.architect.optimizer
-
-    def weight_optimizer(self):
-        return self.w_opt
-
-    def lr(self):
-        import math
-        h, e = self.A.args, self.args.epoch  # CosineAnnealingLR(optimizer, 50, eta_min).step(epoch)
-        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
+    def hyper(self):
+        return self.A.args  # CosineAnnealingLR(optimizer, 50, eta_min).step(epoch)
 
     def options(self):
         h = self.A.args
@@ -728,7 +715,7 @@ class DartsMinusSpace:
               self.lr(), None, None)
 
 
-class Nb201SmoothFamily:
+class Nb201SmoothFamily(PublishedLoop):  # lr: train_search.py:153-157
     """nasbench201/train_search.py train() of SmoothDARTS (sdarts-rs, sdarts-adv) and
     Beta-DARTS (beta-darts)."""
 
@@ -763,21 +750,6 @@ class Nb201SmoothFamily:
 
     def weights(self):
         return self.net.get_weights()
-
-    def alphas(self):
-        return self.net.arch_parameters()
-
-    def arch_optimizer(self):
-        return self.architect.optimizer
-
-    def weight_optimizer(self):
-        return self.w_opt
-
-    def lr(self):
-        # the cosine of the epoch (train_search.py:153-157; CosineAnnealingLR at epoch e)
-        import math
-        h, e = self.hp, self.args.epoch
-        return h.learning_rate_min + (h.learning_rate - h.learning_rate_min) * (1 + math.cos(math.pi * e / h.epochs)) / 2
 
     def options(self):
         h = self.hp
