@@ -100,7 +100,7 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   const auto names = method_names();
   if (std::find(names.begin(), names.end(), search_method) != names.end() && method != "darts") {
     s.method = parse_method(search_method);
-    s.regularizer = with_lambda ? "corr" : "none";
+    s.regularizer = with_lambda ? RegularizerKind::corr : RegularizerKind::none;
     if (s.method == MethodKind::pc_darts && s.partial_channels == 1) s.partial_channels = 4;  // PC-DARTS' CIFAR K
     if (s.method == MethodKind::p_darts) {  // a stage-1 step: first order, skip dropout 0.1, α clipped at 5
       s.pdarts_stage = 0, s.skip_dropout = 0.1, s.arch_grad_clip = 5, s.edge_normalization = false;
@@ -109,8 +109,10 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   }
   LDARTS_CHECK(std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method), "bench --methods: unknown '",
                method, "' (", bench_method_help(), ")");
-  s.regularizer = method == "darts" ? "none" : method == "signcorr" ? "signcorr" : "corr";
-  s.fd_mode = (method == "darts" || method == "signcorr") ? "central" : method;
+  s.regularizer = method == "darts"      ? RegularizerKind::none
+                  : method == "signcorr" ? RegularizerKind::signcorr
+                                         : RegularizerKind::corr;
+  s.fd_mode = (method == "darts" || method == "signcorr") ? FdMode::central : parse_fd_mode(method);
   return s;
 }
 

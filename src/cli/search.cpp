@@ -17,8 +17,29 @@
 
 namespace ldarts {
 
+namespace {
+
+// The enum-valued options as the command line and TOML files give them, parsed once
+// into SearchOptions in the callback (after the config file).
+struct OptionWords {
+  std::string method, regularizer, fd_mode, lambda_target, step_order;
+  explicit OptionWords(const SearchOptions& o)
+      : method(method_name(o.method)), regularizer(regularizer_name(o.regularizer)), fd_mode(fd_mode_name(o.fd_mode)),
+        lambda_target(lambda_target_name(o.lambda_target)), step_order(step_order_name(o.step_order)) {}
+  void parse_into(SearchOptions& o) const {
+    o.method = parse_method(method);
+    o.regularizer = parse_regularizer(regularizer);
+    o.fd_mode = parse_fd_mode(fd_mode);
+    o.lambda_target = parse_lambda_target(lambda_target);
+    o.step_order = parse_step_order(step_order);
+  }
+};
+
+}  // namespace
+
 void setup_search(CLI::App& app, const Runtime& runtime) {
   auto opt = std::make_shared<SearchOptions>();
+  auto words = std::make_shared<OptionWords>(*opt);
   CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NB201, DARTS, S1-S4 spaces; CIFAR or ImageNet network)");
   sub->option_defaults()->always_capture_default();
   auto config_path = std::make_shared<std::string>();
@@ -60,10 +81,10 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");
   sub->add_option("--max-steps", opt->max_steps, "Cap on steps per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
   sub->add_option("--eval-steps", opt->eval_steps, "Cap on validation batches per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
-  sub->add_option("--step-order", opt->step_order, "auto | weights-first | arch-first")->group("Schedule");
+  sub->add_option("--step-order", words->step_order, "auto | weights-first | arch-first")
+      ->check(CLI::IsMember({"auto", "weights-first", "arch-first"}))->group("Schedule");
 
-  auto method = std::make_shared<std::string>("darts");
-  sub->add_option("--method", *method, "The DARTS variant (docs/methods.md); each combines with --regularizer")
+  sub->add_option("--method", words->method, "The DARTS variant (docs/methods.md); each combines with --regularizer")
       ->check(CLI::IsMember(method_names()))->group("Method");
   sub->add_option("--hvp-r", opt->hvp_r,
                   "darts-2nd: the finite-difference step R = r/‖∇ω'L_val‖ of the Hessian-vector product (DARTS: 0.01)")
@@ -94,13 +115,13 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--pdarts-max-skips", opt->pdarts_max_skips,
                   "p-darts with priors: skip_connects the final normal cell keeps at most (P-DARTS: 2)")
       ->check(CLI::NonNegativeNumber)->group("Method");
-  sub->add_option("--regularizer", opt->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
+  sub->add_option("--regularizer", words->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
       ->check(CLI::IsMember({"none", "corr", "signcorr"}))->group("Λ-DARTS");
   sub->add_option("--lambda", opt->lambda, "λ, ramped linearly from 0 at the first epoch to λ at the last")->group("Λ-DARTS");
   sub->add_option("--epsilon0", opt->epsilon0, "ε0; the step is ε = ε0/‖Δ‖")->check(CLI::PositiveNumber)->group("Λ-DARTS");
-  sub->add_option("--fd-mode", opt->fd_mode, "central (eq. 13) | forward | backward (eqs. 24-25) | interleaved")
+  sub->add_option("--fd-mode", words->fd_mode, "central (eq. 13) | forward | backward (eqs. 24-25) | interleaved")
       ->check(CLI::IsMember({"central", "forward", "backward", "interleaved"}))->group("Λ-DARTS");
-  sub->add_option("--lambda-target", opt->lambda_target, "inner (ω objective, default) | outer (α objective, §A.4)")
+  sub->add_option("--lambda-target", words->lambda_target, "inner (ω objective, default) | outer (α objective, §A.4)")
       ->check(CLI::IsMember({"inner", "outer"}))->group("Λ-DARTS");
 
   sub->add_option("--lr", opt->lr, "ω learning rate (cosine start)")->group("Optimizers");
@@ -149,9 +170,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_flag("--print-config", *print_config, "Print the resolved configuration (preset + flags) as TOML and exit")
       ->configurable(false)->group("Run");
 
-  sub->callback([sub, opt, method, config_path, print_config, &runtime] {
+  sub->callback([sub, opt, words, config_path, print_config, &runtime] {
     apply_config_file(*sub, *config_path);
-    opt->method = parse_method(*method);
+    words->parse_into(*opt);
     if (*print_config) {
       std::printf("%s", sub->config_to_str(true, false).c_str());
       return;

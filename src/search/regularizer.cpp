@@ -6,21 +6,6 @@
 
 namespace ldarts {
 
-RegularizerKind parse_regularizer(const std::string& name) {
-  if (name == "none") return RegularizerKind::none;
-  if (name == "corr") return RegularizerKind::corr;
-  if (name == "signcorr") return RegularizerKind::signcorr;
-  fail("--regularizer must be none, corr or signcorr, got '", name, "'");
-}
-
-FdMode parse_fd_mode(const std::string& name) {
-  if (name == "central") return FdMode::central;
-  if (name == "forward") return FdMode::forward;
-  if (name == "backward") return FdMode::backward;
-  if (name == "interleaved") return FdMode::interleaved;
-  fail("--fd-mode must be central, forward, backward or interleaved, got '", name, "'");
-}
-
 namespace {
 
 // corr: with S = Σ_ℓ u_ℓ, Σ_{ℓ'≠ℓ} u_ℓ' = S − u_ℓ and (I − u uᵀ)(S − u) = S − u(u·S).

@@ -286,8 +286,8 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
       std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
                   100 * o.class_fraction_train, 100 * o.class_fraction_valid, o.out.c_str());
     std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", method_name(o.method),
-                o.regularizer.c_str(), o.lambda,
-                o.epsilon0, o.fd_mode.c_str(), o.lambda_target.c_str());
+                regularizer_name(o.regularizer), o.lambda,
+                o.epsilon0, fd_mode_name(o.fd_mode), lambda_target_name(o.lambda_target));
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
                 o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
                 searcher.arch_step_first() ? "alpha" : "weight", o.out.c_str());
@@ -309,7 +309,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
                          : learning_rate(o.lr_schedule, o.lr, o.lr_min, lr_progress(o.lr_update, epoch, first_step - 1, steps),
                                          o.epochs, o.warmup_epochs);
     // λ_t (0 for plain DARTS, so that the logs say what acted).
-    lambda = o.regularizer == "none" ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
+    lambda = o.regularizer == RegularizerKind::none ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
     searcher.network()->set_skip_dropout(skip_dropout_rate(o.skip_dropout, epoch, o.epochs, o.arch_start_epoch));
     // The epoch's batches are built ahead of the step by --loader-threads workers.

@@ -107,15 +107,10 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
     : options_(options), space_(space), comm_(comm),
       network_(make_search_network(space, network_options(options, in_channels, num_classes))),
       arch_(space),
-      regularizer_(parse_regularizer(options.regularizer)),
-      fd_mode_(parse_fd_mode(options.fd_mode)) {
-  LDARTS_CHECK(options.step_order == "auto" || options.step_order == "weights-first" ||
-                   options.step_order == "arch-first",
-               "--step-order must be auto, weights-first or arch-first, got '", options.step_order, "'");
-  LDARTS_CHECK(options.lambda_target == "inner" || options.lambda_target == "outer",
-               "--lambda-target must be inner or outer, got '", options.lambda_target, "'");
+      regularizer_(options.regularizer),
+      fd_mode_(options.fd_mode) {
   LDARTS_CHECK(options.epsilon0 > 0, "--epsilon0 must be positive, got ", options.epsilon0);
-  outer_ = options.lambda_target == "outer";
+  outer_ = options.lambda_target == LambdaTarget::outer;
   const auto regularized = network_->regularized_cells();
   LDARTS_CHECK(std::count(regularized.begin(), regularized.end(), true) >= 2, "space ", space.name,
                ": the layer alignment needs at least 2 ", space.kind == CellKind::darts ? "normal " : "",
@@ -137,8 +132,8 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
   }
   arch_.to(device_, dtype_);
   // NB201 codebases update ω first; DARTS codebases update α first.
-  arch_first_ = options.step_order == "arch-first" ||
-                (options.step_order == "auto" && space.kind == CellKind::darts);
+  arch_first_ = options.step_order == StepOrder::arch_first ||
+                (options.step_order == StepOrder::automatic && space.kind == CellKind::darts);
 
   // Every rank starts from rank 0's ω and α.
   std::vector<torch::Tensor> initial = network_->parameters();

@@ -185,8 +185,8 @@ int main(int argc, char** argv) {
     o.arch_grad_clip = num("arch_grad_clip", 0);
     o.pdarts_stage = int(num("pdarts_stage", -1));
     o.skip_dropout = num("skip_dropout", 0);
-    o.regularizer = str("regularizer", "none");
-    o.step_order = str("step_order", "auto");
+    o.regularizer = parse_regularizer(str("regularizer", "none"));
+    o.step_order = parse_step_order(str("step_order", "auto"));
     o.seed = uint64_t(num("seed", 0));
     o.batch_size = int64_t(num("batch_size", 16));
     o.threads = 1;
@@ -221,7 +221,8 @@ int main(int argc, char** argv) {
     const int steps = int(num("steps", 1));
 
     c10::List<torch::Tensor> noise, seeds;
-    const bool arch_first = o.step_order == "arch-first" || (o.step_order == "auto" && space.kind == CellKind::darts);
+    const bool arch_first = o.step_order == StepOrder::arch_first ||
+                            (o.step_order == StepOrder::automatic && space.kind == CellKind::darts);
     int64_t dropout_modules = 0;
     for (const auto& m : searcher.network()->modules(/*include_self=*/false))
       if (m->as<SkipDropoutImpl>()) ++dropout_modules;

@@ -158,7 +158,7 @@ void expect_exact_resume(const std::string& fd_mode, int stop,
   LocalCommunicator comm;
   auto options = [&](const std::string& out) {
     SearchOptions o = tiny_run(dir.path(), dir.file(out));
-    o.fd_mode = fd_mode;
+    o.fd_mode = parse_fd_mode(fd_mode);
     o.layers = 4;
     if (configure) configure(o);
     return o;

@@ -20,7 +20,7 @@ SearchOptions tiny(MethodKind method) {
   o.cells_per_stage = 1;
   o.batch_size = 8;
   o.method = method;
-  o.regularizer = "none";
+  o.regularizer = RegularizerKind::none;
   o.seed = 9;
   return o;
 }
@@ -152,7 +152,7 @@ TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
       SearchOptions o = second_order(0.01);
       o.float64 = false;
       o.method = method;
-      o.regularizer = regularizer;
+      o.regularizer = parse_regularizer(regularizer);
       if (method == MethodKind::pc_darts) o.partial_channels = 2;
       if (method == MethodKind::p_darts)  // a stage-1 step in the DARTS space, with its skip dropout
         o.space = "darts-none", o.layers = 4, o.pdarts_stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
@@ -409,7 +409,7 @@ TEST(Methods, ClipWithAlphaCountsWhatAlphasGradientHoldsInTheNb201Loops) {
       o.method = method;
       o.clip_with_alpha = with_alpha;
       o.grad_clip = 1e9;  // the norm is reported, nothing is scaled: the three searchers stay equal
-      o.step_order = "weights-first";
+      o.step_order = StepOrder::weights_first;
       torch::manual_seed(31);
       return std::make_unique<Searcher>(o, find_space("nb201"), 1, 10, comm);
     };

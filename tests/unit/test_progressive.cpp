@@ -80,7 +80,7 @@ SearchOptions tiny_pdarts(const std::string& data, const std::string& out) {
   o.eval_steps = 1;
   o.arch_start_epoch = 1;
   o.arch_grad_clip = 5;
-  o.regularizer = "none";
+  o.regularizer = RegularizerKind::none;
   o.threads = 1;
   o.seed = 5;
   o.keep_checkpoints = 100;
@@ -130,8 +130,8 @@ TEST(Progressive, TheRegularizerPassesSeeTheMasksOfThePassTheyPerturb) {
     SearchOptions o;
     o.space = "darts-none", o.method = MethodKind::p_darts, o.pdarts_stage = 0;
     o.channels = 4, o.layers = 4, o.batch_size = 8, o.seed = 3, o.float64 = true;
-    o.skip_dropout = 0.5, o.regularizer = lambda > 0 ? "corr" : "none", o.epsilon0 = epsilon0, o.grad_clip = 1e9;
-    o.fd_mode = fd_mode;
+    o.skip_dropout = 0.5, o.regularizer = lambda > 0 ? RegularizerKind::corr : RegularizerKind::none, o.epsilon0 = epsilon0, o.grad_clip = 1e9;
+    o.fd_mode = parse_fd_mode(fd_mode);
     torch::manual_seed(21);
     Searcher s(o, find_space(o.space), 1, 10, comm);
     torch::manual_seed(22);

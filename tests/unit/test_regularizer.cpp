@@ -183,7 +183,7 @@ SearchOptions small_options(const std::string& regularizer) {
   SearchOptions o;
   o.channels = 4;
   o.cells_per_stage = 1;
-  o.regularizer = regularizer;
+  o.regularizer = parse_regularizer(regularizer);
   return o;
 }
 Batch batch(int64_t seed) {
@@ -219,7 +219,7 @@ TEST(Regularizer, LambdaZeroIsPlainDartsBitForBit) {
   // And the comparison can fail: λ > 0 changes the trajectory.
   EXPECT_FALSE(same(plain, run_steps(small_options("corr"), 0.5, 3)));
   SearchOptions outer = small_options("corr");
-  outer.lambda_target = "outer";
+  outer.lambda_target = LambdaTarget::outer;
   EXPECT_FALSE(same(plain, run_steps(outer, 0.5, 3)));
 }
 
@@ -227,7 +227,7 @@ TEST(Regularizer, ClipSeesTheRegularizedGradient) {
   SearchOptions o = small_options("corr");
   o.grad_clip = 1e-3;  // far below the gradient norm: the clip always acts
   o.weight_decay = 0;
-  o.step_order = "weights-first";
+  o.step_order = StepOrder::weights_first;
   const double lr = 0.1, lambda = 2.0;
   const Batch train = batch(1), valid = batch(2);
 

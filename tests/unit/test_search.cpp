@@ -69,10 +69,20 @@ TEST(Searcher, StepOrderSetting) {
   LocalCommunicator comm;
   SearchOptions o = tiny_options();
   EXPECT_FALSE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());  // NB201 default
-  o.step_order = "arch-first";
+  o.step_order = StepOrder::arch_first;
   EXPECT_TRUE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());
-  o.step_order = "sideways";
-  EXPECT_ERROR_WITH(Searcher(o, find_space("nb201"), 1, 10, comm), "--step-order");
+  // The words are parsed once (cli/search.cpp); an unknown one names the option and the known words.
+  EXPECT_ERROR_WITH(parse_step_order("sideways"), "--step-order", "sideways", "weights-first");
+  EXPECT_ERROR_WITH(parse_regularizer("cor"), "--regularizer", "signcorr");
+  EXPECT_ERROR_WITH(parse_lambda_target("middle"), "--lambda-target", "outer");
+  for (const char* w : {"auto", "weights-first", "arch-first"}) EXPECT_STREQ(step_order_name(parse_step_order(w)), w);
+  std::string out;
+  EXPECT_NE(test::run_ldarts("search --step-order sideways --print-config", out), 0);
+  EXPECT_NE(out.find("--step-order"), std::string::npos) << out;
+  ASSERT_EQ(test::run_ldarts("search --fd-mode forward --lambda-target outer --print-config", out), 0) << out;
+  EXPECT_NE(out.find("fd-mode=\"forward\""), std::string::npos) << out;
+  EXPECT_NE(out.find("lambda-target=\"outer\""), std::string::npos) << out;
+  EXPECT_NE(out.find("regularizer=\"corr\""), std::string::npos) << out;
 }
 
 TEST(Schedule, CosineEndpoints) {

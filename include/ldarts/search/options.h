@@ -8,7 +8,22 @@
 
 namespace ldarts {
 
-// --method (docs/methods.md); parsed once, in cli/search.cpp.
+// The option values that select code paths, parsed once (cli/search.cpp); parse_*
+// throws a user error naming the option for anything else, *_name gives the option's word.
+enum class RegularizerKind { none, corr, signcorr };  // --regularizer: none = plain DARTS; corr = Λ; signcorr = Λ±
+enum class FdMode { central, forward, backward, interleaved };  // --fd-mode
+enum class LambdaTarget { inner, outer };  // --lambda-target: ω objective (default) or α objective (§A.4)
+enum class StepOrder { automatic, weights_first, arch_first };  // --step-order auto | weights-first | arch-first
+RegularizerKind parse_regularizer(const std::string& name);
+FdMode parse_fd_mode(const std::string& name);
+LambdaTarget parse_lambda_target(const std::string& name);
+StepOrder parse_step_order(const std::string& name);
+const char* regularizer_name(RegularizerKind kind);
+const char* fd_mode_name(FdMode mode);
+const char* lambda_target_name(LambdaTarget target);
+const char* step_order_name(StepOrder order);
+
+// --method (docs/methods.md).
 enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus, pc_darts, p_darts };
 // "darts", "darts-2nd", "sdarts-rs", ...; parse_method throws a user error naming --method for anything else.
 MethodKind parse_method(const std::string& name);
@@ -77,14 +92,14 @@ struct SearchOptions {
   int pdarts_stage = -1;      // 0-based stage of this search (-1: not a P-DARTS stage)
   double skip_dropout = 0;    // d of this stage; the rate follows skip_dropout_rate() per epoch
   // Λ-DARTS regularizer (§4.2): none = plain first-order DARTS
-  std::string regularizer = "corr";     // none | corr (Λ) | signcorr (Λ±)
+  RegularizerKind regularizer = RegularizerKind::corr;
   double lambda = 0.25;                 // λ, ramped linearly from 0 over the epochs
   double epsilon0 = 1e-4;               // ε = ε0 / ‖Δ‖_F
-  std::string fd_mode = "central";      // central | forward | backward | interleaved
-  std::string lambda_target = "inner";  // inner (on ω, default) | outer (on α, §A.4)
+  FdMode fd_mode = FdMode::central;
+  LambdaTarget lambda_target = LambdaTarget::inner;
 
-  // "weights-first" (NB201 codebases), "arch-first" (DARTS codebases), "auto" = the space's default
-  std::string step_order = "auto";
+  // weights-first (NB201 codebases), arch-first (DARTS codebases), automatic = the space's default
+  StepOrder step_order = StepOrder::automatic;
 
   // distribution and device
   int64_t accumulate = 1;      // micro-batches per rank batch (gradients averaged)

@@ -9,13 +9,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "ldarts/search/options.h"  // RegularizerKind, FdMode
+
 namespace ldarts {
-
-enum class RegularizerKind { none, corr, signcorr };  // none = plain DARTS; corr = Λ; signcorr = Λ±
-enum class FdMode { central, forward, backward, interleaved };
-
-RegularizerKind parse_regularizer(const std::string& name);  // user error on an unknown name
-FdMode parse_fd_mode(const std::string& name);
 
 // δ_ℓ for every regularized cell, zeros for the others.
 // per_cell_grads: [cells, d]; regularized: one flag per cell (at least two set).
