@@ -180,6 +180,8 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
   std::vector<EdgeOps> ops;
   for (const CellType& type : base.cell_types) ops.push_back(type.edge_ops);
   const std::string record = o.out + "/stages.txt";
+  // A fresh run forgets an earlier run's record, so that a later --resume auto cannot skip its stages.
+  if (root && o.resume.empty() && file_exists(record)) std::remove(record.c_str());
   const size_t first = o.resume == "auto" ? size_t(read_stages(record, base, ops)) : 0;
   LDARTS_CHECK(first < stages, record, " records ", first, " finished stages of ", stages);
 
