@@ -185,6 +185,10 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
   const size_t first = o.resume == "auto" ? size_t(read_stages(record, base, ops)) : 0;
   LDARTS_CHECK(first < stages, record, " records ", first, " finished stages of ", stages);
 
+  if (root && !resolved_config.empty()) {  // reruns the whole run; each stage folder gets its own
+    make_dirs(o.out);
+    write_file_atomically(o.out + "/config.toml", resolved_config);
+  }
   SearchResult result;
   for (size_t s = first; s < stages; ++s) {
     SearchOptions so = o;
@@ -199,10 +203,6 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
       std::printf("== P-DARTS stage %zu/%zu: %ld cells, %zu ops per edge, skip dropout %g, run folder %s\n", s + 1,
                   stages, long(so.layers), ops[0][0].size(), so.skip_dropout, so.out.c_str());
       std::fflush(stdout);
-    }
-    if (root && !resolved_config.empty()) {
-      make_dirs(o.out);
-      write_file_atomically(o.out + "/config.toml", resolved_config);
     }
     result = run_search_in(so, space, stage_config(resolved_config, so, s, stages, o.out), comm);
     if (s + 1 == stages) {

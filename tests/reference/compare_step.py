@@ -468,20 +468,21 @@ class QuarkDarts(PublishedLoop):
                 "arch_lr": h.arch_learning_rate, "arch_weight_decay": h.arch_weight_decay, "step_order": "arch-first",
                 "epoch": self.args.epoch, "epochs": h.epochs, "grad_clip": h.grad_clip, "hvp_r": 0.01}
 
+    def train_extra(self):
+        """Arguments of the published train() after the lr (PC-DARTS: the epoch)."""
+        return ()
+
     def step(self, batches, noise):
         import utils
         from torch.autograd import Variable
         patch_accuracy(utils)
         path = os.path.join(self.root, "train_search.py")
-        # `cuda(async=True)` is a syntax error since Python 3.7 (.cuda() is a no-op here), and
-        # `x.data[0]` (:158-160, bookkeeping after the update) raises on 0-dim tensors since
-        # PyTorch 0.4: renamed to non_blocking=True and .data.item().
         ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
               "logging": SimpleNamespace(info=lambda *a: None)}
-        train = load_function(path, "train", ns, PY3_FIXES)
+        train = load_function(path, "train", ns, PY3_FIXES)  # quark0 :158-160, PC-DARTS :144, :154, :168-170
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
-        train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr())
+        train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), *self.train_extra())
 
 
 class PcDartsSpace(QuarkDarts):
@@ -511,18 +512,8 @@ class PcDartsSpace(QuarkDarts):
         o.update({"method": "pc-darts", "partial_channels": 4, "edge_normalization": 1})
         return o
 
-    def step(self, batches, noise):
-        import utils
-        from torch.autograd import Variable
-        patch_accuracy(utils)
-        path = os.path.join(self.root, "train_search.py")
-        # as quark0/darts: `cuda(async=True)` (:144, :154) and `x.data[0]` (:168-170) renamed
-        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "Variable": Variable, "args": self.hp,
-              "logging": SimpleNamespace(info=lambda *a: None)}
-        train = load_function(path, "train", ns, PY3_FIXES)
-        for g in self.w_opt.param_groups:
-            g["lr"] = self.lr()
-        train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), self.args.epoch)
+    def train_extra(self):
+        return (self.args.epoch,)
 
 
 class PDarts(PublishedLoop):

@@ -46,7 +46,6 @@ class SearchNetworkImpl : public torch::nn::Module {
 
   // P-DARTS skip-connection dropout (a network built with skip_dropout): the rate of
   // the coming passes, and the seed of the next pass's masks. No-ops without it.
-  bool has_skip_dropout() const { return skip_dropout_ != nullptr; }
   void set_skip_dropout(double rate);
   void set_noise_seed(uint64_t seed);
 
