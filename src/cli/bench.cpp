@@ -27,6 +27,7 @@
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/run/observer.h"
+#include "ldarts/search/fidelity.h"
 #include "ldarts/search/observers.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
@@ -50,6 +51,9 @@ struct BenchOptions {
   bool tf32 = false;
   int profile_top = 0;  // > 0: after timing, profile one step per method and variant and print this many ops
   int probe_every = 0;  // > 0: also time the diagnostics at this cadence
+  bool fidelity = false;  // instead of timing: each method's float32 step against float64, per variant
+  uint64_t seed = 0;      // --fidelity: the first seed of ω's initialization, α and the batches
+  int seeds = 1;          // --fidelity: seeds seed, seed + 1, ... (medians over them)
 };
 
 double peak_rss_mib() {
@@ -274,6 +278,45 @@ void time_diagnostics(const BenchOptions& o, const Batch& train, const Batch& va
   }
 }
 
+// Float32 fidelity (search/fidelity.h): one step of each method in float32 and in
+// float64 from identical state, per supernet variant, over --seeds states; the
+// straightforward per-edge/nchw supernet's error (the authors' code's own float32
+// noise) is the yardstick, "÷ yardstick" the factor by which a variant's median
+// exceeds the yardstick's median.
+void run_fidelity(const BenchOptions& o, const std::string& description) {
+  // The yardstick first, so that every row can be divided by it.
+  const Variant straightforward{"per-edge", "nchw"};
+  std::vector<Variant> vs{straightforward};
+  for (const auto& v : variants(o))
+    if (!(v == straightforward)) vs.push_back(v);
+  FidelitySetup setup;
+  setup.batch = o.batch_size, setup.image = o.image_size, setup.seed = o.seed;
+  std::printf("float32 against float64, one step from identical state: %s, batch %ld, input 3x%ldx%ld, λ_t %.2f, "
+              "lr %.3f, %d threads; medians over seeds %lu..%lu\n"
+              "| method | cell kernel / layout | ω update | worst ω tensor | ∂L/∂α | Λ_train (abs) | Λ_valid (abs) | "
+              "ε | clip norm | λr share of the update | ω ÷ yardstick | ∂L/∂α ÷ yardstick | Λ_valid ÷ yardstick | "
+              "seeds with ω error > 1%% |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+              description.c_str(), long(o.batch_size), long(o.image_size), long(o.image_size), setup.lambda, setup.lr,
+              torch::get_num_threads(), static_cast<unsigned long>(o.seed),
+              static_cast<unsigned long>(o.seed + o.seeds - 1));
+  for (const auto& m : o.methods) {
+    StepFidelity yardstick;
+    for (const auto& v : vs) {
+      const FidelitySummary s = float32_fidelity_over_seeds(method_options(m, o, v), setup, o.seeds);
+      const StepFidelity& f = s.median;
+      if (v == straightforward) yardstick = f;
+      auto times = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+      std::printf("| %s | %s | %.2e | %.2e | %.2e | %.1e | %.1e | %.1e | %.1e | %.2f | %.2f | %.2f | %.2f | %d/%d |\n",
+                  label_of(m).c_str(), v.name().c_str(), f.omega, f.omega_worst_tensor, f.alpha_grad, f.lambda_train,
+                  f.lambda_valid, f.epsilon, f.grad_norm, f.regularizer_share, times(f.omega, yardstick.omega),
+                  times(f.alpha_grad, yardstick.alpha_grad), times(f.lambda_valid, yardstick.lambda_valid), s.jumps,
+                  s.seeds);
+      std::fflush(stdout);
+    }
+  }
+}
+
 std::string describe(const BenchOptions& o) {
   char text[160];
   if (o.network == "nb201")
@@ -299,6 +342,10 @@ void run_bench(BenchOptions o, const Runtime& runtime) {
     return Batch{torch::randn({local_batch, 3, o.image_size, o.image_size}), torch::randint(0, 10, {local_batch})};
   };
   const Batch train = batch(), valid = batch();
+  if (o.fidelity) {
+    if (root) run_fidelity(o, describe(o));
+    return;
+  }
   if (root && !openmp_wait_note().empty()) std::printf("%s\n", openmp_wait_note().c_str());
   if (root)
     std::printf("%s, global batch %ld on %d rank(s) (%ld each), input 3x%ldx%ld, %d threads "
@@ -425,6 +472,13 @@ void setup_bench(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--probe-every", opt->probe_every,
                   "Also time the diagnostics (average update every step, probe every N steps; 0: not timed)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_flag("--fidelity", opt->fidelity,
+                "Instead of timing: each method's float32 step against float64 from identical state, per kernel and "
+                "layout, with the straightforward per-edge/nchw supernet's error as the yardstick (docs/benchmarks.md)");
+  sub->add_option("--seed", opt->seed, "--fidelity: first seed of ω's initialization, α and the batches")
+      ->capture_default_str();
+  sub->add_option("--seeds", opt->seeds, "--fidelity: number of seeds (states); the table shows medians over them")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_flag("--checkpoint", opt->checkpoint, "Also time writing and reading the search state's checkpoint");
   sub->add_option("--data", opt->data_images,
                   "Data throughput instead: write this many 500x375 JPEGs and time decoding + augmentation")

@@ -7,6 +7,7 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/ops/avg_pool.h"
+#include "ldarts/ops/batch_norm.h"
 #include "ldarts/ops/channel_shuffle.h"
 #include "ldarts/ops/dil_conv.h"
 #include "ldarts/ops/sep_conv.h"
@@ -92,7 +93,7 @@ struct FusedEdges::Group {
 
   // Every member's convolution op on the shared input x (the ReLU already
   // applied), as one tensor [N, members·C_out, H', W'] in member order, each
-  // member's output already scaled by its α weight w (folded into the last BN).
+  // member's output scaled by its α weight w after its last BN.
   at::Tensor run_convs(at::Tensor x, const at::Tensor& w) const {
     const int64_t members = static_cast<int64_t>(edges.size());
     bool split = false;  // x holds one channel block per member (else: the shared input)
@@ -122,20 +123,19 @@ struct FusedEdges::Group {
                      "use --cell-kernel per-edge");
         if (bn.affine_weight().defined()) gamma.push_back(bn.affine_weight()), beta.push_back(bn.affine_bias());
       }
-      at::Tensor scale = gamma.empty() ? at::Tensor() : cat_or_first(gamma);
-      at::Tensor shift = beta.empty() ? at::Tensor() : cat_or_first(beta);
-      if (s + 1 == stages[0].size()) {  // fold α: w·BN(x) = BN(x) with scale and shift times w
-        const int64_t out = x.size(1) / members;
-        // contiguous: LibTorch 2.11's CPU batch-norm backward on channels-last
-        // input returned NaN for a weight with stride 0 (one member's expand).
-        const at::Tensor per_channel = w.unsqueeze(1).expand({members, out}).reshape({-1}).contiguous();
-        scale = scale.defined() ? scale * per_channel : per_channel;
-        if (shift.defined()) shift = shift * per_channel;
-      }
-      x = torch::batch_norm(x, scale, shift, {}, {}, /*training=*/true, BatchNormImpl::kMomentum,
-                            BatchNormImpl::kEps, at::globalContext().userEnabledCuDNN());
+      const at::Tensor scale = gamma.empty() ? at::Tensor() : cat_or_first(gamma);
+      const at::Tensor shift = beta.empty() ? at::Tensor() : cat_or_first(beta);
+      x = batch_norm(x, scale, shift, {}, {}, /*training=*/true);
     }
-    return x;
+    // w·BN(x), as the per-edge sum computes it. Folding w into BN's affine scale
+    // saves this multiply (about 7% of a Λ step), but then BN's own rounding
+    // (x·invstd·w − mean·invstd·w) changes with w, so Λ's ± passes, which differ only
+    // in w, no longer share it and their difference quotient keeps it: the median
+    // float32 error of the ω update over 10 states was 9x the straightforward
+    // supernet's (docs/benchmarks.md, "Float32 fidelity"). Here BN(x) is bit-identical
+    // in both passes.
+    const int64_t out = x.size(1) / members;
+    return x * w.unsqueeze(1).expand({members, out}).reshape({1, -1, 1, 1});
   }
 };
 

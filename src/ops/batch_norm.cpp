@@ -50,8 +50,7 @@ torch::Tensor BatchNormImpl::forward(const torch::Tensor& x) {
     torch::NoGradGuard no_grad;
     num_batches_tracked.add_(1);
   }
-  return torch::batch_norm(x, weight, bias, running_mean, running_var, batch_stats, kMomentum, kEps,
-                           at::globalContext().userEnabledCuDNN());
+  return batch_norm(x, weight, bias, running_mean, running_var, batch_stats);
 }
 
 torch::Tensor BatchNormImpl::synchronized_forward(const torch::Tensor& x) {
@@ -80,6 +79,20 @@ torch::Tensor BatchNormImpl::synchronized_forward(const torch::Tensor& x) {
 }
 
 BatchNorm make_batch_norm(int64_t channels, BatchNormSpec bn) { return BatchNorm(channels, bn); }
+
+torch::Tensor batch_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                         const torch::Tensor& running_mean, const torch::Tensor& running_var, bool training) {
+  const bool cudnn = at::globalContext().userEnabledCuDNN();
+  const bool channels_last = x.dim() == 4 && !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+  if (!training || !x.device().is_cpu() || !channels_last)
+    return torch::batch_norm(x, weight, bias, running_mean, running_var, training, BatchNormImpl::kMomentum,
+                             BatchNormImpl::kEps, cudnn);
+  // The copies cost less than the step's other work (docs/benchmarks.md); autograd
+  // copies the gradient back the same way.
+  return torch::batch_norm(x.contiguous(), weight, bias, running_mean, running_var, training,
+                           BatchNormImpl::kMomentum, BatchNormImpl::kEps, cudnn)
+      .contiguous(at::MemoryFormat::ChannelsLast);
+}
 
 void synchronize_batch_norms(torch::nn::Module& module, Communicator& comm) {
   for (const auto& m : module.modules())

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """One search step of ldarts against one step of the published authors' code, in float64
-(docs/reference-steps.md).
+(docs/reference-steps.md), or in float32 against the published float64 step with the
+published code's own float32 noise floor (--dtype float32, docs/reference-float32.md).
 
     OMP_NUM_THREADS=1 PY tests/reference/compare_step.py --method darts-2nd \
         --binary build/tests/reference/reference_step [--steps 2] [--json out.json]
@@ -33,8 +34,25 @@ perturbation; for p-darts with --skip-dropout, torch.nn.Dropout.forward is repla
 inside the published step by one that multiplies by ldarts' masks (drawn from the
 seeds reference_step.cpp replays). --clip, --arch-clip and --clip-omega-only change the
 published clip on purpose (docs/reference-steps.md, D1).
+
+--lambda L (NB201 darts / pc-darts, Lambda-DARTS' DARTS-V1.py / PCDARTS.py): the Λ
+regularizer on both sides, λ_t = L in the step (no ramp): the published search_func with
+args.corr_regularization = True, network.lambda_ = L, network.epsilon_0 = --epsilon0 (1e-4
+as in scripts-search/algos/DARTS-V1.sh); ldarts --regularizer corr --fd-mode central with
+schedule.lambda = L. The published get_corr() / get_perturbations() are wrapped (the
+values they return are recorded, nothing else changes) for Λ_train, Λ_valid and ε; the
+published ‖Δ‖ is epsilon_0 / ε (get_perturbations: ε = epsilon_0 / ‖Δ‖).
+
+--dtype float32: the float64 start (ω, α, BN buffers, batches) is rounded to float32
+first; from that one rounded start the published step runs in float64 (as without the
+flag) and again in float32 (a second published network built under
+torch.set_default_dtype(float32), loaded with the rounded start), and ldarts runs in
+float32 (reference_step's float64 = 0, --channels-last and --cell-kernel as given).
+"floor" = published float32 vs published float64; the other figures = ldarts float32 vs
+published float64; "ratio" = the latter ÷ the former per figure (pass: ≤ 3).
 """
 import argparse
+import statistics
 import ast
 import math
 import json
@@ -261,6 +279,42 @@ def flat(ts):
     return torch.cat([t.reshape(-1).double() for t in ts]) if ts else torch.zeros(0)
 
 
+def worst_of_update(mine, theirs, before, names):
+    """The worst tensor's ‖mine − theirs‖ / ‖theirs − before‖ (tensors that moved), its name."""
+    worst = (0.0, "")
+    for a, b, b0, n in zip(mine, theirs, before, names):
+        step = (b.double() - b0.double()).norm().item()
+        if step > 0:
+            worst = max(worst, ((a.double() - b.double()).norm().item() / step, n))
+    return list(worst)
+
+
+ABSOLUTE_SCALARS = ("alignment_train", "alignment_valid")   # Λ: absolute differences
+RELATIVE_SCALARS = ("epsilon", "delta_norm", "clip_norm")   # relative differences
+
+
+def scalar_errors(mine, theirs):
+    """max over steps of |Λ − Λ'| and of |x − x'| / |x'| for ε, ‖Δ‖ and the clip's norm, where both sides have them."""
+    out = {}
+    for k in ABSOLUTE_SCALARS + RELATIVE_SCALARS:
+        a, b = mine.get(k), theirs.get(k)
+        if not a or not b or len(a) != len(b):
+            continue
+        if k in ABSOLUTE_SCALARS:
+            out[k] = max(abs(x - y) for x, y in zip(a, b))
+        else:
+            out[k] = max(abs(x - y) / max(abs(y), 1e-300) for x, y in zip(a, b))
+    return out
+
+
+def ratio(err, floor):
+    if floor is None or err is None:
+        return None
+    if floor == 0:
+        return 0.0 if err == 0 else float("inf")
+    return err / floor
+
+
 # ---------------------------------------------------------------------------- methods
 class Nb201Lambda:
     """Lambda-DARTS NAS-Bench201: DARTS-V1 (darts), DARTS-V2 (darts-2nd), PCDARTS (pc-darts)."""
@@ -297,7 +351,41 @@ class Nb201Lambda:
         self.config = config
         from models.cell_searchs.search_cells import SearchCell
         self.cell_types = (SearchCell,)
+        self.scalars = {"corr": [], "epsilon": []} if hasattr(net, "get_corr") else None  # DARTS-V2: no get_corr
+        if self.args.lambda_:
+            if self.name not in ("DARTS-V1", "PCDARTS"):
+                sys.exit("--lambda: only the Lambda-DARTS NB201 DARTS-V1.py / PCDARTS.py search_func have the regularizer")
+            net.lambda_ = self.args.lambda_  # main(): lambda_ * epoch / (total_epoch - 1); here λ_t itself
+            net.epsilon_0 = self.args.epsilon0
+        if self.scalars is not None:
+            self.instrument(net)
         return net
+
+    def instrument(self, net):
+        """Records what get_corr() and get_perturbations() compute (returned unchanged)."""
+        orig_corr, orig_pert = net.get_corr, net.get_perturbations
+
+        def get_corr(*a):
+            v = orig_corr(*a)
+            self.scalars["corr"].append(float(v))
+            return v
+
+        def get_perturbations():
+            p = orig_pert()
+            self.scalars["epsilon"].append(float(net.epsilon))
+            return p
+
+        net.get_corr, net.get_perturbations = get_corr, get_perturbations
+
+    def published_scalars(self, steps):
+        """Per step Λ_train, Λ_valid (search_func: get_corr() after the ω backward and after the α step), ε, ‖Δ‖."""
+        c, e = self.scalars["corr"], self.scalars["epsilon"]
+        first, second = getattr(self, "corr_order", ("alignment_train", "alignment_valid"))
+        out = {first: c[0::2][:steps], second: c[1::2][:steps]}
+        if e:
+            out["epsilon"] = e[:steps]
+            out["delta_norm"] = [self.args.epsilon0 / x for x in e[:steps]]
+        return out
 
     def weights(self):
         return self.net.get_weights()
@@ -325,7 +413,8 @@ class Nb201Lambda:
         from log_utils import AverageMeter, time_string
         from utils import obtain_accuracy
         ns = {"time": _time, "torch": torch, "AverageMeter": AverageMeter, "time_string": time_string,
-              "obtain_accuracy": obtain_accuracy, "args": SimpleNamespace(corr_regularization=False)}
+              "obtain_accuracy": obtain_accuracy,
+              "args": SimpleNamespace(corr_regularization=bool(self.args.lambda_))}
         path = os.path.join(self.root, "exps/algos/%s.py" % self.name)
         if self.name == "DARTS-V2":  # search_func calls these module-level functions
             import numpy as np
@@ -483,6 +572,66 @@ class QuarkDarts(PublishedLoop):
         for g in self.w_opt.param_groups:
             g["lr"] = self.lr()
         train(*queues(batches), self.net, self.architect, self.criterion, self.w_opt, self.lr(), *self.train_extra())
+
+
+class LambdaDartsSpace(QuarkDarts):
+    """dr-faustus/Lambda-DARTS sota/cnn/train_search.py train() (first order) on
+    sota/cnn/model_search.py Network with spaces_dict['s5'] (the DARTS space without `none`, 7
+    ops; ldarts --space darts), argparse defaults (SGD 0.025 cosine → 0.001 over 50 epochs, wd
+    3e-4, clip 5 over ω; Architect: Adam 3e-4 (0.5, 0.999) wd 1e-3; α step first). With --lambda:
+    --corr_regularization corr, model.lambda_ = λ_t, epsilon_0 = --epsilon0 (run_search.sh: 1e-3).
+    Λ and the perturbation cover the normal cells (get_corr, get_perturbations)."""
+
+    corr_order = ("alignment_valid", "alignment_train")  # train(): get_corr() after the α step, then after the ω backward
+
+    def __init__(self, args):
+        self.args = args
+        self.root = os.path.join(args.ref_root, REPOS["lambda"])
+        sys.path.insert(0, self.root)
+        self.published = "dr-faustus/Lambda-DARTS sota/cnn/train_search.py train()"
+        self.hp = SimpleNamespace(learning_rate=0.025, learning_rate_min=0.001, momentum=0.9, weight_decay=3e-4,
+                                  epochs=50, grad_clip=5, arch_learning_rate=3e-4, arch_weight_decay=1e-3,
+                                  unrolled=False, report_freq=10 ** 9, save="ref",
+                                  corr_regularization="corr" if args.lambda_ else "none")
+
+    def build(self):
+        from sota.cnn.model_search import Network, Cell
+        from sota.cnn.spaces import spaces_dict
+        from sota.cnn.architect import Architect
+        a = self.args
+        torch.manual_seed(a.seed)
+        self.criterion = torch.nn.CrossEntropyLoss()
+        net = Network(a.channels, 10, a.layers, self.criterion, spaces_dict["s5"], epsilon_0=a.epsilon0,
+                      lambda_=a.lambda_, corr_type=self.hp.corr_regularization)
+        net.lambda_ = a.lambda_  # main(): lambda_ * epoch / (epochs - 1); here λ_t itself
+        h = self.hp
+        self.w_opt = torch.optim.SGD(net.parameters(), h.learning_rate, momentum=h.momentum, weight_decay=h.weight_decay)
+        self.architect = Architect(net, h)
+        self.net = net
+        self.cell_types = (Cell,)
+        self.scalars = {"corr": [], "epsilon": []}
+        Nb201Lambda.instrument(self, net)
+        return net
+
+    def published_scalars(self, steps):
+        return Nb201Lambda.published_scalars(self, steps)
+
+    def options(self):
+        o = super().options()
+        o.update({"space": "darts"})
+        return o
+
+    def step(self, batches, noise):
+        import sota.cnn.utils as utils
+        patch_accuracy(utils)
+        ns = {"torch": torch, "nn": torch.nn, "utils": utils, "args": self.hp,
+              "logging": SimpleNamespace(info=lambda *a: None)}
+        train = load_function(os.path.join(self.root, "sota/cnn/train_search.py"), "train", ns)
+        for g in self.w_opt.param_groups:
+            g["lr"] = self.lr()
+        # train() takes iter(valid_queue) once and one valid batch per step
+        train([(x, y) for (x, y, _, _) in batches], [(vx, vy) for (_, _, vx, vy) in batches], self.net,
+              self.architect, self.criterion, self.w_opt, self.lr())
 
 
 class PcDartsSpace(QuarkDarts):
@@ -817,6 +966,120 @@ def summarize(files):
                       ", vs skip_connect + auxiliary update: max abs %.1e" % fr["max_abs_vs_skip_plus_aux_update"]))
 
 
+def published_scalars(ref, steps, clip_records):
+    """Λ_train, Λ_valid, ε, ‖Δ‖ (where the published code computes them) and the ω clip's norm, per step."""
+    out = ref.published_scalars(steps) if getattr(ref, "scalars", None) is not None else {}
+    out["clip_norm"] = [r["total_norm"] for r in clip_records][:steps]
+    return out
+
+
+def published_float32(args, ref, start_state, start_alphas, start_betas, batches, noise, clip):
+    """The published step once more, in float32, from the rounded start: a second published network
+    built under torch.set_default_dtype(float32) (so that what the published code creates with the
+    default dtype is float32 too), loaded with the start (state_dict, α, β), on float32 batches.
+    Returns that published object and the clip records of its run."""
+    torch.set_default_dtype(torch.float32)
+    try:
+        ref32 = type(ref)(args)
+        net32 = ref32.build()
+        net32.load_state_dict(start_state)  # exact: the start is float32-representable
+        with torch.no_grad():
+            for a, b in zip(ref32.alphas(), start_alphas):
+                a.copy_(b)
+            for a, b in zip(ref32.betas() if hasattr(ref32, "betas") else [], start_betas):
+                a.copy_(b)
+        assert all(t.dtype == torch.float32 for t in list(net32.parameters()) + list(ref32.alphas()))
+        ref32.mask_seeds = list(getattr(ref, "mask_seeds", []))
+        if clip.drop:
+            clip.drop |= {id(a) for a in ref32.alphas()}
+        clip.alpha_ids |= {id(a) for a in ref32.alphas()} | \
+            {id(b) for b in (ref32.betas() if hasattr(ref32, "betas") else [])}
+        n0 = len(clip.records)
+        ref32.step([(bx.float(), by, bvx.float(), bvy) for (bx, by, bvx, bvy) in batches],
+                   [t.float() for t in noise])
+        records = clip.records[n0:]
+    finally:
+        torch.set_default_dtype(torch.float64)
+    return ref32, records
+
+
+def fmt_ratio(e, f):
+    if e is None:
+        return "—"
+    r = ratio(e, f)
+    return "%.1e (%s)" % (e, "—" if r is None else "%.2g×" % r)
+
+
+def float32_columns(ds):
+    """(title, ldarts error of a report, floor of a report) of every figure all reports have."""
+    cols = [("ω Δ/update", lambda d: d["omega"]["of_update"], lambda d: d["floor"]["omega"]["of_update"]),
+            ("ω worst tensor", lambda d: d["omega_worst_tensor_of_update"][0],
+             lambda d: d["floor"]["omega_worst_tensor_of_update"][0]),
+            ("∇α (Adam m) rel", lambda d: d["alpha_grad"]["norm_rel"], lambda d: d["floor"]["alpha_grad"]["norm_rel"])]
+    names = {"alignment_train": "Λ_train abs", "alignment_valid": "Λ_valid abs", "epsilon": "ε rel",
+             "delta_norm": "‖Δ‖ rel", "clip_norm": "clip norm rel"}
+    for k in ABSOLUTE_SCALARS + RELATIVE_SCALARS:
+        if all(k in d["scalar_errors"] and k in d["floor"]["scalar_errors"] for d in ds):
+            cols.append((names[k], lambda d, k=k: d["scalar_errors"][k], lambda d, k=k: d["floor"]["scalar_errors"][k]))
+    return cols
+
+
+def path_name(d):
+    p = d["ldarts_path"]
+    return "ldarts %s, channels-last %s" % (p["cell_kernel"], "on" if p["channels_last"] else "off")
+
+
+def summarize_float32(files):
+    """The Markdown table of --dtype float32 reports: one row per ldarts path, each figure the
+    median over the reports of that path (seeds), ÷ the published float32 floor (the median over
+    the same seeds); the floor row first, and per row the reports whose ω error exceeds 1e-2.
+    A single step's float32 error is heavy-tailed on every path, the published one included
+    (a ReLU input within float32 rounding of 0 in one of Λ's ± passes: src/search/fidelity.h),
+    so the verdict is on medians. Then the same per report, and the scalars."""
+    ds = [json.load(open(f)) for f in files]
+    cols = float32_columns(ds)
+    seeds = sorted({d["options"]["seed"] for d in ds}, key=str)
+    paths = []
+    for d in ds:
+        if path_name(d) not in paths:
+            paths.append(path_name(d))
+    header = "| %s | " + " | ".join(c[0] for c in cols) + " | reports with ω error > 1e-2 | verdict (each ≤ 3× the floor) |"
+    rule = "|---" * (len(cols) + 3) + "|"
+    print("Medians over seeds %s; in brackets ÷ the published float32 floor (the median over the same seeds)." % " ".join(map(str, seeds)))
+    print()
+    print(header % "run")
+    print(rule)
+    floor_runs = {}
+    for d in ds:  # one floor per seed (every path of a seed starts from the same state)
+        floor_runs[str(d["options"]["seed"])] = d
+    fl = list(floor_runs.values())
+    floor = [statistics.median(c[2](d) for d in fl) for c in cols]
+    jumps = lambda runs, get: sum(1 for d in runs if get(d) > 1e-2)
+    print("| published float32 (the floor) | " + " | ".join("%.1e" % f for f in floor) +
+          " | %d/%d | |" % (jumps(fl, cols[0][2]), len(fl)))
+    for name in paths:
+        mine = [d for d in ds if path_name(d) == name]
+        errs = [statistics.median(c[1](d) for d in mine) for c in cols]
+        ok = all(ratio(e, f) is not None and ratio(e, f) <= 3 for e, f in zip(errs, floor))
+        print("| %s | " % name + " | ".join(fmt_ratio(e, f) for e, f in zip(errs, floor)) +
+              " | %d/%d | %s |" % (jumps(mine, cols[0][1]), len(mine), "pass" if ok else "FAIL"))
+    print()
+    print("Per run (ldarts float32 vs published float64; in brackets ÷ that run's floor, published float32 vs float64):")
+    print()
+    print(header % "run")
+    print(rule)
+    for f, d in zip(files, ds):
+        print("| %s | " % os.path.basename(f)[:-5] +
+              " | ".join(fmt_ratio(c[1](d), c[2](d)) for c in cols) + " | %s |" % ("pass" if d["pass"] else "FAIL"))
+    print()
+    print("Scalars per run (step 1, ...):")
+    for f, d in zip(files, ds):
+        pub, mine, p32 = d["scalars_published"], d["scalars_ldarts"], d["floor"]["scalars_published_float32"]
+        show = lambda x: "; ".join("%s %s" % (k, " ".join("%.9g" % v for v in x[k])) for k in x if k != "regularized")
+        print("- %s: published float64: %s | published float32: %s | ldarts float32: %s" % (
+            os.path.basename(f)[:-5], show(pub), show(p32), show(mine)))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--summarize", nargs="+", metavar="JSON", help="print a Markdown table of --json files and exit")
@@ -832,9 +1095,9 @@ def main():
                         "both sides use ldarts' masks")
     p.add_argument("--arch-clip", type=float, default=None,
                    help="p-darts: max_norm of the α gradient clip on both sides instead of the published 5")
-    p.add_argument("--published", default=None, choices=["lambda", "autodl", "quark0", "pcdarts"],
+    p.add_argument("--published", default=None, choices=["lambda", "autodl", "quark0", "pcdarts", "lambda-sota"],
                    help="darts, darts-2nd: Lambda-DARTS' NAS-Bench201 copy (default), AutoDL-Projects (NB201) "
-                        "or quark0/darts (DARTS space with none); pc-darts: Lambda-DARTS' NB201 PCDARTS.py "
+                        "or quark0/darts (DARTS space with none) or lambda-sota = Lambda-DARTS sota/cnn/train_search.py (darts only, DARTS space without none, ldarts --space darts); pc-darts: Lambda-DARTS' NB201 PCDARTS.py "
                         "(default) or pcdarts = yuhuixu1993/PC-DARTS (DARTS space with none)")
     p.add_argument("--ref-root", default=os.environ.get("LDARTS_REF_ROOT", "/work/ref-code"),
                    help="folder with the exported published trees (owner+name/)")
@@ -852,6 +1115,15 @@ def main():
                    help="SmoothDARTS/Beta-DARTS: track_running_stats of the search cells' BN (published: 1)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cell-kernel", default="fused", choices=["fused", "per-edge"])
+    p.add_argument("--channels-last", type=int, default=1, choices=[0, 1], help="ldarts SearchOptions channels_last")
+    p.add_argument("--dtype", default="float64", choices=["float64", "float32"],
+                   help="float32: round the start to float32, run ldarts in float32, the published step in float64 "
+                        "and in float32 (its noise floor) from that start")
+    p.add_argument("--lambda", dest="lambda_", type=float, default=0.0,
+                   help="NB201 darts / pc-darts (Lambda-DARTS): the Λ regularizer on both sides with λ_t = this")
+    p.add_argument("--epsilon0", type=float, default=1e-4, help="with --lambda: ε0 on both sides (DARTS-V1.sh: 1e-4)")
+    p.add_argument("--summarize-float32", nargs="+", metavar="JSON",
+                   help="print the Markdown table of --dtype float32 --json files and exit")
     p.add_argument("--clip", type=float, default=None,
                    help="max_norm of the ω clip on both sides instead of the published 5 (to make the clip act)")
     p.add_argument("--clip-omega-only", action="store_true",
@@ -863,10 +1135,18 @@ def main():
     args = p.parse_args()
     if args.summarize:
         return summarize(args.summarize)
+    if args.summarize_float32:
+        return summarize_float32(args.summarize_float32)
     if not args.method:
         p.error("--method is required")
     if args.epoch is None and args.published == "pcdarts":
         args.epoch = 15  # train_search.py:156: the α step runs from epoch 15 on
+    if args.lambda_ and not ((args.published in (None, "lambda") and args.method in ("darts", "pc-darts")) or
+                             (args.published == "lambda-sota" and args.method == "darts")):
+        p.error("--lambda: only --method darts / pc-darts with the Lambda-DARTS NB201 code (the default --published) "
+                "or --method darts --published lambda-sota")
+    if args.published == "lambda-sota" and args.method != "darts":
+        p.error("--published lambda-sota: --method darts (first order) only")
     if args.epoch is None:
         args.epoch = 10 if args.method in ("beta-darts", "sdarts-rs", "sdarts-adv", "darts-minus", "p-darts") else 0
 
@@ -885,6 +1165,8 @@ def main():
         ref = QuarkDarts(args)
     elif args.published == "pcdarts":
         ref = PcDartsSpace(args)
+    elif args.published == "lambda-sota":
+        ref = LambdaDartsSpace(args)
     elif args.method == "darts-minus":
         ref = DartsMinusSpace(args)
     elif args.method == "p-darts":  # first epoch with α steps (eps_no_archs = 10)
@@ -918,11 +1200,27 @@ def main():
         with torch.no_grad():
             for b in ref.betas():
                 b.copy_(args.alpha_scale * torch.randn(b.shape, generator=g))
+    float32 = args.dtype == "float32"
+    if float32:  # one start for all three runs: the float64 start rounded to float32
+        with torch.no_grad():
+            for t in list(net.parameters()) + list(net.buffers()) + list(ref.alphas()) + \
+                    list(ref.betas() if hasattr(ref, "betas") else []):
+                if t.is_floating_point():
+                    t.copy_(t.float().double())
+        x, vx = x.float().double(), vx.float().double()
+        batches = [(x, y, vx, vy)] * args.steps
+        before_w = [w.detach().clone() for w in weights]
+        extra_before = [p.detach().clone() for _, p in extra]
+        before_a = [a.detach().clone() for a in ref.alphas()]
+    start_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+    start_betas = [b.detach().clone() for b in ref.betas()] if hasattr(ref, "betas") else []
     options = ref.options()
     options.setdefault("space", "nb201")
-    options.update({"channels": args.channels, "cells_per_stage": args.cells, "float64": 1,
+    options.update({"channels": args.channels, "cells_per_stage": args.cells, "float64": 0 if float32 else 1,
                     "batch_size": args.batch, "in_channels": 3, "num_classes": 10, "steps": args.steps,
-                    "cell_kernel": args.cell_kernel, "regularizer": "none"})
+                    "cell_kernel": args.cell_kernel, "channels_last": args.channels_last, "regularizer": "none"})
+    if args.lambda_:
+        options.update({"regularizer": "corr", "lambda": args.lambda_, "epsilon0": args.epsilon0, "fd_mode": "central"})
     options.setdefault("seed", args.seed)
     if args.clip is not None:
         options["grad_clip"] = args.clip
@@ -960,6 +1258,7 @@ def main():
     if args.method.startswith("sdarts"):
         assert ref.noise_used == len(noise), ("published draws", ref.noise_used, "ldarts draws", len(noise))
 
+    clip_f64 = list(clip.records)
     after_w = ref.weights()
     a_opt = ref.arch_optimizer()
     ref_exp_avg = [a_opt.state[a]["exp_avg"] for a in ref.alphas()]
@@ -986,8 +1285,8 @@ def main():
               "omega_update_norm": (flat(after_w) - flat(before_w)).norm().item(),
               "alpha_update_norm": (flat(ref.alphas()) - flat(before_a)).norm().item(),
               "published_only_parameters": extra_report,
-              "clip_published": [r for r in clip.records if not r.get("arch")],
-              "arch_clip_published": [r for r in clip.records if r.get("arch")],
+              "clip_published": [r for r in clip_f64 if not r.get("arch")],
+              "arch_clip_published": [r for r in clip_f64 if r.get("arch")],
               "skip_dropout": {"rate": args.skip_dropout, "modules": out["skip_dropout_modules"],
                                "masks_replayed": len(ref.mask_seeds)} if args.method == "p-darts" else None,
               "perturbation_published": getattr(ref, "perturbation", None), "grad_norm_ldarts": list(out["grad_norm"]),
@@ -998,6 +1297,49 @@ def main():
         per.append((diff(a, b)["max_abs"], n, out["weight_names"][i] if i < len(out["weight_names"]) else "?"))
     per.sort(reverse=True)
     report["worst_omega_tensors"] = per[:3]
+    report["dtype"] = args.dtype
+    report["lambda"] = args.lambda_
+    report["epsilon0"] = args.epsilon0 if args.lambda_ else None
+    report["ldarts_path"] = {"cell_kernel": args.cell_kernel, "channels_last": args.channels_last}
+    report["omega_worst_tensor_of_update"] = worst_of_update(out["weights"], after_w, before_w, wnames)
+    # The clip norms compare where both clips cover the same tensors: the NB201 codebases clip
+    # network.parameters(), α included (ldarts: --clip-with-alpha, or --clip-omega-only there).
+    clip_comparable = options.get("space") != "nb201" or args.clip_with_alpha or args.clip_omega_only
+    report["clip_norm_compared"] = bool(clip_comparable)
+    mine_scalars = {"clip_norm": list(out["grad_norm"])} if clip_comparable else {}
+    for k in ABSOLUTE_SCALARS:
+        mine_scalars[k] = list(out[k])
+    if args.lambda_:
+        mine_scalars.update({"epsilon": list(out["epsilon"]), "delta_norm": list(out["delta_norm"]),
+                             "regularized": list(out["regularized"])})
+    scalars_published = published_scalars(ref, args.steps, report["clip_published"])
+    report["scalars_ldarts"], report["scalars_published"] = mine_scalars, scalars_published
+    report["scalar_errors"] = scalar_errors(mine_scalars, scalars_published)
+    if float32:
+        ref32, records32 = published_float32(args, ref, start_state, before_a, start_betas, batches, noise, clip)
+        w32 = ref32.weights()
+        ea32 = [ref32.arch_optimizer().state[a]["exp_avg"] for a in ref32.alphas()]
+        mom32 = [ref32.weight_optimizer().state[w]["momentum_buffer"] for w in w32]
+        _, buffers32 = bn_buffers(ref32.net, ref32.cell_types)
+        s32 = published_scalars(ref32, args.steps, [r for r in records32 if not r.get("arch")])
+        floor = {"omega": diff(flat(w32), flat(after_w), flat(before_w)),
+                 "omega_worst_tensor_of_update": worst_of_update(w32, after_w, before_w, wnames),
+                 "alpha": diff(flat(ref32.alphas()), flat(ref.alphas()), flat(before_a)),
+                 "alpha_grad": diff(flat(ea32), flat(ref_exp_avg)),
+                 "momentum": diff(flat(mom32), flat(ref_momentum)),
+                 "buffers": diff(flat(buffers32), flat(buffers)),
+                 "scalars_published_float32": s32,
+                 "scalar_errors": scalar_errors(s32, scalars_published)}
+        report["floor"] = floor
+        figures = {"omega_of_update": (report["omega"]["of_update"], floor["omega"]["of_update"]),
+                   "omega_worst_tensor": (report["omega_worst_tensor_of_update"][0],
+                                          floor["omega_worst_tensor_of_update"][0]),
+                   "alpha_grad": (report["alpha_grad"]["norm_rel"], floor["alpha_grad"]["norm_rel"])}
+        for k in ABSOLUTE_SCALARS + RELATIVE_SCALARS:
+            if k in report["scalar_errors"] and k in floor["scalar_errors"]:
+                figures[k] = (report["scalar_errors"][k], floor["scalar_errors"][k])
+        report["ratios"] = {k: ratio(e, f) for k, (e, f) in figures.items()}
+        report["pass"] = all(r is not None and r <= 3 for r in report["ratios"].values())
     report["weight_name_mapping"] = [[a, b] for a, b in zip(wnames, out["weight_names"])]
     report["buffer_name_mapping"] = [[a, b] for a, b in zip(bnames, out["buffer_names"])]
     if hasattr(ref, "aux_pairs"):  # darts-minus: the shared FactorizedReduce of stride-2 edges
@@ -1019,10 +1361,12 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)
-    short = {k: report.get(k) for k in ("method", "published", "published_commit", "steps", "omega", "alpha", "alpha_grad",
+    short = {k: report.get(k) for k in ("method", "published", "published_commit", "dtype", "lambda", "ldarts_path", "steps",
+                                        "omega", "omega_worst_tensor_of_update", "alpha", "alpha_grad",
                                         "beta", "beta_grad", "momentum", "buffers", "omega_update_norm",
                                     "alpha_update_norm", "published_only_parameters", "omega_without_shared_fr", "shared_fr", "clip_published",
-                                        "arch_clip_published", "skip_dropout", "perturbation_published", "grad_norm_ldarts", "worst_omega_tensors")}
+                                        "arch_clip_published", "skip_dropout", "perturbation_published", "grad_norm_ldarts", "worst_omega_tensors",
+                                        "scalars_ldarts", "scalars_published", "scalar_errors", "floor", "ratios", "pass")}
     print(json.dumps(short, indent=1))
 
 

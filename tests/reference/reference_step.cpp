@@ -18,9 +18,14 @@
 // The tensors are assigned to ldarts' network->weights() / buffers() / α by position,
 // with a shape check; the names of both sides come back in OUT.pt so that the
 // mapping can be printed and checked.
+// Options also read: float64 (1: the default; 0: the searcher runs in float32 and the
+// given tensors are cast to it when assigned), channels_last (1: the default),
+// cell_kernel, regularizer (none: the default; corr: Λ), lambda (λ_t of every step's
+// schedule, 0 by default), epsilon0 (1e-4), fd_mode (central).
 // OUT.pt: weights, buffers, alphas, betas, momentum (SGD buffers), alpha_exp_avg and
 // beta_exp_avg (Adam's first moments), weight_names, buffer_names, grad_norm,
-// train_loss, arch_loss (per step), noise (sdarts-*: the U(−ε, ε) draws of every
+// train_loss, arch_loss, alignment_train, alignment_valid, epsilon, delta_norm,
+// regularized (StepStats, per step), noise (sdarts-*: the U(−ε, ε) draws of every
 // step, replayed from ldarts' generator as src/search/methods/sdarts.cpp draws them),
 // mask_seeds (skip_dropout > 0: per pass in execution order, an int64 tensor [modules]
 // holding, bit for bit, the uint64 seed from which SkipDropout module k draws its mask,
@@ -81,7 +86,7 @@ void assign(const std::vector<torch::Tensor>& to, const std::vector<torch::Tenso
       msg << what << " " << i << " (" << names[i] << "): ldarts " << to[i].sizes() << ", the file " << from[i].sizes();
       throw std::runtime_error(msg.str());
     }
-    to[i].copy_(from[i]);
+    to[i].copy_(from[i].to(to[i].dtype()));  // the searcher's dtype (float32 with float64 = 0)
   }
 }
 
@@ -186,6 +191,9 @@ int main(int argc, char** argv) {
     o.pdarts_stage = int(num("pdarts_stage", -1));
     o.skip_dropout = num("skip_dropout", 0);
     o.regularizer = parse_regularizer(str("regularizer", "none"));
+    o.lambda = num("lambda", 0);
+    o.epsilon0 = num("epsilon0", 1e-4);
+    o.fd_mode = parse_fd_mode(str("fd_mode", "central"));
     o.step_order = parse_step_order(str("step_order", "auto"));
     o.seed = uint64_t(num("seed", 0));
     o.batch_size = int64_t(num("batch_size", 16));
@@ -215,7 +223,7 @@ int main(int argc, char** argv) {
     const Batch valid{dict.at("valid_x").toTensor().to(dtype), dict.at("valid_y").toTensor()};
     StepSchedule schedule;
     schedule.lr = num("step_lr", o.lr);
-    schedule.lambda = 0;
+    schedule.lambda = num("lambda", 0);  // λ_t: no ramp, the value of the option in every step
     schedule.epoch = int(num("epoch", 0));
     schedule.epochs = int(num("epochs", 1));
     const int steps = int(num("steps", 1));
@@ -226,7 +234,8 @@ int main(int argc, char** argv) {
     int64_t dropout_modules = 0;
     for (const auto& m : searcher.network()->modules(/*include_self=*/false))
       if (m->as<SkipDropoutImpl>()) ++dropout_modules;
-    c10::List<double> grad_norms, train_losses, arch_losses;
+    c10::List<double> grad_norms, train_losses, arch_losses, align_train, align_valid, epsilons, delta_norms;
+    c10::List<int64_t> regularized;
     for (int s = 0; s < steps; ++s) {
       if (o.method == MethodKind::sdarts_rs || o.method == MethodKind::sdarts_adv)
         for (const auto& t : sdarts_noise(o, alphas, searcher.steps_done(), schedule.epoch, schedule.epochs))
@@ -237,6 +246,9 @@ int main(int argc, char** argv) {
       const StepStats stats = searcher.step(train, valid, schedule);
       grad_norms.push_back(stats.grad_norm), train_losses.push_back(stats.train_loss);
       arch_losses.push_back(stats.arch_loss);
+      align_train.push_back(stats.alignment_train), align_valid.push_back(stats.alignment_valid);
+      epsilons.push_back(stats.epsilon), delta_norms.push_back(stats.delta_norm);
+      regularized.push_back(stats.regularized ? 1 : 0);
     }
 
     // SGD momentum buffers in weights() order (undefined where none), through a checkpoint.
@@ -280,6 +292,11 @@ int main(int argc, char** argv) {
     out.insert("grad_norm", grad_norms);
     out.insert("train_loss", train_losses);
     out.insert("arch_loss", arch_losses);
+    out.insert("alignment_train", align_train);
+    out.insert("alignment_valid", align_valid);
+    out.insert("epsilon", epsilons);
+    out.insert("delta_norm", delta_norms);
+    out.insert("regularized", regularized);
     const std::vector<char> bytes = torch::pickle_save(out);
     std::ofstream(argv[2], std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
   } catch (const std::exception& e) {

@@ -13,10 +13,13 @@
 //   - the convolutions of one op type on all edges leaving a node run as one
 //     (grouped) convolution over the concatenated weights, and their BN as one
 //     batch norm over the concatenated channels;
-//   - the α weight of a convolution op is folded into the affine scale of its
-//     last BN, so the op output needs no separate multiply.
+//   - the α weights of a group's convolution ops scale its BN output as one
+//     per-channel multiply. (They are not folded into BN's affine scale: BN's
+//     rounding would then change with α, and Λ's finite-difference passes, which
+//     differ only in α, would no longer cancel it; see fused_edges.cpp.)
 // The mathematics is that of the per-edge sum; only float rounding differs
-// (tests/unit/test_fused_edges.cpp compares losses and gradients).
+// (tests/unit/test_fused_edges.cpp compares losses and gradients;
+// tests/unit/test_float32_fidelity.cpp Λ's float32 step against the per-edge one).
 #pragma once
 
 #include <memory>

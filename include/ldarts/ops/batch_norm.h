@@ -45,6 +45,17 @@ TORCH_MODULE(BatchNorm);
 
 BatchNorm make_batch_norm(int64_t channels, BatchNormSpec bn);
 
+// torch::batch_norm with eps kEps and momentum kMomentum, whose float32 result
+// has the accuracy of LibTorch's NCHW CPU kernel whatever the memory format.
+// LibTorch 2.11's channels-last CPU kernel is about 100x less accurate in
+// training mode (batch statistics): 8e-6 against 8e-8 relative for an input
+// of mean 5 and std 3, forward and backward, enough to drown Λ's finite
+// differences (docs/benchmarks.md, "Float32 fidelity"). A channels-last CPU
+// input is therefore normalized in NCHW and returned channels-last; every
+// other case calls torch::batch_norm as it is.
+torch::Tensor batch_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                         const torch::Tensor& running_mean, const torch::Tensor& running_var, bool training);
+
 // Turns every BatchNorm of `module` into SyncBN over `comm`.
 void synchronize_batch_norms(torch::nn::Module& module, Communicator& comm);
 
