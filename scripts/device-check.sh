@@ -13,7 +13,8 @@
 #             1. the libraries resolve (ldd) and the GPU is seen;
 #             2. the test suite, CUDA tests included (CPU vs CUDA search steps
 #                in float64; fused vs per-edge cells on CUDA);
-#             3. ldarts bench on CUDA: NB201 C=16 N=5 b64, DARTS space L=8
+#             3. ldarts bench --fidelity on CUDA (float32 against float64, TF32 on/off);
+#                ldarts bench on CUDA: NB201 C=16 N=5 b64, DARTS space L=8
 #                C=16 b64, ImageNet search network b256 K=2, for DARTS and
 #                each Λ mode, fused/per-edge cells × NHWC/NCHW, TF32 on/off;
 #             4. the projected wall time of a 50-epoch DARTS-space Λ-DARTS
@@ -116,6 +117,16 @@ else
   all_methods=(--methods darts central)
 fi
 variants=(--cell-kernels fused per-edge --layouts nhwc nchw)
+# Float32 fidelity (docs/benchmarks.md): one Λ step in float32 against float64 from identical
+# state, medians over states, per variant; cuDNN's batch norm and TF32 are the questions here.
+if [ "$mode" = device ]; then
+  fidelity=(--device cuda --fidelity --seeds 5 --network nb201 --channels 8 --cells-per-stage 2 --batch-size 64 --image-size 16)
+else
+  fidelity=(--device cpu --threads 2 --fidelity --seeds 1 --network nb201 --channels 4 --cells-per-stage 1 --batch-size 8 --image-size 8)
+fi
+log "## float32 fidelity (NB201, Λ central)"
+run "$bin" bench "${fidelity[@]}" --methods central "${variants[@]}"
+run "$bin" bench "${fidelity[@]}" --methods central --cell-kernels fused --layouts nhwc --tf32 true
 log "## NB201 supernet"
 run "$bin" bench "${dev[@]}" "${nb201[@]}" "${all_methods[@]}" "${variants[@]}"
 run "$bin" bench "${dev[@]}" "${nb201[@]}" --methods darts central --tf32 true

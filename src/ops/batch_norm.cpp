@@ -25,6 +25,22 @@ struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
   }
 };
 
+// x in `format`, with the gradient returned in x's own format. (Tensor::contiguous
+// passes the gradient back unchanged, so an NCHW detour would hand NCHW gradients
+// to the channels-last convolutions before it, whose backward then runs slower.)
+struct ToFormat : public torch::autograd::Function<ToFormat> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, bool channels_last) {
+    ctx->saved_data["back"] = !channels_last;
+    return x.contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const bool channels_last = ctx->saved_data["back"].toBool();
+    return {grads[0].contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous),
+            torch::Tensor()};
+  }
+};
+
 }  // namespace
 
 torch::Tensor differentiable_all_reduce_sum(const torch::Tensor& x, Communicator& comm) {
@@ -87,11 +103,11 @@ torch::Tensor batch_norm(const torch::Tensor& x, const torch::Tensor& weight, co
   if (!training || !x.device().is_cpu() || !channels_last)
     return torch::batch_norm(x, weight, bias, running_mean, running_var, training, BatchNormImpl::kMomentum,
                              BatchNormImpl::kEps, cudnn);
-  // The copies cost less than the step's other work (docs/benchmarks.md); autograd
-  // copies the gradient back the same way.
-  return torch::batch_norm(x.contiguous(), weight, bias, running_mean, running_var, training,
-                           BatchNormImpl::kMomentum, BatchNormImpl::kEps, cudnn)
-      .contiguous(at::MemoryFormat::ChannelsLast);
+  // The gradients take the same detour back (ToFormat), so that the convolutions
+  // around the BN see channels-last tensors in both passes.
+  const torch::Tensor y = torch::batch_norm(ToFormat::apply(x, false), weight, bias, running_mean, running_var,
+                                            training, BatchNormImpl::kMomentum, BatchNormImpl::kEps, cudnn);
+  return ToFormat::apply(y, true);
 }
 
 void synchronize_batch_norms(torch::nn::Module& module, Communicator& comm) {

@@ -1066,8 +1066,8 @@ def summarize_float32(files):
     print()
     print("Per run (ldarts float32 vs published float64; in brackets ÷ that run's floor, published float32 vs float64):")
     print()
-    print(header % "run")
-    print(rule)
+    print("| run | " + " | ".join(c[0] for c in cols) + " | verdict (each ≤ 3× the floor) |")
+    print("|---" * (len(cols) + 2) + "|")
     for f, d in zip(files, ds):
         print("| %s | " % os.path.basename(f)[:-5] +
               " | ".join(fmt_ratio(c[1](d), c[2](d)) for c in cols) + " | %s |" % ("pass" if d["pass"] else "FAIL"))
