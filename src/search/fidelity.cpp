@@ -61,8 +61,8 @@ double relative(double a, double b) { return b != 0 ? std::abs(a - b) / std::abs
 }  // namespace
 
 StepFidelity float32_fidelity(const SearchOptions& options, const FidelitySetup& s) {
-  // Batches and α in float64 from their own generator; float32 holds the images exactly
-  // (they are rounded to float first), α is rounded by each searcher's copy_.
+  // Batches and α drawn in float64 from their own generator and rounded to float32
+  // once, so that both searchers start from the same values.
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(s.seed + 1);
   auto images = [&] {
     return (torch::randn({s.batch, s.in_channels, s.image, s.image}, gen, torch::kDouble) * s.input_std + s.input_mean)
@@ -70,10 +70,9 @@ StepFidelity float32_fidelity(const SearchOptions& options, const FidelitySetup&
   };
   auto labels = [&] { return torch::randint(0, s.num_classes, {s.batch}, gen, torch::kLong); };
   const Batch train{images(), labels()}, valid{images(), labels()};
-  const int types = static_cast<int>(find_space(options.space).cell_types.size());
   const SearchSpace& space = find_space(options.space);
   std::vector<at::Tensor> alphas;
-  for (int t = 0; t < types; ++t)
+  for (size_t t = 0; t < space.cell_types.size(); ++t)
     alphas.push_back((torch::randn({space.num_edges(), space.num_ops()}, gen, torch::kDouble) * s.alpha_scale)
                          .to(torch::kFloat));
 

@@ -90,11 +90,13 @@ void expect_same_trajectory(const Checkpoint& a, const Checkpoint& b, double tol
   EXPECT_EQ(a.string("genotype/text"), b.string("genotype/text"));
 }
 
-void ranks_against_micro_batches(double lambda, double tolerance, MethodKind method = MethodKind::darts) {
-  const std::string dir = shared_dir(std::string("equivalence-") + method_name(method));
+void ranks_against_micro_batches(double lambda, double tolerance, MethodKind method = MethodKind::darts,
+                                 bool float64 = false) {
+  const std::string dir = shared_dir(std::string("equivalence-") + method_name(method) + (float64 ? "-f64" : ""));
   auto configure = [&](SearchOptions o) {
     o.lambda = lambda;
     o.method = method;
+    o.float64 = float64;
     if (method == MethodKind::pc_darts) o.partial_channels = 2;
     if (method == MethodKind::p_darts) {  // one P-DARTS stage: DARTS space, skip dropout on (its masks must agree)
       o.space = "darts-none", o.layers = 4, o.pdarts_stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
@@ -118,9 +120,13 @@ void ranks_against_micro_batches(double lambda, double tolerance, MethodKind met
 TEST(Mpi, RanksEqualMicroBatches) { ranks_against_micro_batches(0.0, 1e-5); }
 
 // With the Λ regularizer the central difference divides round-off by 2ε
-// (ε ≈ 1e-4/‖Δ‖), so float32 summation-order differences grow; still the same
-// trajectory to 1e-3.
-TEST(Mpi, RanksEqualMicroBatchesWithRegularizer) { ranks_against_micro_batches(0.5, 1e-3); }
+// (ε ≈ 1e-4/‖Δ‖): in float32 a summation-order difference can put a ReLU input on
+// the other side of its kink in one ± pass, and the step then differs by up to
+// 1e-1 (the heavy tail of search/fidelity.h), so no float32 tolerance is both
+// safe and meaningful. In float64 the same round-off stays far below 1e-8.
+TEST(Mpi, RanksEqualMicroBatchesWithRegularizer) {
+  ranks_against_micro_batches(0.5, 1e-8, MethodKind::darts, /*float64=*/true);
+}
 
 // Every --method: 2 ranks = 1 process with 2 micro-batches (λ = 0: measured
 // bit-identical for each, BN running statistics included, which SDARTS-ADV's
