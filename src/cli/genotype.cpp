@@ -13,6 +13,7 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/graphviz.h"
 #include "ldarts/model/darts_network.h"
+#include "ldarts/search/cell_health.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/genotype_input.h"
@@ -32,14 +33,18 @@ std::vector<float> softmax_of(const at::Tensor& alpha) {
 // One genotype in every form we print (DARTS: a picture per cell type).
 struct Forms {
   std::string text, json, dot, reduce_dot;
+  CellHealth health;
 };
 
 Forms nb201_forms(const SearchSpace& space, const Nb201Genotype& g) {
-  return {to_nb201_string(space, g), to_json(space, g), to_dot(space, g), ""};
+  const CellHealth health = check_cell(space, g);
+  return {to_nb201_string(space, g), with_health(to_json(space, g), health), to_dot(space, g), "", health};
 }
 
 Forms darts_forms(const DartsGenotype& g) {
-  return {to_genotype_text(g), to_json(g), to_dot(g.normal, "normal cell"), to_dot(g.reduce, "reduction cell")};
+  const CellHealth health = check_cell(g);
+  return {to_genotype_text(g), with_health(to_json(g), health), to_dot(g.normal, "normal cell"),
+          to_dot(g.reduce, "reduction cell"), health};
 }
 
 Forms from_checkpoint(const std::string& path) {
@@ -88,7 +93,12 @@ void setup_genotype(CLI::App& app) {
                  "give --checkpoint FILE, --from-json FILE or --genotype FILE|TEXT");
     const Forms forms = opt->checkpoint.empty() ? from_input(opt->json) : from_checkpoint(opt->checkpoint);
     const std::string& dot = opt->cell == "reduce" && !forms.reduce_dot.empty() ? forms.reduce_dot : forms.dot;
-    if (opt->format == "text") std::printf("%s\n", forms.text.c_str());
+    // The health line goes to stderr: stdout stays the genotype alone, for $(ldarts genotype ...).
+    if (opt->format == "text") {
+      std::printf("%s\n", forms.text.c_str());
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s\n", describe(forms.health).c_str());
+    }
     if (opt->format == "json") std::printf("%s", forms.json.c_str());
     if (opt->format == "dot") std::printf("%s", dot.c_str());
     if (opt->format == "svg") std::printf("%s", render_dot(dot, "svg").c_str());

@@ -151,9 +151,12 @@ std::string result_of(const RunData& run) {
   if (run.is_search()) {
     const double c10 = last_finite(run.metrics, "cifar10_test"), c100 = last_finite(run.metrics, "cifar100_test"),
                  in16 = last_finite(run.metrics, "imagenet16_test");
-    if (!std::isfinite(c10)) return "";
-    return "NB201 test: CIFAR-10 " + number(c10, "%.2f") + ", CIFAR-100 " + number(c100, "%.2f") +
-           ", ImageNet16-120 " + number(in16, "%.2f");
+    const double valid = last_finite(run.metrics, "cifar10_valid");
+    const bool disconnected = run.metrics.has("connected") && last_finite(run.metrics, "connected") == 0;
+    if (!std::isfinite(c10)) return disconnected ? "cell DISCONNECTED" : "";
+    return std::string(disconnected ? "cell DISCONNECTED; " : "") + "NB201: CIFAR-10 " +
+           (std::isfinite(valid) ? "valid " + number(valid, "%.2f") + " / test " : "test ") + number(c10, "%.2f") +
+           ", CIFAR-100 test " + number(c100, "%.2f") + ", ImageNet16-120 test " + number(in16, "%.2f");
   }
   if (run.test["top1"].is_number())
     return "test top-1 " + number(run.test["top1"].number, "%.2f") + "% (top-5 " +

@@ -28,6 +28,7 @@
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/run/epoch_loop.h"
 #include "ldarts/run/observers.h"
+#include "ldarts/search/cell_health.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/observers.h"
@@ -43,6 +44,9 @@ const std::vector<std::string> kMetricColumns = {
     "epoch", "lr", "lambda", "epsilon", "delta_norm", "grad_norm", "train_loss", "train_acc", "arch_loss",
     "arch_acc", "valid_loss", "valid_acc", "alignment_train", "alignment_valid", "sign_alignment_train",
     "sign_alignment_valid", "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"};
+// After the best-genotype columns (before "seconds"): what ldarts 0.2 did not write.
+const std::vector<std::string> kCellColumns = {"cifar10_valid",      "connected",          "parameter_free_ops",
+                                               "best_cifar10_valid", "best_connected",     "best_parameter_free_ops"};
 const std::vector<std::string> kStepColumns = {
     "epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc", "alignment_train",
     "alignment_valid", "sign_alignment_train", "sign_alignment_valid", "epsilon", "delta_norm", "grad_norm"};
@@ -53,20 +57,23 @@ const std::vector<std::string> kBestColumns = {"best_epoch", "best_valid_acc", "
 // NB201-table accuracies as ldarts 0.1 wrote them.
 const std::map<std::string, std::string> kMetricFormats = {
     {"cifar10_test", "%f"},      {"cifar100_test", "%f"},      {"imagenet16_test", "%f"},
-    {"best_cifar10_test", "%f"}, {"best_cifar100_test", "%f"}, {"best_imagenet16_test", "%f"}};
+    {"best_cifar10_test", "%f"}, {"best_cifar100_test", "%f"}, {"best_imagenet16_test", "%f"},
+    {"cifar10_valid", "%f"},     {"best_cifar10_valid", "%f"}};
 
 // genotype.json of the final genotype with the best epoch's genotype as "best".
 std::string with_best(const std::string& final_json, const BestGenotype& best) {
   if (best.epoch < 0) return final_json;
   std::string escaped;
   for (char c : best.text) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  const CellHealth health = check_cell(parse_genotype(best.text, "the best genotype"));
   char head[160];
   std::snprintf(head, sizeof head, ",\n  \"best\": {\"epoch\": %d, \"valid_acc\": %.6f, \"genotype\": \"", best.epoch,
                 best.valid_acc);
   const size_t close = final_json.rfind('}');
   std::string body = final_json.substr(0, close);
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
-  return body + head + escaped + "\"}\n}\n";
+  return body + head + escaped + "\", \"connected\": " + (health.connected ? "true" : "false") +
+         ", \"parameter_free_ops\": " + std::to_string(health.parameter_free) + "}\n}\n";
 }
 
 // The named scalars of a step.
@@ -134,7 +141,8 @@ std::string softmax_rows(const SearchSpace& space, const Architecture& arch) {
 // The discrete cell(s) of the current α, in the space's forms.
 struct GenotypeView {
   std::string text;  // NB201 string, or DARTS' Genotype(...) text
-  std::string json;
+  std::string json;  // with "connected" and "parameter_free_ops"
+  CellHealth health;
   std::vector<std::pair<std::string, std::string>> pictures;  // (cell name, DOT)
 };
 
@@ -143,7 +151,8 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
   if (space.kind == CellKind::nb201) {
     const Nb201Genotype g = derive_nb201(space, to_vector(arch.probabilities(0)));
     view.text = to_nb201_string(space, g);
-    view.json = to_json(space, g);
+    view.health = check_cell(space, g);
+    view.json = with_health(to_json(space, g), view.health);
     view.pictures = {{"cell", to_dot(space, g)}};
     return view;
   }
@@ -156,9 +165,55 @@ GenotypeView describe_genotype(const SearchSpace& space, const Architecture& arc
   g.normal = derive_darts_cell(space, "normal", to_vector(arch.probabilities(0)), scale(0));
   g.reduce = derive_darts_cell(space, "reduce", to_vector(arch.probabilities(1)), scale(1));
   view.text = to_genotype_text(g);
-  view.json = to_json(g);
+  view.health = check_cell(g);
+  view.json = with_health(to_json(g), view.health);
   view.pictures = {{"normal", to_dot(g.normal, "normal cell")}, {"reduce", to_dot(g.reduce, "reduction cell")}};
   return view;
+}
+
+// "NB201: CIFAR-10 valid 91.61 / test 94.37, CIFAR-100 test 73.22, ImageNet16-120 test 46.71" from the
+// epoch scalars cifar10_valid, cifar10_test, ... (valid left out without the validation table).
+std::string nb201_accuracies(const Scalars& scalars) {
+  auto value = [&](const char* name) { return find_scalar(scalars, name); };
+  char valid[48] = "";
+  if (!std::isnan(value("cifar10_valid"))) std::snprintf(valid, sizeof valid, "valid %.2f / ", value("cifar10_valid"));
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "NB201: CIFAR-10 %stest %.2f, CIFAR-100 test %.2f, ImageNet16-120 test %.2f", valid,
+                value("cifar10_test"), value("cifar100_test"), value("imagenet16_test"));
+  return buf;
+}
+
+Scalars nb201_scalars(const std::optional<Nb201Table>& table, const std::string& genotype) {
+  const std::optional<Nb201Accuracy> acc = table ? table->find(genotype) : std::nullopt;
+  if (!acc) return {};
+  return {{"cifar10_valid", acc->cifar10_valid},
+          {"cifar10_test", acc->cifar10},
+          {"cifar100_test", acc->cifar100},
+          {"imagenet16_test", acc->imagenet16}};
+}
+
+// The end of a search: the final cell (connected or not, its NB201 accuracies), the
+// best-validation cell where it differs, and what to run next.
+void print_final_cell(const SearchOptions& o, const GenotypeView& final_view,
+                      const std::optional<Nb201Table>& table, const BestGenotype& best) {
+  std::printf("final genotype: %s\n  %s\n", final_view.text.c_str(), describe(final_view.health).c_str());
+  const Scalars final_acc = nb201_scalars(table, final_view.text);
+  if (!final_acc.empty()) std::printf("  %s (200-epoch training of this cell)\n", nb201_accuracies(final_acc).c_str());
+  if (best.epoch >= 0 && best.text != final_view.text) {
+    std::printf("best-validation genotype (epoch %d, supernet valid acc %.2f%%): %s\n  %s\n", best.epoch + 1,
+                best.valid_acc, best.text.c_str(), describe(check_cell(parse_genotype(best.text, "best"))).c_str());
+    const Scalars best_acc = nb201_scalars(table, best.text);
+    if (!best_acc.empty()) std::printf("  %s\n", nb201_accuracies(best_acc).c_str());
+  }
+  if (o.regularizer == RegularizerKind::none)
+    std::printf("next: the same search with Λ-DARTS: this command with --regularizer corr --out %s-lambda; then\n"
+                "  ldarts report %s %s-lambda --out compare.html\n",
+                o.out.c_str(), o.out.c_str(), o.out.c_str());
+  else
+    std::printf("next: the same search as plain DARTS: this command with --regularizer none --out %s-darts; then\n"
+                "  ldarts report %s %s-darts --out compare.html   (both arms over seeds: docs/results.md)\n",
+                o.out.c_str(), o.out.c_str(), o.out.c_str());
+  std::fflush(stdout);
 }
 
 // The options of a run resumed from a checkpoint of another world size: R ranks
@@ -264,6 +319,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     metric_columns.insert(metric_columns.end() - 1, "alpha_change_l1_" + type.name);
   metric_columns.insert(metric_columns.end() - 1, kBestColumns.begin(), kBestColumns.end());
   metric_columns.insert(metric_columns.end() - 1, "method");
+  metric_columns.insert(metric_columns.end() - 1, kCellColumns.begin(), kCellColumns.end());
   BestGenotype best;
   loop.add(csv_observer(folder, "steps.csv", kStepColumns, CsvEvery::step));
   loop.add(diagnostics(searcher, space, train_batch, o.probe_every, comm));
@@ -377,11 +433,9 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     e.scalars.emplace_back("valid_acc", eval.accuracy);
     for (const char* name : {"alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid"})
       e.scalars.emplace_back(name, m.mean(name));
-    if (const std::optional<Nb201Accuracy> acc = table ? table->find(view.text) : std::nullopt) {
-      e.scalars.emplace_back("cifar10_test", acc->cifar10);
-      e.scalars.emplace_back("cifar100_test", acc->cifar100);
-      e.scalars.emplace_back("imagenet16_test", acc->imagenet16);
-    }
+    for (const auto& accuracy : nb201_scalars(table, view.text)) e.scalars.push_back(accuracy);
+    e.scalars.emplace_back("connected", view.health.connected ? 1.0 : 0.0);
+    e.scalars.emplace_back("parameter_free_ops", view.health.parameter_free);
     e.texts.emplace_back("genotype", view.text);
     e.texts.emplace_back("method", method_name(o.method));
     e.texts.emplace_back("genotype_json", view.json);
@@ -405,9 +459,8 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
                 e.epoch + 1, o.epochs, value("lambda"), e.train_loss, e.train_acc, e.valid_acc, e.alignment_train,
                 e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(),
                 e.genotype.c_str());
-    if (!std::isnan(value("cifar10_test")))
-      std::printf("  (NB201 test: CIFAR-10 %.2f, CIFAR-100 %.2f, ImageNet16-120 %.2f)", value("cifar10_test"),
-                  value("cifar100_test"), value("imagenet16_test"));
+    if (value("connected") == 0) std::printf("  [DISCONNECTED]");
+    if (!std::isnan(value("cifar10_test"))) std::printf("  (%s)", nb201_accuracies(ev.scalars).c_str());
     std::printf("\n%s", softmax_rows(space, searcher.architecture()).c_str());
     std::fflush(stdout);
   };
@@ -421,6 +474,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
 
   const GenotypeView final_view = describe_genotype(space, searcher.architecture(), *searcher.network());
   result.genotype = final_view.text;
+  result.connected = final_view.health.connected;
   for (int t = 0; t < searcher.architecture().num_types(); ++t)
     result.probabilities.push_back(to_vector(searcher.architecture().probabilities(t)));
   if (root) {
@@ -428,10 +482,10 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
     for (const auto& e : result.epochs)
       std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);
-    std::printf("final genotype: %s\nrun folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
+    std::printf("run folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
                 "events.out.tfevents.*, checkpoint-*.h5)\n",
-                result.genotype.c_str(), o.out.c_str());
-    std::fflush(stdout);
+                o.out.c_str());
+    print_final_cell(o, final_view, table, best);
   }
   return result;
 }

@@ -9,6 +9,7 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/report/plots.h"
+#include "ldarts/search/cell_health.h"
 
 namespace ldarts {
 namespace {
@@ -33,6 +34,22 @@ double column_sum(const Table& table, const std::string& column) {
   double sum = 0;
   for (double v : table.numbers(column)) sum += v;
   return sum;
+}
+
+// The last row's `connected` / `parameter_free_ops` (prefix "best_": of the best genotype); runs written
+// before ldarts wrote them: derived from the row's genotype text. NaN without a readable genotype.
+double cell_value(const Table& metrics, const std::string& prefix, bool connected) {
+  const std::string column = prefix + (connected ? "connected" : "parameter_free_ops");
+  if (metrics.has(column)) return last_row(metrics, column);
+  if (metrics.rows.empty() || !metrics.has(prefix + "genotype")) return kNaN;
+  const std::string text = metrics.strings(prefix + "genotype").back();
+  if (text.empty()) return kNaN;
+  try {
+    const CellHealth health = check_cell(parse_genotype(text, "metrics.csv"));
+    return connected ? (health.connected ? 1.0 : 0.0) : double(health.parameter_free);
+  } catch (const std::exception&) {
+    return kNaN;
+  }
 }
 
 double json_number(const Json& object, const std::string& key) {
@@ -109,11 +126,17 @@ std::string full_precision(double v) {
   return buf;
 }
 
-// "93.76 ± 0.12 [±0.19]"; the mean alone when n = 1; "(n=k)" when some members lack the value.
-std::string markdown_cell(const GroupResult& r, int decimals, size_t group_size) {
+// "93.76 ± 0.12 [±0.19]"; the mean alone when n = 1; "(n=k)" when some members lack the value;
+// a share column: "k/n".
+std::string markdown_cell(const GroupResult& r, const ResultColumn& column, size_t group_size) {
   if (r.n == 0) return "";
-  std::string cell = fixed(r.mean, decimals);
-  if (r.n > 1) cell += " ± " + fixed(r.std, decimals) + " [±" + fixed(r.ci95, decimals) + "]";
+  std::string cell;
+  if (column.share) {
+    cell = std::to_string(std::lround(r.mean * r.n)) + "/" + std::to_string(r.n);
+  } else {
+    cell = fixed(r.mean, column.decimals);
+    if (r.n > 1) cell += " ± " + fixed(r.std, column.decimals) + " [±" + fixed(r.ci95, column.decimals) + "]";
+  }
   if (static_cast<size_t>(r.n) < group_size) cell += " (n=" + std::to_string(r.n) + ")";
   return cell;
 }
@@ -157,12 +180,18 @@ std::string seeds_text(const GroupSummary& g) {
 
 const std::vector<ResultColumn>& result_columns(const std::string& command) {
   static const std::vector<ResultColumn> search = {
+      {"cifar10_valid", "CIFAR-10 valid", 2},
       {"cifar10_test", "CIFAR-10", 2},
       {"cifar100_test", "CIFAR-100", 2},
       {"imagenet16_test", "ImageNet16-120", 2},
+      {"connected", "connected", 0, true},
+      {"parameter_free_ops", "param-free ops", 2},
+      {"best_cifar10_valid", "best: CIFAR-10 valid", 2},
       {"best_cifar10_test", "best: CIFAR-10", 2},
       {"best_cifar100_test", "best: CIFAR-100", 2},
       {"best_imagenet16_test", "best: ImageNet16-120", 2},
+      {"best_connected", "best: connected", 0, true},
+      {"best_parameter_free_ops", "best: param-free ops", 2},
       {"valid_acc", "supernet valid acc", 2},
       {"epochs", "epochs", 1},
       {"device_hours", "device-h", 3},
@@ -184,9 +213,21 @@ const std::vector<ResultColumn>& result_columns(const std::string& command) {
 std::vector<double> run_results(const RunData& run) {
   if (run.is_search()) {
     const Table& m = run.metrics;
-    return {last_row(m, "cifar10_test"),      last_row(m, "cifar100_test"),      last_row(m, "imagenet16_test"),
-            last_row(m, "best_cifar10_test"), last_row(m, "best_cifar100_test"), last_row(m, "best_imagenet16_test"),
-            last_row(m, "valid_acc"),         epochs_logged(m),                  device_hours(run)};
+    return {last_row(m, "cifar10_valid"),
+            last_row(m, "cifar10_test"),
+            last_row(m, "cifar100_test"),
+            last_row(m, "imagenet16_test"),
+            cell_value(m, "", true),
+            cell_value(m, "", false),
+            last_row(m, "best_cifar10_valid"),
+            last_row(m, "best_cifar10_test"),
+            last_row(m, "best_cifar100_test"),
+            last_row(m, "best_imagenet16_test"),
+            cell_value(m, "best_", true),
+            cell_value(m, "best_", false),
+            last_row(m, "valid_acc"),
+            epochs_logged(m),
+            device_hours(run)};
   }
   const double top1 = json_number(run.test, "top1"), parameters = json_number(run.test, "parameters");
   const double epochs = run.test["epochs"].is_number() ? run.test["epochs"].number : epochs_logged(run.metrics);
@@ -344,8 +385,11 @@ std::string to_markdown(const std::vector<GroupSummary>& groups, const std::vect
     md += "Each cell: mean ± sample standard deviation [± half-width of the 95% confidence interval of the mean, "
           "t(0.975, n−1) · std / √n] over the group's runs; the mean alone when n = 1; (n=k) when only k of the "
           "group's runs have the value. ";
-    md += search ? "Accuracies in %: NB201 test accuracy of the final genotype, and (best:) of the genotype with the "
-                   "best supernet validation accuracy; supernet valid acc of the last epoch. "
+    md += search ? "Accuracies in %: NB201 200-epoch accuracy of the final genotype (CIFAR-10 valid: trained on "
+                   "the 25k train half, tested on the 25k valid half; the others: test sets), and (best:) of the "
+                   "genotype with the best supernet validation accuracy; supernet valid acc of the last epoch; "
+                   "connected: runs whose cell's input reaches its output (k/n); param-free ops: none, "
+                   "skip_connect and pooling among the cell's ops. "
                  : "Test top-1 / top-5 / error in % on the test set (test.json); params without the auxiliary head; "
                    "param-free ops: skip_connect, pooling and none in the cells. ";
     md += "device-h: Σ seconds of metrics.csv × world size / 3600.\n\n";
@@ -358,7 +402,7 @@ std::string to_markdown(const std::vector<GroupSummary>& groups, const std::vect
       std::vector<std::string> cells;
       for (const std::string& v : g->values) cells.push_back(markdown_escape(shown_value(v)));
       cells.push_back(std::to_string(g->runs.size()));
-      for (size_t c : shown) cells.push_back(markdown_cell(g->results[c], columns[c].decimals, g->runs.size()));
+      for (size_t c : shown) cells.push_back(markdown_cell(g->results[c], columns[c], g->runs.size()));
       md += "| " + join(cells, " | ") + " |\n";
     }
     md += "\nGroups:\n";

@@ -23,6 +23,7 @@
 #include "ldarts/io/module_state.h"
 #include "ldarts/run/epoch_loop.h"
 #include "ldarts/run/observers.h"
+#include "ldarts/search/cell_health.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/train/trainer.h"
@@ -74,20 +75,6 @@ TrainStats evaluate_part(Trainer& trainer, const ImageData& data, const std::vec
   });
 }
 
-// Operations without parameters in the cells (skip_connect, pooling, none):
-// the count the paper reports beside accuracy (more of them signals collapse).
-int parameter_free_ops(const AnyGenotype& g) {
-  auto free = [](const std::string& op) { return op == "skip_connect" || op == "none" || op.find("pool") != std::string::npos; };
-  int count = 0;
-  if (g.is_nb201) {
-    for (const std::string& op : g.nb201.edge_ops) count += free(op);
-    return count;
-  }
-  for (const auto* cell : {&g.darts.normal, &g.darts.reduce})
-    for (const auto& [op, input] : cell->ops) count += free(op);
-  return count;
-}
-
 }  // namespace
 
 std::string resolve_network(const TrainOptions& o, bool nb201_genotype) {
@@ -109,6 +96,7 @@ void print_dry_run(const TrainOptions& o) {
               n.form.c_str(), long(o.channels), n.form == "nb201" ? "N" : "L", long(o.layers), o.dataset.c_str(),
               long(shape.channels), long(shape.image_size), long(shape.image_size), long(shape.num_classes),
               genotype_text(g).c_str());
+  std::printf("  %s\n", describe(check_cell(g)).c_str());
   std::printf("  parameters without the auxiliary head: %ld (%.3f M)\n", long(with_aux->parameters_without_aux()),
               with_aux->parameters_without_aux() / 1e6);
   if (n.form != "nb201")
@@ -151,6 +139,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   if (o.threads > 0) torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
   const AnyGenotype genotype = genotype_of(o);
+  const CellHealth health = check_cell(genotype);
 
   // ---- data: the validation part is held out of the training set; the test set is read at the end ----
   DataOptions data_options;
@@ -199,6 +188,7 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
                 long(trainer.model()->parameters_without_aux()), o.dataset.c_str(), split.train.size(),
                 split.valid.size(), o.epochs, long(steps), long(o.batch_size), comm.world_size(),
                 torch::get_num_threads(), trainer.device().str().c_str(), o.out.c_str());
+    std::printf("  %s\n", describe(health).c_str());
     if (loop.resumed())
       std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
                   long(loop.start_step()));
@@ -293,9 +283,9 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
       char json[256];
       std::snprintf(json, sizeof json,
                     "{\"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, "
-                    "\"parameters\": %ld, \"parameter_free_ops\": %d}\n",
+                    "\"parameters\": %ld, \"parameter_free_ops\": %d, \"connected\": %s}\n",
                     t.count, t.loss, t.top1, t.top5, o.epochs, long(trainer.model()->parameters_without_aux()),
-                    parameter_free_ops(genotype));
+                    health.parameter_free, health.connected ? "true" : "false");
       write_file_atomically(o.out + "/test.json", json);
       std::printf("test set (%.0f images, final weights): loss %.4f top-1 %.2f%% top-5 %.2f%%\n", t.count, t.loss,
                   t.top1, t.top5);

@@ -13,7 +13,9 @@ using ldarts::test::run_ldarts;
 TEST(Cli, Nb201Lookup) {
   std::string out;
   EXPECT_EQ(run_ldarts("nb201 --arch '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'", out), 0) << out;
+  EXPECT_NE(out.find("CIFAR-10 valid  39.77"), std::string::npos) << out;
   EXPECT_NE(out.find("CIFAR-10 test   54.30"), std::string::npos) << out;
+  EXPECT_NE(out.find("cell is connected; 6 of 6 ops parameter-free"), std::string::npos) << out;
   EXPECT_NE(out.find("1835"), std::string::npos) << out;
   EXPECT_NE(run_ldarts("nb201 --arch '|conv~0|'", out), 0);
   EXPECT_NE(out.find("bad NB201 cell string"), std::string::npos) << out;
@@ -78,10 +80,14 @@ TEST(Cli, GenotypeFromCheckpointAndJson) {
   ASSERT_EQ(run_ldarts("search --dataset mnist --data-dir " + dir.path() + " --channels 4 --cells-per-stage 1"
                        " --batch-size 8 --epochs 1 --max-steps 2 --eval-steps 1 --threads 1 --out " + run, out), 0) << out;
   const std::string final_line = out.substr(out.find("final genotype: ") + 16, out.find('\n', out.find("final genotype: ")) - out.find("final genotype: ") - 16);
+  // stdout: the genotype; stderr (merged here): whether the cell is connected.
+  const std::string health = out.substr(out.find("final genotype: ")).substr(final_line.size() + 17);
+  ASSERT_EQ(health.rfind("  cell is ", 0), 0u) << out;
+  const std::string health_line = health.substr(2, health.find('\n') - 2);
   ASSERT_EQ(run_ldarts("genotype --checkpoint " + run + "/latest.h5", text), 0) << text;
-  EXPECT_EQ(text, final_line + "\n");
+  EXPECT_EQ(text, final_line + "\n" + health_line + "\n");
   ASSERT_EQ(run_ldarts("genotype --from-json " + run + "/genotype.json", text), 0) << text;
-  EXPECT_EQ(text, final_line + "\n");
+  EXPECT_EQ(text, final_line + "\n" + health_line + "\n");
   ASSERT_EQ(run_ldarts("genotype --from-json " + run + "/genotype.json --format dot", text), 0) << text;
   EXPECT_EQ(text.rfind("digraph", 0), 0u) << text;
 

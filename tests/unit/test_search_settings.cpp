@@ -9,6 +9,8 @@
 #include "ldarts/data/augment.h"
 #include "ldarts/dist/communicator.h"
 #include "ldarts/io/csv_log.h"
+#include "ldarts/io/nb201_table.h"
+#include "ldarts/search/cell_health.h"
 #include "ldarts/search/genotype_input.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/search_run.h"
@@ -115,11 +117,26 @@ TEST(SearchSettings, BestGenotypeFollowsTheBestValidationAccuracy) {
     EXPECT_EQ(rows[e].at("best_genotype"), rows[best].at("genotype"));
     EXPECT_EQ(rows[e].at("best_valid_acc"), rows[best].at("valid_acc"));
     EXPECT_EQ(rows[e].at("best_cifar10_test"), rows[best].at("cifar10_test"));
+    EXPECT_EQ(rows[e].at("best_cifar10_valid"), rows[best].at("cifar10_valid"));
+    EXPECT_EQ(rows[e].at("best_connected"), rows[best].at("connected"));
+    EXPECT_EQ(rows[e].at("best_parameter_free_ops"), rows[best].at("parameter_free_ops"));
+    // connected, parameter_free_ops and the CIFAR-10 valid accuracy are those of the row's genotype.
+    const SearchSpace& space = find_space("nb201");
+    const CellHealth h = check_cell(space, parse_nb201_string(space, rows[e].at("genotype")));
+    EXPECT_EQ(rows[e].at("connected"), h.connected ? "1" : "0") << rows[e].at("genotype");
+    EXPECT_EQ(rows[e].at("parameter_free_ops"), std::to_string(h.parameter_free)) << rows[e].at("genotype");
+    const auto acc = Nb201Table::load(o.nb201_table).find(rows[e].at("genotype"));
+    ASSERT_TRUE(acc.has_value());
+    EXPECT_NEAR(std::stod(rows[e].at("cifar10_valid")), acc->cifar10_valid, 1e-5);
   }
   const std::string json = test::read_text(dir.file("best/genotype.json"));
   EXPECT_NE(json.find("\"best\": {\"epoch\": " + std::to_string(best)), std::string::npos) << json;
   EXPECT_NE(json.find(rows[best].at("best_genotype")), std::string::npos);
   EXPECT_NE(test::read_text(dir.file("best/genotype-best.json")).find(rows[best].at("genotype")), std::string::npos);
+  const SearchSpace& space = find_space("nb201");
+  const CellHealth final_health = check_cell(space, parse_nb201_string(space, rows.back().at("genotype")));
+  EXPECT_NE(json.find(std::string("\"connected\": ") + (final_health.connected ? "true" : "false")), std::string::npos)
+      << json;
   // genotype.json still reads as the final genotype.
   EXPECT_EQ(genotype_text(read_genotype(dir.file("best/genotype.json"))), rows.back().at("genotype"));
 

@@ -180,7 +180,7 @@ TEST(Summary, SweepFolderIsGroupedByTheKeyThatDiffersInNumericOrder) {
   EXPECT_EQ(result(quarter, "device_hours").std, 0.0);
 
   const std::string md = to_markdown(groups);
-  EXPECT_NE(md.find("| lambda | n | CIFAR-10 | CIFAR-100 | ImageNet16-120 | best: CIFAR-10 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| lambda | n | CIFAR-10 | CIFAR-100 | ImageNet16-120 | connected | param-free ops | best: CIFAR-10 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| 0.25 | 3 | " + cell(c10, 2) + " | " + cell(c100, 2) + " | "), std::string::npos) << md;
   EXPECT_NE(md.find("0.167 ± 0.000 [±0.000]"), std::string::npos) << "device-hours with 3 decimals\n" << md;
   EXPECT_NE(md.find("mean ± sample standard deviation"), std::string::npos) << "the format is explained";
@@ -257,7 +257,8 @@ TEST(Summary, SearchAndTrainNeverMixAndMissingValuesLeaveCellsEmpty) {
   // No search run has an ImageNet16-120 or best value: those columns are left out.
   EXPECT_EQ(md.find("ImageNet16-120 |"), std::string::npos) << md;
   EXPECT_EQ(md.find("best: CIFAR-10"), std::string::npos) << md;
-  EXPECT_NE(md.find("| 1 | 90.50 | 70.25 | 50.00 | 1.0 | 0.010 |"), std::string::npos) << md;
+  // connected and param-free ops of a run written before ldarts logged them: from its genotype.
+  EXPECT_NE(md.find("| 1 | 90.50 | 70.25 | 1/1 | 4.00 | 50.00 | 1.0 | 0.010 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| 3.30 (n=1) | 2.00 (n=1) |"), std::string::npos) << "a value one run lacks\n" << md;
   EXPECT_NE(md.find("- all train runs: seeds 1, 2 (train-1, train-2)"), std::string::npos) << md;
 }
@@ -316,4 +317,30 @@ TEST(Summary, RunsWithoutResultsAreSkippedAndNoRunsIsAnError) {
   EXPECT_ERROR_WITH(read_runs({empty.path()}), "no run folder in", empty.path());
   EXPECT_ERROR_WITH(read_runs({empty.file("nowhere")}), "nowhere", "no such folder");
   EXPECT_ERROR_WITH(summarize({}, {}), "no runs");
+}
+
+// connected: the share of runs whose final (best:) cell is connected, shown as k/n; from the
+// connected column where metrics.csv has it, else from the genotype.
+TEST(Summary, ConnectedCellsAreCountedPerGroup) {
+  TempDir dir;
+  const std::string cut = "|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+  auto write_run = [&](const std::string& name, int seed, const std::string& metrics) {
+    make_dirs(dir.file(name));
+    write_text(dir.file(name + "/run.json"), "{\"command\": \"search\", \"world_size\": 1}\n");
+    write_text(dir.file(name + "/config.toml"), "space=\"nb201\"\nregularizer=\"corr\"\nseed=" + std::to_string(seed) + "\n");
+    write_text(dir.file(name + "/metrics.csv"), metrics);
+  };
+  write_run("a", 1, "epoch,valid_acc,genotype,cifar10_test,connected,parameter_free_ops,best_genotype,seconds\n"
+                    "0,50," + cut + ",10,0,3," + kGenotype + ",10\n");
+  write_run("b", 2, "epoch,valid_acc,genotype,cifar10_test,connected,parameter_free_ops,best_genotype,seconds\n"
+                    "0,50," + std::string(kGenotype) + ",93,1,4," + cut + ",10\n");
+  write_run("c", 3, "epoch,valid_acc,genotype,cifar10_test,seconds\n0,50," + cut + ",10,10\n");  // older: no column
+  const std::vector<GroupSummary> groups = summarize(read_runs({dir.path()}).runs, {});
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_NEAR(result(groups[0], "connected").mean, 1.0 / 3, 1e-12);
+  EXPECT_NEAR(result(groups[0], "parameter_free_ops").mean, 10.0 / 3, 1e-12);
+  EXPECT_EQ(result(groups[0], "best_connected").n, 2);  // c has no best genotype
+  EXPECT_NEAR(result(groups[0], "best_connected").mean, 0.5, 1e-12);
+  const std::string md = to_markdown(groups);
+  EXPECT_NE(md.find("| 3 | 37.67 ± 47.92 [±119.05] | 1/3 | 3.33 ± 0.58 [±1.43] | 1/2 (n=2)"), std::string::npos) << md;
 }

@@ -37,7 +37,8 @@ struct BestGenotype {
   std::string text, json;  // the genotype as text and as genotype.json
 };
 // Adds the epoch scalars best_epoch, best_valid_acc, best_cifar10_test,
-// best_cifar100_test, best_imagenet16_test and the text best_genotype, keeps
+// best_cifar100_test, best_imagenet16_test, best_cifar10_valid,
+// best_connected, best_parameter_free_ops and the text best_genotype, keeps
 // `best` (and the checkpoint's best/*) up to date, and writes genotype-best.json
 // whenever it changes. Reads the epoch's valid_acc, genotype, genotype_json and
 // *_test values; a tie keeps the earlier epoch.

@@ -25,6 +25,7 @@ struct SearchSpace;
 struct SearchResult {
   std::vector<EpochSummary> epochs;
   std::string genotype;  // final genotype: NB201 string or DARTS' Genotype(...) text
+  bool connected = true;  // the final cell's input reaches its output (cell_health.h)
   std::vector<std::vector<float>> probabilities;  // final softmax(α) per cell type, [edges·ops] row-major
 };
 

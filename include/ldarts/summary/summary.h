@@ -19,6 +19,7 @@ struct ResultColumn {
   std::string name;   // CSV prefix: "cifar10_test", "device_hours"
   std::string title;  // Markdown header: "CIFAR-10", "device-h"
   int decimals;       // Markdown digits after the point
+  bool share = false; // a 0/1 value per run, shown as "k/n" (runs with 1 of the runs with a value)
 };
 // The results of "search" or "train" runs, in table order.
 const std::vector<ResultColumn>& result_columns(const std::string& command);

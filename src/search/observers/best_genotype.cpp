@@ -6,7 +6,9 @@
 namespace ldarts {
 namespace {
 
-const char* const kTests[] = {"cifar10_test", "cifar100_test", "imagenet16_test"};
+// The epoch scalars kept with the best genotype (best_<name> in metrics.csv, best/<name> in checkpoints).
+const char* const kTests[] = {"cifar10_test",  "cifar100_test", "imagenet16_test",
+                              "cifar10_valid", "connected",     "parameter_free_ops"};
 
 class BestGenotypeObserver : public RunObserver {
  public:
