@@ -171,3 +171,32 @@ TEST(Cli, TrainPresetsParseAndDryRun) {
   EXPECT_NE(run_ldarts("train --genotype \"Genotype(normal=[('sep_conv_9x9', 0), ('skip_connect', 1)], reduce=[])\" --dry-run", out), 0);
   EXPECT_NE(out.find("unknown operation 'sep_conv_9x9'"), std::string::npos) << out;
 }
+
+// configs/train-nb201-fmnist.toml (the second judge of a searched cell) runs at a tiny step count
+// on the real Fashion-MNIST, and test.json says whether the cell was connected. A disconnected cell
+// gives every image the same logits: exactly the 10.00 % of one class of the balanced test set.
+TEST(Cli, Nb201FashionMnistJudgeRunsAndNamesDisconnectedCells) {
+  const char* dir = "/usr/share/datasets/fashion-mnist";  // Debian dataset-fashion-mnist
+  std::string out;
+  if (run_command(std::string("test -f ") + dir + "/t10k-images-idx3-ubyte.gz", out) != 0)
+    GTEST_SKIP() << "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)";
+  ldarts::test::TempDir tmp;
+  const std::string common = "train --config " + ldarts::test::source_path("configs/train-nb201-fmnist.toml") +
+                             " --epochs 1 --max-steps 3 --eval-steps 1 --threads 1 --out ";
+  ASSERT_EQ(run_ldarts(common + tmp.file("cut") +
+                           " --genotype '|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|nor_conv_3x3~2|'", out), 0)
+      << out;
+  EXPECT_NE(out.find("cell is DISCONNECTED"), std::string::npos) << out;
+  std::string test_json = ldarts::test::read_text(tmp.file("cut/test.json"));
+  EXPECT_NE(test_json.find("\"images\": 10000"), std::string::npos) << test_json;
+  EXPECT_NE(test_json.find("\"top1\": 10.0000"), std::string::npos) << test_json;
+  EXPECT_NE(test_json.find("\"connected\": false"), std::string::npos) << test_json;
+  EXPECT_NE(test_json.find("\"parameter_free_ops\": 3"), std::string::npos) << test_json;
+  ASSERT_EQ(run_ldarts(common + tmp.file("skip") +
+                           " --genotype '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'",
+                       out), 0)
+      << out;
+  test_json = ldarts::test::read_text(tmp.file("skip/test.json"));
+  EXPECT_NE(test_json.find("\"connected\": true"), std::string::npos) << test_json;
+  EXPECT_NE(test_json.find("\"parameter_free_ops\": 6"), std::string::npos) << test_json;
+}
