@@ -55,8 +55,9 @@ def main(root, by):
                 judge = number(json.load(f).get("top1"))
         best = "same" if r.get("best_genotype") == r["genotype"] else \
             f"epoch {int(r['best_epoch']) + 1}: {number(r.get('best_cifar10_valid'))} / {number(r.get('best_cifar10_test'))}"
+        escaped = r["genotype"].replace("|", "\\|")  # a pipe inside a Markdown table cell
         connected = {"1": "yes", "0": "**no**"}.get(r.get("connected", ""), "?")
-        print(f"| {c.get(by, '')} | {c.get('seed', '')} | `{r['genotype'].replace('|', '&#124;')}` | {connected} | "
+        print(f"| {c.get(by, '')} | {c.get('seed', '')} | `{escaped}` | {connected} | "
               f"{r.get('parameter_free_ops', '')}/6 | {number(r.get('cifar10_valid'))} | {number(r['cifar10_test'])} | "
               f"{number(r['cifar100_test'])} | {number(r['imagenet16_test'])} | {best} | {number(r['valid_acc'])} | "
               f"{number(r['alignment_train'], 4)} | {judge} |")

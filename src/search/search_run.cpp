@@ -194,7 +194,7 @@ Scalars nb201_scalars(const std::optional<Nb201Table>& table, const std::string&
 
 // The end of a search: the final cell (connected or not, its NB201 accuracies), the
 // best-validation cell where it differs, and what to run next.
-void print_final_cell(const SearchOptions& o, const GenotypeView& final_view,
+void print_final_cell(const SearchOptions& o, const std::string& space_name, const GenotypeView& final_view,
                       const std::optional<Nb201Table>& table, const BestGenotype& best) {
   std::printf("final genotype: %s\n  %s\n", final_view.text.c_str(), describe(final_view.health).c_str());
   const Scalars final_acc = nb201_scalars(table, final_view.text);
@@ -205,14 +205,19 @@ void print_final_cell(const SearchOptions& o, const GenotypeView& final_view,
     const Scalars best_acc = nb201_scalars(table, best.text);
     if (!best_acc.empty()) std::printf("  %s\n", nb201_accuracies(best_acc).c_str());
   }
-  if (o.regularizer == RegularizerKind::none)
-    std::printf("next: the same search with Λ-DARTS: this command with --regularizer corr --out %s-lambda; then\n"
-                "  ldarts report %s %s-lambda --out compare.html\n",
-                o.out.c_str(), o.out.c_str(), o.out.c_str());
-  else
-    std::printf("next: the same search as plain DARTS: this command with --regularizer none --out %s-darts; then\n"
-                "  ldarts report %s %s-darts --out compare.html   (both arms over seeds: docs/results.md)\n",
-                o.out.c_str(), o.out.c_str(), o.out.c_str());
+  if (o.method != MethodKind::p_darts) {  // (P-DARTS prints its own end after the last stage)
+    const bool plain = o.regularizer == RegularizerKind::none;
+    const std::string other = o.out + (plain ? "-lambda" : "-darts");
+    std::printf("next: compare with %s on the same seed, then over seeds:\n"
+                "  the same command with --regularizer %s --out %s\n  ldarts report %s %s --out compare.html\n",
+                plain ? "Λ-DARTS" : "the method without Λ", plain ? "corr" : "none", other.c_str(), o.out.c_str(),
+                other.c_str());
+    if (o.dataset == "fashion-mnist" && space_name == "nb201")
+      std::printf("  ldarts sweep configs/sweeps/study-fmnist-default.toml --out runs/study --local   "
+                  "(5 seeds per arm, each cell also trained; docs/results.md)\n");
+    else
+      std::printf("  ldarts sweep GRID --out DIR (seeds as an axis; docs/sweeps.md)\n");
+  }
   std::fflush(stdout);
 }
 
@@ -485,7 +490,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     std::printf("run folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
                 "events.out.tfevents.*, checkpoint-*.h5)\n",
                 o.out.c_str());
-    print_final_cell(o, final_view, table, best);
+    print_final_cell(o, space.name, final_view, table, best);
   }
   return result;
 }

@@ -107,6 +107,14 @@ bool has_key(const RunData& run, const std::string& key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+// The run's value of a grouping key; a training of a sweep pipeline that lacks the key has its
+// search's value (search.<key>, read_runs), so `--by regularizer` groups trainings as their searches.
+std::string group_value(const RunData& run, const std::string& key) {
+  if (run.command == "train" && !has_key(run, key) && has_key(run, "search." + key))
+    return run.config_value("search." + key);
+  return run.config_value(key);
+}
+
 bool has_any_result(const std::vector<double>& values) {
   return std::any_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
 }
@@ -202,6 +210,7 @@ const std::vector<ResultColumn>& result_columns(const std::string& command) {
       {"test_error", "test error", 2},
       {"params_m", "params (M)", 2},
       {"parameter_free_ops", "param-free ops", 2},
+      {"connected", "connected", 0, true},
       {"epochs", "epochs", 1},
       {"device_hours", "device-h", 3},
   };
@@ -236,6 +245,7 @@ std::vector<double> run_results(const RunData& run) {
           100 - top1,  // NaN stays NaN
           parameters / 1e6,
           json_number(run.test, "parameter_free_ops"),
+          run.test["connected"].kind == Json::Kind::boolean ? (run.test["connected"].boolean ? 1.0 : 0.0) : kNaN,
           epochs,
           device_hours(run)};
 }
@@ -334,7 +344,7 @@ std::vector<GroupSummary> summarize(const std::vector<RunData>& runs, const std:
   std::map<GroupKey, Members> groups;
   for (size_t i : kept) {
     GroupKey key{runs[i].command, {}};
-    for (const std::string& k : keys_of[key.command]) key.values.push_back(runs[i].config_value(k));
+    for (const std::string& k : keys_of[key.command]) key.values.push_back(group_value(runs[i], k));
     Members& members = groups[key];
     if (members.runs.empty()) members.values = key.values;
     members.runs.push_back(i);
@@ -391,7 +401,8 @@ std::string to_markdown(const std::vector<GroupSummary>& groups, const std::vect
                    "connected: runs whose cell's input reaches its output (k/n); param-free ops: none, "
                    "skip_connect and pooling among the cell's ops. "
                  : "Test top-1 / top-5 / error in % on the test set (test.json); params without the auxiliary head; "
-                   "param-free ops: skip_connect, pooling and none in the cells. ";
+                   "param-free ops: skip_connect, pooling and none in the cells; connected: runs whose cell's input reaches "
+                   "its output (k/n). ";
     md += "device-h: Σ seconds of metrics.csv × world size / 3600.\n\n";
 
     std::vector<std::string> header = table.front()->keys, rule(header.size(), "---");

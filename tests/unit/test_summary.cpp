@@ -344,3 +344,30 @@ TEST(Summary, ConnectedCellsAreCountedPerGroup) {
   const std::string md = to_markdown(groups);
   EXPECT_NE(md.find("| 3 | 37.67 ± 47.92 [±119.05] | 1/3 | 3.33 ± 0.58 [±1.43] | 1/2 (n=2)"), std::string::npos) << md;
 }
+
+// `--by regularizer` on a sweep with trainings (train = ...): each training groups with the
+// search whose genotype.json it trained (its search.regularizer), and test.json's connected counts.
+TEST(Summary, PipelineTrainingsGroupByTheirSearchesKey) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, double>> arms = {{"none", 80.0}, {"corr", 10.0}, {"none", 82.0}};
+  for (size_t i = 0; i < arms.size(); ++i) {
+    const std::string search = dir.file("s" + std::to_string(i)), train = search + ".train";
+    write_nb201_search(search, int(i), "0.25", "1e-4", SearchEnd{90, 70, 40, 90, 70, 40, 80});
+    write_text(search + "/config.toml", "space=\"nb201\"\nregularizer=\"" + arms[i].first + "\"\nseed=" +
+                                            std::to_string(i) + "\n");
+    write_train(train, 0, arms[i].second, 99, 1e4, 3, true, 1);
+    write_text(train + "/config.toml", "network=\"nb201\"\nseed=0\ngenotype=\"" + search + "/genotype.json\"\n");
+    write_text(train + "/test.json", "{\"top1\": " + num(arms[i].second) + ", \"connected\": " +
+                                         (arms[i].first == "corr" ? "false" : "true") + "}\n");
+  }
+  const std::vector<GroupSummary> groups = summarize(read_runs({dir.path()}).runs, {"regularizer"});
+  ASSERT_EQ(groups.size(), 4u);  // search: corr, none; train: corr, none
+  EXPECT_EQ(groups[2].command, "train");
+  EXPECT_EQ(groups[2].values, std::vector<std::string>{"corr"});
+  EXPECT_EQ(groups[3].values, std::vector<std::string>{"none"});
+  EXPECT_EQ(groups[3].runs.size(), 2u);
+  EXPECT_NEAR(result(groups[3], "test_top1").mean, 81.0, 1e-12);
+  EXPECT_EQ(result(groups[3], "connected").mean, 1.0);
+  EXPECT_EQ(result(groups[2], "connected").mean, 0.0);
+  EXPECT_NE(to_markdown(groups).find("| corr | 1 | 10.00 |"), std::string::npos) << to_markdown(groups);
+}
