@@ -203,14 +203,36 @@ std::vector<RunGroup> group_runs(const std::vector<RunData>& runs) {
     while (g < groups.size() && (runs[i].config.empty() || signatures[g] != signature)) ++g;
     if (g == groups.size()) {
       groups.push_back({runs[i].name, {}});
-      signatures.push_back(runs[i].config.empty() ? std::map<std::string, std::string>{{"(no config)", runs[i].dir}}
+      signatures.push_back(runs[i].config.empty() ? std::map<std::string, std::string>{{"(command)", runs[i].command}, {"(no config)", runs[i].dir}}
                                                   : signature);
     }
     groups[g].members.push_back(i);
   }
+  // The settings that tell a group of seeds from the other groups of its command (regularizer=corr,
+  // lambda=0.125) name it; with one setting only, the common part of its run names does.
+  auto differing_keys = [&](size_t i) {
+    std::vector<std::string> keys;
+    for (size_t j = 0; j < signatures.size(); ++j) {
+      if (j == i || signatures[j].at("(command)") != signatures[i].at("(command)")) continue;
+      for (const auto& [key, value] : signatures[i]) {
+        const auto it = signatures[j].find(key);
+        if ((it == signatures[j].end() || it->second != value) && std::find(keys.begin(), keys.end(), key) == keys.end())
+          keys.push_back(key);
+      }
+    }
+    return keys;
+  };
   int numbered = 0;
-  for (RunGroup& g : groups) {
+  for (size_t i = 0; i < groups.size(); ++i) {
+    RunGroup& g = groups[i];
     if (g.members.size() < 2) continue;
+    std::string settings;
+    for (const std::string& key : differing_keys(i))
+      settings += (settings.empty() ? "" : ", ") + key + "=" + signatures[i].at(key);
+    if (!settings.empty() && settings.size() <= 60) {
+      g.label = settings + " (mean of " + std::to_string(g.members.size()) + ")";
+      continue;
+    }
     std::vector<std::string> names;
     for (size_t m : g.members) names.push_back(runs[m].name);
     const std::string prefix = common_prefix(names);

@@ -195,14 +195,14 @@ TEST(Report, SeedsOfOneConfigurationAreAveragedWithAStudentTBand) {
   const std::vector<RunGroup> groups = group_runs(runs);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].members, (std::vector<size_t>{0, 1, 3}));
-  EXPECT_EQ(groups[0].label, "seed* (mean of 3)");
+  EXPECT_EQ(groups[0].label, "lambda=0.25 (mean of 3)");  // named by the setting that differs
   EXPECT_EQ(groups[1].members, (std::vector<size_t>{2}));
   const std::vector<Plot> plots = build_plots(runs, groups);
   const Plot& loss = plot_named(plots, "loss");
   const Series* mean = nullptr;
   int thin = 0;
   for (const Series& s : loss.series) {
-    if (s.name == "seed* (mean of 3)/train_loss") mean = &s;
+    if (s.name == "lambda=0.25 (mean of 3)/train_loss") mean = &s;
     thin += s.thin;
   }
   EXPECT_EQ(thin, 9) << "3 members x 3 columns drawn thin behind their means";
