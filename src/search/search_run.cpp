@@ -208,10 +208,11 @@ void print_final_cell(const SearchOptions& o, const std::string& space_name, con
   if (o.method != MethodKind::p_darts) {  // (P-DARTS prints its own end after the last stage)
     const bool plain = o.regularizer == RegularizerKind::none;
     const std::string other = o.out + (plain ? "-lambda" : "-darts");
+    const std::string method = method_name(o.method);
+    const std::string compare = plain ? "Λ-" + method : method == "darts" ? "plain DARTS" : method + " without Λ";
     std::printf("next: compare with %s on the same seed, then over seeds:\n"
                 "  the same command with --regularizer %s --out %s\n  ldarts report %s %s --out compare.html\n",
-                plain ? "Λ-DARTS" : "the method without Λ", plain ? "corr" : "none", other.c_str(), o.out.c_str(),
-                other.c_str());
+                compare.c_str(), plain ? "corr" : "none", other.c_str(), o.out.c_str(), other.c_str());
     if (o.dataset == "fashion-mnist" && space_name == "nb201")
       std::printf("  ldarts sweep configs/sweeps/study-fmnist-default.toml --out runs/study --local   "
                   "(5 seeds per arm, each cell also trained; docs/results.md)\n");
