@@ -311,8 +311,8 @@ std::vector<Plot> build_plots(const std::vector<RunData>& runs, const std::vecto
   add(search.plot("grad_norm", s, "ω gradient norm seen by the clip", "epoch", "norm", s, "metrics", {"grad_norm"},
                   Axis::epoch));
   add(search.plot("lr", s, "ω learning rate", "epoch", "lr", s, "metrics", {"lr"}, Axis::epoch));
-  add(search.plot("nb201", s, "NAS-Bench-201 test accuracy of each epoch's genotype", "epoch", "accuracy (%)", s,
-                  "metrics", {"cifar10_test", "cifar100_test", "imagenet16_test"}, Axis::epoch));
+  add(search.plot("nb201", s, "NAS-Bench-201 accuracy of each epoch's genotype (CIFAR-10 valid and test; CIFAR-100, ImageNet16-120 test)", "epoch", "accuracy (%)", s,
+                  "metrics", {"cifar10_valid", "cifar10_test", "cifar100_test", "imagenet16_test"}, Axis::epoch));
   add(search.plot("alpha_change", s, "L1 change of softmax(α) over each epoch", "epoch", "‖Δp‖₁", s, "metrics",
                   search.columns_where("metrics", s, is_alpha_change), Axis::epoch));
   // Per step (steps.csv).
