@@ -305,6 +305,25 @@ std::string latest_checkpoint(const std::string& folder) {
   return files.empty() ? "" : folder + "/" + files.back();
 }
 
+std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder, const std::function<void(const std::string&)>& warn) {
+  const auto files = checkpoint_files(folder);
+  std::string failures;
+  for (auto it = files.rbegin(); it != files.rend(); ++it) {
+    const std::string path = folder + "/" + *it;
+    try {
+      Checkpoint c = read_checkpoint(path);
+      if (!failures.empty() && warn)
+        warn("resuming from " + path + ", the newest checkpoint that loads; newer ones failed: " + failures);
+      return c;
+    } catch (const std::exception& e) {  // Error for a bad file; anything else is a bad file too here
+      failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+    }
+  }
+  LDARTS_CHECK(failures.empty(), "--resume auto: no checkpoint in ", folder, " loads: ", failures,
+               " (start afresh in another folder, or name a checkpoint with --resume FILE)");
+  return std::nullopt;
+}
+
 void rotate_checkpoints(const std::string& folder, int keep) {
   const auto files = checkpoint_files(folder);
   if (files.empty()) return;

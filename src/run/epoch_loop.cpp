@@ -79,9 +79,16 @@ void EpochMeans::load(const Checkpoint& c) {
 EpochLoop::EpochLoop(const RunFolder& folder, RunHeader header, LoopOptions options, Communicator& comm)
     : folder_(folder), header_(std::move(header)), options_(std::move(options)), comm_(comm) {
   LDARTS_CHECK(options_.epochs > 0, "--epochs must be positive");
-  const std::string from = options_.resume == "auto" ? latest_checkpoint(folder_.path()) : options_.resume;
-  if (from.empty()) return;
-  resumed_ = read_checkpoint(from);
+  if (options_.resume == "auto") {
+    const bool root = comm_.is_root();
+    resumed_ = read_newest_checkpoint(folder_.path(), [root](const std::string& message) {
+      if (root) std::fprintf(stderr, "warning: %s\n", message.c_str());
+    });
+  } else if (!options_.resume.empty()) {
+    resumed_ = read_checkpoint(options_.resume);
+  }
+  if (!resumed_) return;
+  const std::string& from = resumed_->source;
   header_.check(*resumed_);
   start_epoch_ = int(resumed_->integer("state/epoch"));
   start_step_ = resumed_->integer("state/step");

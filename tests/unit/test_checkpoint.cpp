@@ -341,3 +341,43 @@ TEST(Preemption, ASignalDuringValidationCheckpointsTheStepsAndResumes) {
     }
   }
 }
+
+// --resume auto when the newest checkpoint is damaged (a disk fault, a copy cut short): it
+// continues from the previous one, with a warning naming the damaged file, and ends equal to
+// the uninterrupted run; when no checkpoint loads, the error names them.
+TEST(Resume, AutoFallsBackToThePreviousCheckpointWhenTheNewestIsDamaged) {
+  TempDir dir;
+  test::write_tiny_mnist(dir.path(), 64, 10);
+  LocalCommunicator comm;
+  run_search(tiny_run(dir.path(), dir.file("whole")), "", comm);
+  run_search(tiny_run(dir.path(), dir.file("damaged")), "", comm);
+  // Overwrite bytes in the middle of the newest checkpoint (global step 9, the last).
+  const std::string newest = dir.file("damaged/" + checkpoint_name(9));
+  std::string bytes = read_all(newest);
+  ASSERT_GT(bytes.size(), 4096u);
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 256; ++i) bytes[i] = char(~bytes[i]);
+  test::write_text(newest, bytes);
+  EXPECT_THROW(read_checkpoint(newest), Error);
+
+  std::vector<std::string> warnings;
+  const auto loaded = read_newest_checkpoint(dir.file("damaged"), [&](const std::string& w) { warnings.push_back(w); });
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->source, dir.file("damaged/" + checkpoint_name(8)));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find(checkpoint_name(9)), std::string::npos) << warnings[0];
+
+  SearchOptions again = tiny_run(dir.path(), dir.file("damaged"));
+  again.resume = "auto";
+  run_search(again, "", comm);  // reruns step 9 from step 8's checkpoint
+  const Checkpoint a = read_checkpoint(dir.file("whole/" + checkpoint_name(9)));
+  const Checkpoint b = read_checkpoint(newest);
+  for (const auto& [key, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;
+  EXPECT_EQ(read_all(dir.file("whole/steps.csv")), read_all(dir.file("damaged/steps.csv")));
+  EXPECT_EQ(read_all(dir.file("whole/genotype.json")), read_all(dir.file("damaged/genotype.json")));
+
+  // Every checkpoint damaged: an error that names the folder, not a fresh start over the run.
+  TempDir empty;
+  test::write_text(empty.file(checkpoint_name(3)), "not hdf5");
+  EXPECT_ERROR_WITH(read_newest_checkpoint(empty.path(), {}), "no checkpoint in", checkpoint_name(3));
+  EXPECT_FALSE(read_newest_checkpoint(dir.path(), {}).has_value());  // a folder without checkpoints: start afresh
+}

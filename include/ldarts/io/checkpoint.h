@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,12 @@ std::string checkpoint_name(int64_t global_step);
 // The newest complete checkpoint in `folder` ("" if none). Temporary files of
 // an interrupted write are ignored.
 std::string latest_checkpoint(const std::string& folder);
+// --resume auto: the newest checkpoint of `folder` that loads (nullopt when the
+// folder has none). One that fails its checks (truncated, corrupt, CRC) is
+// passed over for the previous one, and `warn` is told which files failed;
+// an Error naming every file when none loads.
+std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder,
+                                                 const std::function<void(const std::string&)>& warn);
 // Keeps the newest `keep` checkpoints of `folder` and points latest.h5 at the
 // newest (an atomic symlink swap).
 void rotate_checkpoints(const std::string& folder, int keep);
