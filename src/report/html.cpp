@@ -1,12 +1,14 @@
 #include "ldarts/report/html.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <set>
 #include <sstream>
 
+#include "ldarts/core/encoding.h"
 #include "ldarts/core/error.h"
 
 #ifndef LDARTS_VERSION
@@ -35,7 +37,8 @@ figcaption { font-size: 13px; color: #333; padding: 2px 6px; }
 pre { background: #fff; border: 1px solid #e3e3e3; padding: 8px; overflow-x: auto; font-size: 12px; }
 pre.genotype { white-space: pre-wrap; word-break: break-all; }
 .cells { background: #fff; border: 1px solid #e3e3e3; border-radius: 4px; padding: 8px; margin-bottom: 12px; }
-.cells input { width: 320px; vertical-align: middle; } .frame svg { max-width: 100%; height: auto; }
+.cells input { width: 320px; vertical-align: middle; } img.frame { display: block; max-width: 100%; height: auto; }
+img.frame[hidden] { display: none; }
 .warning { color: #a33; } .scroll { overflow-x: auto; }
 )";
 
@@ -45,7 +48,7 @@ const char* kErrorScript = R"js(window.onerror = function (message, source, line
   b.dataset.jsErrors = b.dataset.jsErrors ? b.dataset.jsErrors + "; " + text : text;
 };)js";
 
-// Epoch sliders of the cell pictures; then marks the page ready.
+// Epoch sliders of the cell pictures (each epoch one <img class="frame">); then marks the page ready.
 const char* kScript = R"js((function () {
   document.querySelectorAll(".cells").forEach(function (box) {
     var slider = box.querySelector("input[type=range]"), label = box.querySelector(".epoch-label");
@@ -60,6 +63,15 @@ const char* kScript = R"js((function () {
   });
   document.body.dataset.ready = "1";
 })();)js";
+
+// The Content-Security-Policy: nothing but inline styles, data: images and the
+// page's own two scripts, named by their hashes, so that no script a run folder
+// smuggles in (or a future bug lets through) can run.
+std::string content_security_policy() {
+  std::string policy = "default-src 'none'; style-src 'unsafe-inline'; script-src";
+  for (const char* script : {kErrorScript, kScript}) policy += " 'sha256-" + base64(sha256(script)) + "'";
+  return policy + "; img-src data:";
+}
 
 std::string number(double v, const char* format = "%.4g") {
   if (!std::isfinite(v)) return "";
@@ -93,8 +105,7 @@ class Page {
   std::string render(const std::string& title) {
     out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          // Offline by construction: the browser may load nothing but what is inline.
-         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-            "script-src 'unsafe-inline'; img-src data:\">\n"
+         << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << content_security_policy() << "\">\n"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          << "<meta name=\"generator\" content=\"ldarts " << LDARTS_VERSION << " report\">\n<title>"
          << html_escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<script>"
@@ -118,8 +129,9 @@ class Page {
     }
     genotypes();
     configs();
-    out_ << "<p class=\"muted\">Self-contained: every plot (gnuplot) and picture (Graphviz) is inline SVG, and the "
-            "page's Content-Security-Policy forbids loading anything from elsewhere.</p>\n<script>"
+    out_ << "<p class=\"muted\">Self-contained: every plot (gnuplot) is inline SVG, every cell picture (Graphviz) "
+            "a data: image, and the page's Content-Security-Policy forbids loading anything from elsewhere and "
+            "running any script but its own.</p>\n<script>"
          << kScript << "</script>\n</body>\n</html>\n";
     return out_.str();
   }
@@ -233,10 +245,11 @@ class Page {
   }
 
   void figure(const Plot& p) {
-    out_ << "<figure class=\"plot\" id=\"plot-" << p.id << "\" data-plot=\"" << p.id << "\" data-series='{";
+    const std::string id = html_id(p.id);
+    out_ << "<figure class=\"plot\" id=\"plot-" << id << "\" data-plot=\"" << id << "\" data-series='{";
     for (size_t i = 0; i < p.series.size(); ++i)
       out_ << (i ? ", " : "") << html_escape(json_string(p.series[i].name)) << ": " << p.series[i].x.size();
-    std::string svg = inline_svg(svgs_.at(p.id), p.id);
+    std::string svg = inline_svg(svgs_.at(p.id), id);
     const std::string generic = "<title>Gnuplot</title>";  // the hover text of the picture
     if (svg.find(generic) != std::string::npos) svg.replace(svg.find(generic), generic.size(), "<title>" + html_escape(p.title) + "</title>");
     out_ << "}'>\n";
@@ -283,16 +296,18 @@ class Page {
       for (size_t begin = 0; begin < pictures.size();) {
         size_t end = begin;
         while (end < pictures.size() && pictures[end].cell == pictures[begin].cell) ++end;
+        const std::string cell = html_escape(pictures[begin].cell);
         out_ << "<div class=\"cells\" data-run=\"" << html_escape(runs_[r].name) << "\" data-cell=\""
-             << html_escape(pictures[begin].cell) << "\">\n<h3>" << html_escape(runs_[r].name) << ": "
-             << html_escape(pictures[begin].cell) << " cell</h3>\n<input type=\"range\" min=\"0\" max=\""
-             << end - begin - 1 << "\" value=\"" << end - begin - 1 << "\" aria-label=\"epoch\"> <span "
-             << "class=\"epoch-label\">epoch " << pictures[end - 1].epoch << "</span>\n";
+             << html_id(pictures[begin].cell) << "\">\n<h3>" << html_escape(runs_[r].name) << ": " << cell
+             << " cell</h3>\n<input type=\"range\" min=\"0\" max=\"" << end - begin - 1 << "\" value=\""
+             << end - begin - 1 << "\" aria-label=\"epoch\"> <span class=\"epoch-label\">epoch "
+             << pictures[end - 1].epoch << "</span>\n";
+        // An <img>, never inline: a picture from a run folder may come from anyone, and an
+        // SVG shown as an image runs no script and loads nothing.
         for (size_t i = begin; i < end; ++i)
-          out_ << "<div class=\"frame\" data-epoch=\"" << pictures[i].epoch << "\"" << (i + 1 == end ? "" : " hidden")
-               << ">" << inline_svg(pictures[i].svg, "cell-" + std::to_string(r) + "-" + pictures[i].cell + "-" +
-                                                         std::to_string(pictures[i].epoch))
-               << "</div>\n";
+          out_ << "<img class=\"frame\" data-epoch=\"" << pictures[i].epoch << "\"" << (i + 1 == end ? "" : " hidden")
+               << " alt=\"" << html_escape(runs_[r].name) << ": " << cell << " cell, epoch " << pictures[i].epoch
+               << "\" src=\"data:image/svg+xml;base64," << base64(pictures[i].svg) << "\">\n";
         out_ << "</div>\n";
         begin = end;
       }
@@ -354,6 +369,13 @@ std::string html_escape(const std::string& text) {
       default: out += c;
     }
   }
+  return out;
+}
+
+std::string html_id(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
   return out;
 }
 

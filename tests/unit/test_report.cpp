@@ -1,12 +1,17 @@
 // `ldarts report`: run folders written here by hand are read by header name,
 // plotted with one point per row, seeds of one configuration averaged with a
-// 95% band checked against a hand computation, and the page is offline.
+// 95% band checked against a hand computation, and the page is offline and
+// runs no script but its own, whatever a run folder holds.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 
+#include "ldarts/core/encoding.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/report/gnuplot.h"
@@ -114,7 +119,175 @@ std::vector<std::string> external_references(const std::string& html) {
   return found;
 }
 
+// The start tags of a page with their attributes (names lower-cased, values
+// as written), read as a browser would: quoted values may hold '<' and '>'
+// of escaped text, and the contents of <script> and <style> are skipped.
+struct Tag {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::string attribute(const std::string& key) const {
+    for (const auto& [k, v] : attributes)
+      if (k == key) return v;
+    return "";
+  }
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<Tag> start_tags(const std::string& html) {
+  std::vector<Tag> tags;
+  const auto space = [&](size_t i) { return i < html.size() && std::isspace(static_cast<unsigned char>(html[i])); };
+  for (size_t i = html.find('<'); i != std::string::npos; i = html.find('<', i)) {
+    ++i;
+    if (i >= html.size() || !std::isalpha(static_cast<unsigned char>(html[i]))) continue;
+    Tag tag;
+    while (i < html.size() && !space(i) && html[i] != '>' && html[i] != '/') tag.name += html[i++];
+    tag.name = lower(tag.name);
+    while (i < html.size() && html[i] != '>') {
+      if (space(i) || html[i] == '/') { ++i; continue; }
+      std::string key, value;
+      while (i < html.size() && !space(i) && html[i] != '=' && html[i] != '>') key += html[i++];
+      while (space(i)) ++i;
+      if (i < html.size() && html[i] == '=') {
+        ++i;
+        while (space(i)) ++i;
+        if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
+          const size_t close = html.find(html[i], i + 1);
+          value = html.substr(i + 1, close - i - 1);
+          i = close == std::string::npos ? html.size() : close + 1;
+        } else {
+          while (i < html.size() && !space(i) && html[i] != '>') value += html[i++];
+        }
+      }
+      tag.attributes.emplace_back(lower(key), value);
+    }
+    if (tag.name == "script" || tag.name == "style") {
+      const size_t end = lower(html).find("</" + tag.name, i);
+      i = end == std::string::npos ? html.size() : end;
+    }
+    tags.push_back(tag);
+  }
+  return tags;
+}
+
+// The text of every <script>...</script> of the page, as the browser hashes it.
+std::vector<std::string> script_texts(const std::string& html) {
+  std::vector<std::string> texts;
+  for (size_t at = html.find("<script>"); at != std::string::npos; at = html.find("<script>", at + 1)) {
+    const size_t begin = at + 8;
+    texts.push_back(html.substr(begin, html.find("</script>", begin) - begin));
+  }
+  return texts;
+}
+
+size_t count_case_insensitive(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  const std::string haystack = lower(text);
+  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+std::string hex(const std::array<uint8_t, 32>& digest) {
+  std::string out;
+  char buf[3];
+  for (uint8_t byte : digest) std::snprintf(buf, sizeof buf, "%02x", byte), out += buf;
+  return out;
+}
+
 }  // namespace
+
+TEST(Report, Sha256AndBase64MatchPublishedVectors) {
+  // FIPS 180-2 appendix B and C.
+  EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(hex(sha256(std::string(1000000, 'a'))), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Around the padding's block boundaries (Python's hashlib).
+  EXPECT_EQ(hex(sha256(std::string(55, 'x'))), "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
+  EXPECT_EQ(hex(sha256(std::string(56, 'x'))), "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
+  EXPECT_EQ(hex(sha256(std::string(63, 'x'))), "75220b47218278e656f2013bb8f0c455a25eaf01e86c64924e9d48d89776d6f2");
+  EXPECT_EQ(hex(sha256(std::string(64, 'x'))), "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c");
+  EXPECT_EQ(hex(sha256(std::string(65, 'x'))), "9537c5fdf120482f7d58d25e9ed583f52c02b4e304ea814db1633ad565aed7e9");
+  // RFC 4648 section 10, and a CSP hash source as browsers print it.
+  const std::vector<std::pair<std::string, std::string>> vectors = {
+      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"}, {std::string("\xff\xfe\0", 3), "//4A"}};
+  for (const auto& [text, encoded] : vectors) EXPECT_EQ(base64(text), encoded) << text;
+  EXPECT_EQ(base64(sha256("abc")), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+}
+
+// A shared run folder is untrusted: a cell picture with a script and a file
+// name made to break out of an attribute must give a page that runs only its
+// own scripts (the pictures are data: images, names are escaped and ids
+// sanitized, and the CSP allows the page's two scripts by hash only).
+TEST(Report, HostileCellPicturesAndNamesRunNoScript) {
+  TempDir dir;
+  write_search_run(dir.file("shared"), 1, {2.0, 1.5, 1.0});
+  const std::string hostile_svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                                  "onload=\"document.title='PWNED'\"><script>document.title='PWNED'</script>"
+                                  "<g id=\"graph0\"/></svg>\n";
+  write_text(dir.file("shared/cells/epoch-001-normal.svg"), hostile_svg);
+  // A file name cannot hold '/', so this one breaks out with an <img onerror>.
+  const std::string hostile_name = "\"><img src=x onerror=alert(1)><script>x";
+  write_text(dir.file("shared/cells/epoch-002-" + hostile_name + ".svg"), hostile_svg);
+  std::vector<RunData> runs{read_run(dir.file("shared"))};
+  name_runs(runs);
+  ASSERT_EQ(runs[0].pictures.size(), 7u);
+  // The name the task names, which only a caller (not a file) can give.
+  CellPicture picture;
+  picture.epoch = 1, picture.cell = "\"><script>x</script>", picture.svg = hostile_svg;
+  runs[0].pictures.push_back(picture);
+  const std::vector<RunGroup> groups = group_runs(runs);
+  const std::vector<Plot> plots = build_plots(runs, groups);
+  const std::string html = render_html(runs, groups, plots, fake_svgs(plots), "t");
+
+  EXPECT_EQ(count_case_insensitive(html, "<script"), 2u) << "only the page's own two scripts";
+  EXPECT_EQ(html.find("document.title="), std::string::npos) << "the hostile SVG is not inline";
+  const std::vector<Tag> tags = start_tags(html);
+  size_t scripts = 0, frames = 0;
+  const std::regex safe_id("[A-Za-z0-9_-]+");
+  for (const Tag& tag : tags) {
+    scripts += tag.name == "script";
+    for (const auto& [key, value] : tag.attributes) {
+      EXPECT_NE(key.rfind("on", 0), 0u) << "<" << tag.name << " " << key << "=" << value << ">";
+      if (key == "id" || key == "data-cell" || key == "data-plot") {
+        EXPECT_TRUE(std::regex_match(value, safe_id)) << "<" << tag.name << " " << key << "=\"" << value << "\">";
+      }
+    }
+    if (tag.name == "img" && tag.attribute("class") == "frame") {
+      ++frames;
+      EXPECT_EQ(tag.attribute("src").rfind("data:image/svg+xml;base64,", 0), 0u);
+    }
+  }
+  EXPECT_EQ(scripts, 2u);
+  EXPECT_EQ(frames, 8u) << "every picture is an <img>, none inline";
+  EXPECT_NE(html.find("src=\"data:image/svg+xml;base64," + base64(hostile_svg) + "\""), std::string::npos);
+  EXPECT_NE(html.find("data-cell=\"___img_src_x_onerror_alert_1___script_x\""), std::string::npos);
+  EXPECT_NE(html.find("data-cell=\"___script_x__script_\""), std::string::npos);
+  EXPECT_NE(html.find("<h3>shared: &quot;&gt;&lt;script&gt;x&lt;/script&gt; cell</h3>"), std::string::npos)
+      << "visible names are escaped";
+  EXPECT_EQ(html_id("\"><script>x</script>"), "___script_x__script_");
+
+  // The CSP: script-src lists exactly the hashes of the page's scripts, and no 'unsafe-inline'.
+  std::string policy;
+  for (const Tag& tag : tags)
+    if (lower(tag.attribute("http-equiv")) == "content-security-policy") policy = tag.attribute("content");
+  ASSERT_FALSE(policy.empty());
+  const size_t from = policy.find("script-src");
+  ASSERT_NE(from, std::string::npos);
+  const std::string script_src = policy.substr(from, policy.find(';', from) - from);
+  EXPECT_EQ(script_src.find("unsafe"), std::string::npos) << script_src;
+  std::string expected = "script-src";
+  const std::vector<std::string> texts = script_texts(html);
+  ASSERT_EQ(texts.size(), 2u);
+  for (const std::string& text : texts) expected += " 'sha256-" + base64(sha256(text)) + "'";
+  EXPECT_EQ(script_src, expected);
+  EXPECT_NE(policy.find("default-src 'none'"), std::string::npos);
+}
 
 TEST(Report, CsvColumnsAreReadByNameAndQuotedFieldsKeepTheirCommas) {
   std::vector<std::string> warnings;
@@ -260,9 +433,12 @@ TEST(Report, PageListsEveryRunCarriesPointCountsAndLoadsNothing) {
   // The two runs' configs differ in seed and out only: one group, and a differences table.
   EXPECT_NE(html.find("*/run (mean of 2)"), std::string::npos);
   EXPECT_NE(html.find("class=\"config-differences\" data-command=\"search\""), std::string::npos);
-  // Cell pictures: one slider per run and cell type, every epoch inline.
+  // Cell pictures: one slider per run and cell type, every epoch a data: image, the last one shown.
   EXPECT_NE(html.find("data-cell=\"reduce\""), std::string::npos);
-  EXPECT_NE(html.find("id=\"cell-1-reduce-3-graph0\""), std::string::npos);
+  EXPECT_NE(html.find("<img class=\"frame\" data-epoch=\"3\" alt=\"b/run: reduce cell, epoch 3\" "
+                      "src=\"data:image/svg+xml;base64,"),
+            std::string::npos);
+  EXPECT_NE(html.find("<img class=\"frame\" data-epoch=\"2\" hidden alt="), std::string::npos);
 }
 
 TEST(Report, InlineSvgDropsThePrologueAndPrefixesIds) {
@@ -343,7 +519,8 @@ TEST(Report, GnuplotDrawsEveryPlotIntoAnOfflinePage) {
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
   EXPECT_EQ(figures, result.plots);
   EXPECT_GT(figures, 20u);
-  EXPECT_EQ(svgs, figures + 12) << "every plot and the 6 cell pictures of each search run";
+  EXPECT_EQ(svgs, figures) << "every plot inline; the cell pictures are <img>";
+  EXPECT_EQ(count_case_insensitive(html, "<img class=\"frame\" "), 12u) << "the 6 cell pictures of each search run";
   EXPECT_EQ(external_references(html), std::vector<std::string>{});
   EXPECT_EQ(html.find("<?xml"), std::string::npos);
   size_t scripts = 0;
