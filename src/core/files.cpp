@@ -51,6 +51,20 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   LDARTS_CHECK(synced, "flushing ", tmp, " failed: ", std::strerror(errno));
   LDARTS_CHECK(::rename(tmp.c_str(), path.c_str()) == 0, "cannot rename ", tmp, " to ", path, ": ",
                std::strerror(errno));
+  sync_folder(parent_folder(path));
+}
+
+std::string parent_folder(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void sync_folder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 void remove_tree(const std::string& path) {

@@ -70,16 +70,17 @@ ClassSubsets per_class_subsets(const std::vector<int64_t>& labels, int64_t num_c
   return out;
 }
 
-void write_manifest(const std::string& path, const FileImageSet& set, const ClassSubsets& s) {
+void write_manifest(const std::string& path, const FileImageSet& set, const ClassSubsets& s,
+                    const std::string& run_id) {
   std::ostringstream out;
   out << "# ldarts subset manifest 1: root " << set.root << ", " << s.first.size() << " images for w, "
-      << s.second.size() << " for alpha\n";
+      << s.second.size() << " for alpha\n# run " << run_id << "\n";
   for (int64_t i : s.first) out << "w " << set.files[i] << "\n";
   for (int64_t i : s.second) out << "a " << set.files[i] << "\n";
   write_file_atomically(path, out.str());
 }
 
-ClassSubsets read_manifest(const std::string& path, const FileImageSet& set) {
+ClassSubsets read_manifest(const std::string& path, const FileImageSet& set, const std::string& run_id) {
   std::ifstream in(path);
   LDARTS_CHECK(in, "cannot read the subset manifest ", path);
   std::unordered_map<std::string, int64_t> index;
@@ -87,6 +88,11 @@ ClassSubsets read_manifest(const std::string& path, const FileImageSet& set) {
   ClassSubsets s;
   std::string line;
   for (int64_t number = 1; std::getline(in, line); ++number) {
+    if (line.rfind("# run ", 0) == 0) {
+      LDARTS_CHECK(line.substr(6) == run_id, path, ": drawn by run ", line.substr(6), ", not by this folder's run ",
+                   run_id, " (a manifest of another run is never reused: remove it, or start in another --out)");
+      continue;
+    }
     if (line.empty() || line[0] == '#') continue;
     LDARTS_CHECK(line.size() > 2 && (line[0] == 'w' || line[0] == 'a') && line[1] == ' ', path, ":", number,
                  ": expected 'w <file>' or 'a <file>'");

@@ -138,7 +138,7 @@ class Reader {
         case 'R': case 0x81: {
           PyRef args = pop(), callable = pop();
           auto v = make(PyValue::call);
-          v->items = {callable, args, nullptr};
+          v->items = {callable, args, make(PyValue::none)};  // a state until BUILD: never a null item
           push(v);
           break;
         }
@@ -268,12 +268,17 @@ PyRef read_pickle(const std::vector<unsigned char>& data, const std::string& nam
 
 std::string numpy_array_bytes(const PyRef& v, std::vector<int64_t>& shape, const std::string& name) {
   LDARTS_CHECK(v && v->kind == PyValue::call && v->items.size() == 3 && v->items[0]->kind == PyValue::global &&
-                   v->items[0]->s.find("_reconstruct") != std::string::npos && v->items[2] &&
+                   v->items[0]->s.find("_reconstruct") != std::string::npos &&
                    v->items[2]->kind == PyValue::tuple && v->items[2]->items.size() >= 5,
                name, ": not a pickled numpy array");
   const auto& state = v->items[2]->items;  // (version, shape, dtype, is_fortran, data)
   shape.clear();
-  for (const PyRef& d : state[1]->items) shape.push_back(d->i);
+  LDARTS_CHECK(state[1]->kind == PyValue::tuple, name, ": a numpy array without a shape tuple");
+  for (const PyRef& d : state[1]->items) {
+    LDARTS_CHECK(d->kind == PyValue::integer && d->i >= 0, name, ": a numpy array shape of something other than "
+                 "sizes (damaged or crafted)");
+    shape.push_back(d->i);
+  }
   const PyRef& raw = state[4];
   if (raw->kind == PyValue::bytes) return raw->s;
   // Python 3 protocols < 3: _codecs.encode(text, 'latin1')

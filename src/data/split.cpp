@@ -26,6 +26,8 @@ std::vector<int64_t> read_list(const std::string& text, const std::string& key, 
   for (size_t i = open + 1; i < close; ++i) {
     const char c = text[i];
     if (std::isdigit(static_cast<unsigned char>(c))) {
+      // Bounded: 18 digits cannot overflow int64 (a longer index wrapped negative and wrote before the buffer).
+      LDARTS_CHECK(value <= (int64_t(1) << 53), path, ": an index in the \"", key, "\" list is too large");
       value = value * 10 + (c - '0');
       in_number = true;
     } else if (c == '"' || c == ',' || std::isspace(static_cast<unsigned char>(c))) {
@@ -53,7 +55,7 @@ SearchSplit read_split_file(const std::string& path, int64_t dataset_size) {
   for (const auto* part : {&split.train, &split.valid}) {
     LDARTS_CHECK(!part->empty(), path, ": an empty index list");
     for (int64_t i : *part) {
-      LDARTS_CHECK(i < dataset_size, path, ": index ", i, " is out of range for a training set of ",
+      LDARTS_CHECK(i >= 0 && i < dataset_size, path, ": index ", i, " is out of range for a training set of ",
                    dataset_size, " images (is this the split of another data set?)");
       LDARTS_CHECK(!seen[i], path, ": index ", i, " appears twice");
       seen[i] = 1;

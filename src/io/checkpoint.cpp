@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -211,6 +212,43 @@ void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t form
     throw;
   }
   LDARTS_CHECK(::rename(tmp.c_str(), path.c_str()) == 0, "cannot rename ", tmp, " to ", path, ": ", std::strerror(errno));
+  sync_folder(parent_folder(path));
+}
+
+void seal_checkpoint(const std::string& path) { seal(path); }
+
+void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool sealed) {
+  silence_hdf5();
+  {
+    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+    H5Pset_userblock(fcpl.id, kUserBlock);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id, H5P_DEFAULT), H5Fclose);
+    LDARTS_CHECK(file.id >= 0, "cannot create ", path);
+    for (const RawDataset& d : datasets) {
+      Handle type(d.type_class == 's' ? string_type(d.type_size)
+                  : H5Tcopy(d.type_class == 'f' ? (d.type_size == 4 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE)
+                                                : (d.type_size == 1 ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT64)),
+                  H5Tclose);
+      std::vector<hsize_t> dims(d.dims.begin(), d.dims.end());
+      Handle space(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
+                   H5Sclose);
+      Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+      H5Pset_create_intermediate_group(lcpl.id, 1);
+      Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+      if (!dims.empty() && std::find(dims.begin(), dims.end(), hsize_t(0)) == dims.end()) {  // sparse when unwritten
+        std::vector<hsize_t> chunk(dims.size(), 1);
+        H5Pset_chunk(dcpl.id, int(chunk.size()), chunk.data());
+      }
+      Handle set(H5Dcreate2(file.id, d.path.c_str(), type.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT), H5Dclose);
+      LDARTS_CHECK(set.id >= 0, "cannot create dataset ", d.path, " in ", path);
+      uint64_t count = 1;
+      for (uint64_t n : d.dims) count *= n;
+      if (!d.bytes.empty() && d.bytes.size() >= count * d.type_size)
+        LDARTS_CHECK(H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.bytes.data()) >= 0,
+                     "cannot write dataset ", d.path);
+    }
+  }
+  if (sealed) seal(path);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
@@ -225,15 +263,35 @@ Checkpoint read_checkpoint(const std::string& path) {
                ": cannot list the datasets (damaged file)");
   Checkpoint c;
   c.source = path;
+  struct stat st;
+  LDARTS_CHECK(::stat(path.c_str(), &st) == 0, "cannot stat checkpoint ", path, ": ", std::strerror(errno));
+  const uint64_t file_bytes = uint64_t(st.st_size);
   for (const std::string& name : names) {
     Handle set(H5Dopen2(file.id, name.c_str(), H5P_DEFAULT), H5Dclose);
     LDARTS_CHECK(set.id >= 0, path, ": cannot open dataset '", name, "'");
     Handle space(H5Dget_space(set.id), H5Sclose);
     Handle type(H5Dget_type(set.id), H5Tclose);
     const int rank = H5Sget_simple_extent_ndims(space.id);
-    LDARTS_CHECK(rank >= 1, path, ": dataset '", name, "' has no shape");
+    LDARTS_CHECK(rank >= 1 && rank <= 8, path, ": dataset '", name, "' has no shape (or ", rank, " dimensions)");
     std::vector<hsize_t> dims(rank);
     H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    // Every read below is bounded by the dataset's own size, checked first: H5S_ALL reads all of
+    // it, so a crafted file with 1000 "scalars" would write past one variable.
+    const H5T_class_t cls = H5Tget_class(type.id);
+    const size_t type_size = H5Tget_size(type.id);
+    uint64_t elements = 1;
+    for (hsize_t d : dims) {
+      LDARTS_CHECK(d <= file_bytes && (d == 0 || elements <= file_bytes / d), path, ": dataset '", name,
+                   "' is larger than the file (damaged or crafted)");
+      elements *= d;
+    }
+    LDARTS_CHECK(type_size > 0 && elements <= file_bytes / type_size, path, ": dataset '", name, "' holds ",
+                 elements, " values of ", type_size, " bytes, more than the file's ", file_bytes, " bytes");
+    auto expect_one = [&](H5T_class_t wanted, const char* what) {
+      LDARTS_CHECK(elements == 1 && cls == wanted && (cls != H5T_STRING || H5Tis_variable_str(type.id) == 0), path,
+                   ": dataset '", name, "' must hold one ", what, ", it holds ", elements, " values of another type "
+                   "(damaged or crafted)");
+    };
     auto read = [&](hid_t mem_type, void* dst) {
       LDARTS_CHECK(H5Dread(set.id, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) >= 0, path, ": dataset '", name,
                    "' is unreadable or fails its checksum (corrupt file)");
@@ -242,6 +300,7 @@ Checkpoint read_checkpoint(const std::string& path) {
     const std::string group = slash == std::string::npos ? "" : name.substr(0, slash);
     const std::string key = slash == std::string::npos ? name : name.substr(slash + 1);
     if (name == "format_version") {
+      expect_one(H5T_INTEGER, "integer");
       int64_t format = 0;
       read(H5T_NATIVE_INT64, &format);
       LDARTS_CHECK(format == kCheckpointFormat, path, ": checkpoint format version ", format,
@@ -250,25 +309,27 @@ Checkpoint read_checkpoint(const std::string& path) {
     } else if (group == "tensors") {
       std::vector<int64_t> shape(dims.begin(), dims.end());
       at::ScalarType st;
-      const H5T_class_t cls = H5Tget_class(type.id);
-      const size_t size = H5Tget_size(type.id);
-      if (cls == H5T_FLOAT) st = size == 4 ? at::kFloat : at::kDouble;
-      else if (cls == H5T_INTEGER && size == 8) st = at::kLong;
-      else if (cls == H5T_INTEGER && size == 1) st = at::kByte;
+      if (cls == H5T_FLOAT && type_size == 4) st = at::kFloat;
+      else if (cls == H5T_FLOAT && type_size == 8) st = at::kDouble;
+      else if (cls == H5T_INTEGER && type_size == 8) st = at::kLong;
+      else if (cls == H5T_INTEGER && type_size == 1) st = at::kByte;
       else fail(path, ": dataset '", name, "' has an unsupported type");
       at::Tensor t = at::empty(shape, st);
       read(hdf5_type(st), t.data_ptr());
       c.tensors[key] = t;
     } else if (group == "integers") {
+      expect_one(H5T_INTEGER, "integer");
       int64_t v = 0;
       read(H5T_NATIVE_INT64, &v);
       c.integers[key] = v;
     } else if (group == "doubles") {
+      expect_one(H5T_FLOAT, "number");
       double v = 0;
       read(H5T_NATIVE_DOUBLE, &v);
       c.doubles[key] = v;
     } else if (group == "strings") {
-      std::string v(H5Tget_size(type.id), '\0');
+      expect_one(H5T_STRING, "string");
+      std::string v(type_size, '\0');
       Handle mem(string_type(v.size()), H5Tclose);
       read(mem.id, v.data());
       v.resize(std::strlen(v.c_str()));
@@ -305,15 +366,52 @@ std::string latest_checkpoint(const std::string& folder) {
   return files.empty() ? "" : folder + "/" + files.back();
 }
 
-std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder, const std::function<void(const std::string&)>& warn) {
+std::optional<std::string> checkpoint_run_id(const std::string& path) {
+  silence_hdf5();
+  try {
+    verify_header(path);  // HDF5 parses only files that pass their CRC
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.id < 0) return std::nullopt;
+  const char* name = "strings/run/run_id";
+  if (H5Lexists(file.id, "strings", H5P_DEFAULT) <= 0 || H5Lexists(file.id, "strings/run", H5P_DEFAULT) <= 0 ||
+      H5Lexists(file.id, name, H5P_DEFAULT) <= 0)
+    return std::string();
+  Handle set(H5Dopen2(file.id, name, H5P_DEFAULT), H5Dclose);
+  if (set.id < 0) return std::nullopt;
+  Handle space(H5Dget_space(set.id), H5Sclose);
+  Handle type(H5Dget_type(set.id), H5Tclose);
+  const size_t size = H5Tget_size(type.id);
+  if (H5Sget_simple_extent_npoints(space.id) != 1 || H5Tget_class(type.id) != H5T_STRING || size == 0 || size > 256)
+    return std::nullopt;
+  std::string v(size, '\0');
+  Handle mem(string_type(size), H5Tclose);
+  if (H5Dread(set.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) return std::nullopt;
+  v.resize(std::strlen(v.c_str()));
+  return v;
+}
+
+std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder, const std::string& run_id,
+                                                 const std::function<void(const std::string&)>& warn) {
   const auto files = checkpoint_files(folder);
-  std::string failures;
+  std::string failures, foreign;
   for (auto it = files.rbegin(); it != files.rend(); ++it) {
     const std::string path = folder + "/" + *it;
+    const auto id = checkpoint_run_id(path);
+    if (id && !id->empty() && *id != run_id) {  // another run's: never resumed, never deleted
+      foreign += (foreign.empty() ? "" : ", ") + *it + " (run " + *id + ")";
+      continue;
+    }
     try {
       Checkpoint c = read_checkpoint(path);
       if (!failures.empty() && warn)
         warn("resuming from " + path + ", the newest checkpoint that loads; newer ones failed: " + failures);
+      if (!foreign.empty() && warn)
+        warn(folder + " holds checkpoints of another run, left alone: " + foreign + " (this folder's run is " +
+             run_id + ", by its run.json)");
       return c;
     } catch (const std::exception& e) {  // Error for a bad file; anything else is a bad file too here
       failures += (failures.empty() ? "" : "; ") + std::string(e.what());
@@ -321,16 +419,30 @@ std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder, cons
   }
   LDARTS_CHECK(failures.empty(), "--resume auto: no checkpoint in ", folder, " loads: ", failures,
                " (start afresh in another folder, or name a checkpoint with --resume FILE)");
+  if (!foreign.empty() && warn)
+    warn(folder + " holds only checkpoints of another run, left alone: " + foreign + "; this run (" + run_id +
+         ") starts afresh");
   return std::nullopt;
 }
 
-void rotate_checkpoints(const std::string& folder, int keep) {
-  const auto files = checkpoint_files(folder);
-  if (files.empty()) return;
-  for (size_t i = 0; keep > 0 && i + keep < files.size(); ++i) ::unlink((folder + "/" + files[i]).c_str());
+void rotate_checkpoints(const std::string& folder, int keep, const std::string& run_id) {
+  std::vector<std::string> ours;
+  for (const std::string& name : checkpoint_files(folder)) {
+    const auto id = checkpoint_run_id(folder + "/" + name);
+    if (id && (id->empty() || *id == run_id)) ours.push_back(name);
+  }
+  if (ours.empty()) return;
+  for (size_t i = 0; keep > 0 && i + keep < ours.size(); ++i) ::unlink((folder + "/" + ours[i]).c_str());
   const std::string link = folder + "/latest.h5", tmp = link + ".tmp";
   ::unlink(tmp.c_str());
-  if (::symlink(files.back().c_str(), tmp.c_str()) == 0) ::rename(tmp.c_str(), link.c_str());
+  if (::symlink(ours.back().c_str(), tmp.c_str()) == 0) ::rename(tmp.c_str(), link.c_str());
+  sync_folder(folder);
+}
+
+void remove_stale_temporaries(const std::string& folder) {
+  if (!is_directory(folder)) return;
+  for (const std::string& name : list_dir(folder, false))
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) ::unlink((folder + "/" + name).c_str());
 }
 
 }  // namespace ldarts

@@ -7,46 +7,48 @@
 #include <cstring>
 
 #include "ldarts/core/error.h"
+#include "ldarts/core/files.h"
 
 namespace ldarts {
 
 CsvLog::CsvLog(const std::string& path, const std::vector<std::string>& columns, const std::string& restored)
-    : out_(path, std::ios::trunc), path_(path), columns_(columns.size()) {
-  LDARTS_CHECK(out_, "cannot write ", path, ": ", std::strerror(errno));
+    : path_(path), columns_(columns.size()) {
   std::string header;
   for (const auto& c : columns) header += (header.empty() ? "" : ",") + c;
+  // The file's first version (the header, or the rows a resume restores) replaces any old
+  // file atomically: a kill during the rewrite leaves the old file, never a cut one.
   if (restored.empty()) {
-    write_line(header);
-    return;
-  }
-  if (restored.rfind(header + "\n", 0) == 0) {
-    out_ << restored;
-    out_.flush();
+    contents_ = header + "\n";
+  } else if (restored.rfind(header + "\n", 0) == 0) {
     contents_ = restored;
-    return;
-  }
-  // A checkpoint of an older ldarts: its columns must all still exist; the new ones stay empty.
-  std::istringstream in(restored);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> old_columns = split_csv_line(line);
-  std::vector<int> position(columns.size(), -1);
-  for (size_t o = 0; o < old_columns.size(); ++o) {
-    const auto it = std::find(columns.begin(), columns.end(), old_columns[o]);
-    LDARTS_CHECK(it != columns.end(), path, ": the checkpoint's copy has a column '", old_columns[o],
-                 "' that this ldarts does not write");
-    position[it - columns.begin()] = int(o);
-  }
-  write_line(header);
-  while (std::getline(in, line)) {
-    const std::vector<std::string> old_fields = split_csv_line(line);
-    std::vector<std::string> fields;
-    for (int p : position) {
-      const std::string field = p >= 0 && p < int(old_fields.size()) ? old_fields[p] : "";
-      fields.push_back(field.find(',') == std::string::npos ? field : "\"" + field + "\"");
+  } else {
+    // A checkpoint of an older ldarts: its columns must all still exist; the new ones stay empty.
+    std::istringstream in(restored);
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> old_columns = split_csv_line(line);
+    std::vector<int> position(columns.size(), -1);
+    for (size_t o = 0; o < old_columns.size(); ++o) {
+      const auto it = std::find(columns.begin(), columns.end(), old_columns[o]);
+      LDARTS_CHECK(it != columns.end(), path, ": the checkpoint's copy has a column '", old_columns[o],
+                   "' that this ldarts does not write");
+      position[it - columns.begin()] = int(o);
     }
-    row_fields(fields);
+    contents_ = header + "\n";
+    while (std::getline(in, line)) {
+      const std::vector<std::string> old_fields = split_csv_line(line);
+      std::string row;
+      for (size_t i = 0; i < position.size(); ++i) {
+        const int p = position[i];
+        const std::string field = p >= 0 && p < int(old_fields.size()) ? old_fields[p] : "";
+        row += (i ? "," : "") + (field.find(',') == std::string::npos ? field : "\"" + field + "\"");
+      }
+      contents_ += row + "\n";
+    }
   }
+  write_file_atomically(path, contents_);
+  out_.open(path, std::ios::app);
+  LDARTS_CHECK(out_, "cannot write ", path, ": ", std::strerror(errno));
 }
 
 std::vector<std::string> split_csv_line(const std::string& line) {

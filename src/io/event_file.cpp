@@ -279,8 +279,9 @@ std::string host_name() {
 // Why the first `bytes` bytes of `path` cannot be continued ("" when they can).
 std::string resume_problem(const std::string& path, uint64_t bytes) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return path + " is missing";
-  if (static_cast<uint64_t>(st.st_size) < bytes && S_ISREG(st.st_mode))
+  if (::lstat(path.c_str(), &st) != 0) return path + " is missing";
+  if (!S_ISREG(st.st_mode)) return path + " is not a regular file (a link or device is never written through)";
+  if (static_cast<uint64_t>(st.st_size) < bytes)
     return detail::concat(path, " has ", st.st_size, " bytes, the checkpoint recorded ", bytes);
   std::ifstream in(path, std::ios::binary);
   if (!in) return detail::concat(path, " cannot be read: ", std::strerror(errno));
@@ -359,7 +360,7 @@ EventWriter EventWriter::resume(const std::string& path, uint64_t bytes, double 
                  problem.c_str(), fresh.path().c_str());
     return fresh;
   }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   LDARTS_CHECK(fd >= 0, "cannot open the event file ", path, ": ", std::strerror(errno));
   EventWriter writer(fd, path, bytes);  // closes fd if a check below throws
   struct stat st;

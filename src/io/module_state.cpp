@@ -63,12 +63,21 @@ std::map<std::string, at::Tensor> gather_rng_states(Communicator& comm, const to
 
 void restore_rng_states(const Checkpoint& c, int rank, const torch::Device& device) {
   // Written by R ranks, resumed by R': rank r takes the state of rank r mod R.
-  const at::Tensor& cpu_states = c.tensor("rng/torch_cpu");
+  // [ranks, state bytes] of uint8, at least one row (a crafted file with 0 rows divided by zero).
+  auto rows = [&](const std::string& key, const at::Generator& generator) -> const at::Tensor& {
+    const at::Tensor& states = c.tensor(key);
+    LDARTS_CHECK(states.dim() == 2 && states.size(0) >= 1 && states.scalar_type() == at::kByte &&
+                     states.size(1) == generator.get_state().numel(),
+                 c.source, ": ", key, " must be uint8 [ranks >= 1, ", generator.get_state().numel(),
+                 "], got shape ", states.sizes(), " (a damaged or crafted checkpoint)");
+    return states;
+  };
   at::Generator cpu = at::detail::getDefaultCPUGenerator();
+  const at::Tensor& cpu_states = rows("rng/torch_cpu", cpu);
   cpu.set_state(cpu_states[rank % cpu_states.size(0)].clone());
   if (device.is_cuda() && c.tensors.count("rng/torch_cuda")) {
-    const at::Tensor& cuda_states = c.tensor("rng/torch_cuda");
     at::Generator cuda = at::globalContext().defaultGenerator(device);
+    const at::Tensor& cuda_states = rows("rng/torch_cuda", cuda);
     cuda.set_state(cuda_states[rank % cuda_states.size(0)].clone());
   }
 }

@@ -304,7 +304,14 @@ RunData read_run(const std::string& dir) {
   with_file("alphas.jsonl", [&](const std::string& t, const std::string& p) { read_alphas(run, t, p); });
   with_file("genotype.json", [&](const std::string& t, const std::string&) { run.genotype = t; });
   with_file("genotype.txt", [&](const std::string& t, const std::string&) { run.genotype = t; });
-  with_file("test.json", [&](const std::string& t, const std::string& p) { run.test = parse_json(t, p); });
+  with_file("test.json", [&](const std::string& t, const std::string& p) {
+    run.test = parse_json(t, p);
+    // A test.json left by another run of this folder is an error, never a result of this one.
+    const Json &theirs = run.test["run_id"], &ours = run.info["run_id"];
+    LDARTS_CHECK(!theirs.is_string() || !ours.is_string() || theirs.string == ours.string, p, ": written by run ",
+                 theirs.string, ", but ", dir, "/run.json is of run ", ours.string,
+                 " (a result of an earlier run in this folder: remove test.json, or rerun `ldarts train` there)");
+  });
   read_pictures(run);
   if (!run.pictures.empty()) run.found.push_back("cells/*.svg");
   LDARTS_CHECK(!run.found.empty(), dir,

@@ -79,9 +79,10 @@ void EpochMeans::load(const Checkpoint& c) {
 EpochLoop::EpochLoop(const RunFolder& folder, RunHeader header, LoopOptions options, Communicator& comm)
     : folder_(folder), header_(std::move(header)), options_(std::move(options)), comm_(comm) {
   LDARTS_CHECK(options_.epochs > 0, "--epochs must be positive");
+  header_.run_id = folder_.id();
   if (options_.resume == "auto") {
     const bool root = comm_.is_root();
-    resumed_ = read_newest_checkpoint(folder_.path(), [root](const std::string& message) {
+    resumed_ = read_newest_checkpoint(folder_.path(), folder_.id(), [root](const std::string& message) {
       if (root) std::fprintf(stderr, "warning: %s\n", message.c_str());
     });
   } else if (!options_.resume.empty()) {
@@ -104,8 +105,13 @@ RunObserver& EpochLoop::add(std::unique_ptr<RunObserver> observer) {
 
 void EpochLoop::save_checkpoint(const Body& body, int epoch, int64_t step) {
   const auto rng_states = gather_rng_states(comm_, torch::Device(options_.device));
+  if (folder_.root()) write_checkpoint_now(body, epoch, step, rng_states);
+  // No rank goes on (or exits after a stop signal) before the checkpoint is on disk.
   comm_.barrier();
-  if (!folder_.root()) return;
+}
+
+void EpochLoop::write_checkpoint_now(const Body& body, int epoch, int64_t step,
+                                     const std::map<std::string, at::Tensor>& rng_states) {
   Checkpoint c;
   body.save_state(c);
   means_.save(c);
@@ -115,7 +121,7 @@ void EpochLoop::save_checkpoint(const Body& body, int epoch, int64_t step) {
   for (const auto& observer : observers_) observer->save(c);
   for (const auto& [key, states] : rng_states) c.tensors[key] = states;
   write_checkpoint(folder_.file(checkpoint_name(body.steps_done())), c);
-  rotate_checkpoints(folder_.path(), options_.keep_checkpoints);
+  rotate_checkpoints(folder_.path(), options_.keep_checkpoints, folder_.id());
 }
 
 void EpochLoop::check_stop() {

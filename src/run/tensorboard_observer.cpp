@@ -1,6 +1,7 @@
 // TensorBoard event files of a run (see include/ldarts/io/event_file.h).
 #include <chrono>
 
+#include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/event_file.h"
@@ -24,7 +25,12 @@ class TensorBoardObserver : public RunObserver {
   void start(const Checkpoint* resumed) override {
     if (!folder_.root()) return;
     if (resumed && resumed->strings.count("logs/tensorboard_file")) {
-      writer_ = EventWriter::resume(folder_.file(resumed->string("logs/tensorboard_file")),
+      // A name in the run folder, never a path: "../x" would truncate a file outside it.
+      const std::string& name = resumed->string("logs/tensorboard_file");
+      LDARTS_CHECK(is_event_file(name) && name.find('/') == std::string::npos, resumed->source,
+                   ": logs/tensorboard_file '", name, "' is not an event file name of this run folder "
+                   "(events.out.tfevents.*.ldarts; a damaged or crafted checkpoint)");
+      writer_ = EventWriter::resume(folder_.file(name),
                                     uint64_t(resumed->integer("logs/tensorboard_bytes")), wall_time());
       return;
     }

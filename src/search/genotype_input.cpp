@@ -97,6 +97,10 @@ DartsCellGenotype parse_cell(const std::string& text, const std::string& key, co
 void check_darts_cell(const DartsCellGenotype& c, const std::string& what) {
   LDARTS_CHECK(!c.ops.empty() && c.ops.size() % 2 == 0, what, " has ", c.ops.size(),
                " (op, input) pairs; a cell needs two per intermediate node (8 for the DARTS cell)");
+  // A bound on what a file can make the network build (the DARTS cell has 4 intermediate nodes).
+  constexpr size_t kMaxNodes = 32;
+  LDARTS_CHECK(c.ops.size() / 2 <= kMaxNodes, what, " has ", c.ops.size() / 2, " intermediate nodes; at most ",
+               kMaxNodes, " are built (is it the right file?)");
   for (size_t i = 0; i < c.ops.size(); ++i) {
     const auto& [op, input] = c.ops[i];
     const int node = 2 + static_cast<int>(i / 2);

@@ -10,6 +10,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/core/rng.h"
+#include "ldarts/run/run_folder.h"
 
 namespace ldarts {
 
@@ -180,8 +181,13 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
   std::vector<EdgeOps> ops;
   for (const CellType& type : base.cell_types) ops.push_back(type.edge_ops);
   const std::string record = o.out + "/stages.txt";
-  // A fresh run forgets an earlier run's record, so that a later --resume auto cannot skip its stages.
-  if (root && o.resume.empty() && file_exists(record)) std::remove(record.c_str());
+  // The parent folder is this run's (pdarts.json holds its id; a fresh run finds it empty, or --force
+  // moved another run aside, so no earlier record can make a later --resume auto skip stages).
+  ClaimOptions claim{"search", o.resume, o.force, "pdarts.json"};
+  const RunFolder parent = RunFolder::claim(o.out, claim, comm);
+  if (root && !parent.moved_to().empty())
+    std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
+                parent.moved_to().c_str());
   const size_t first = o.resume == "auto" ? size_t(read_stages(record, base, ops)) : 0;
   LDARTS_CHECK(first < stages, record, " records ", first, " finished stages of ", stages);
 
@@ -198,6 +204,7 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
     so.pdarts_stage = int(s);
     so.skip_dropout = o.pdarts_priors ? o.pdarts_skip_dropout[s] : 0;
     so.resume = o.resume.empty() ? "" : "auto";
+    so.force = false;
     const SearchSpace space = stage_space(base, ops);
     if (root) {
       std::printf("== P-DARTS stage %zu/%zu: %ld cells, %zu ops per edge, skip dropout %g, run folder %s\n", s + 1,

@@ -249,7 +249,7 @@ SearchOptions with_resumed_world(const SearchOptions& o, const Checkpoint* resum
 // The ω / α split: the NB201 split file, per-class fractions (ImageNet search;
 // drawn once, kept in <out>/subset-manifest.txt and read back on resume), or
 // a fraction of the training set.
-SearchSplit search_split(const SearchOptions& o, const ImageData& data, bool root) {
+SearchSplit search_split(const SearchOptions& o, const ImageData& data, const RunFolder& folder) {
   if (!o.split_file.empty()) return read_split_file(o.split_file, data.size());
   if (o.class_fraction_train <= 0) return fraction_split(data.size(), o.train_portion);
   LDARTS_CHECK(data.files() != nullptr, "--class-fraction-train needs a data set of image files (imagenet, folder)");
@@ -257,13 +257,10 @@ SearchSplit search_split(const SearchOptions& o, const ImageData& data, bool roo
   if (!file_exists(manifest)) {
     const ClassSubsets drawn = per_class_subsets(data.labels(), data.num_classes(), o.class_fraction_train,
                                                  o.class_fraction_valid, derive_seed(o.seed, {21}));
-    if (root) {
-      make_dirs(o.out);
-      write_manifest(manifest, *data.files(), drawn);
-    }
+    if (folder.root()) write_manifest(manifest, *data.files(), drawn, folder.id());
     return SearchSplit{drawn.first, drawn.second};
   }
-  const ClassSubsets kept = read_manifest(manifest, *data.files());
+  const ClassSubsets kept = read_manifest(manifest, *data.files(), folder.id());
   return SearchSplit{kept.first, kept.second};
 }
 
@@ -293,7 +290,12 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   LDARTS_CHECK(o.cutout == 0 || data.files() == nullptr, "--cutout: search-time cutout is for in-memory data sets "
                "(CIFAR, SVHN, MNIST-like), not JPEG trees such as ", o.dataset);
-  const SearchSplit split = search_split(o, data, root);
+  // The run folder is this run's before anything is written there.
+  const RunFolder folder = RunFolder::claim(o.out, {"search", o.resume, o.force}, comm);
+  if (root && !folder.moved_to().empty())
+    std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
+                folder.moved_to().c_str());
+  const SearchSplit split = search_split(o, data, folder);
   const int loader_threads = data.loader_threads(o.loader_threads);
   LDARTS_CHECK(o.batch_size % comm.world_size() == 0, "--batch-size ", o.batch_size, " (the global batch) is not a ",
                "multiple of the ", comm.world_size(), " ranks; a run resumed on another number of ranks keeps its ",
@@ -311,8 +313,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
   if (!o.nb201_table.empty()) table = Nb201Table::load(o.nb201_table);
 
   // ---- run folder, resume ----
-  const RunFolder folder(o.out, root);
-  const RunHeader header{"search", "space", space.name, "", resolved_config, comm.world_size()};
+  const RunHeader header{"search", "space", space.name, "", resolved_config, comm.world_size(), folder.id()};
   EpochLoop loop(folder, header, loop_options(o, steps, resolve_device(o.device).str()), comm);
   const SearchOptions run = with_resumed_world(o, loop.resumed(), comm.world_size(), root);
 

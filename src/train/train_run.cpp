@@ -162,9 +162,12 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
   Trainer trainer(o, make_eval_network(genotype, net_options), comm);
 
   // ---- run folder, resume, observers ----
-  const RunFolder folder(o.out, root);
+  const RunFolder folder = RunFolder::claim(o.out, {"train", o.resume, o.force}, comm);
+  if (root && !folder.moved_to().empty())
+    std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
+                folder.moved_to().c_str());
   const RunHeader header{"train", "genotype", genotype_text(genotype), "train the genotype of that checkpoint's run",
-                         resolved_config, comm.world_size()};
+                         resolved_config, comm.world_size(), folder.id()};
   EpochLoop loop(folder, header, loop_options(o, steps, trainer.device().str()), comm);
   if (loop.resumed()) trainer.load_state(*loop.resumed());
   if (loop.resumed() && loop.resumed()->integer("run/world_size") != comm.world_size() && root)
@@ -280,11 +283,11 @@ TrainResult run_train(const TrainOptions& o, const std::string& resolved_config,
     const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), loader_threads);
     result.tested = true, result.test_loss = t.loss, result.test_top1 = t.top1, result.test_top5 = t.top5;
     if (root) {
-      char json[256];
+      char json[320];
       std::snprintf(json, sizeof json,
-                    "{\"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, "
+                    "{\"run_id\": \"%s\", \"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, "
                     "\"parameters\": %ld, \"parameter_free_ops\": %d, \"connected\": %s}\n",
-                    t.count, t.loss, t.top1, t.top5, o.epochs, long(trainer.model()->parameters_without_aux()),
+                    folder.id().c_str(), t.count, t.loss, t.top1, t.top5, o.epochs, long(trainer.model()->parameters_without_aux()),
                     health.parameter_free, health.connected ? "true" : "false");
       write_file_atomically(o.out + "/test.json", json);
       std::printf("test set (%.0f images, final weights): loss %.4f top-1 %.2f%% top-5 %.2f%%\n", t.count, t.loss,

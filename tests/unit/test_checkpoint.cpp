@@ -14,6 +14,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/run_folder.h"
 #include "ldarts/search/search_run.h"
 #include "support/test_support.h"
 
@@ -142,11 +143,38 @@ TEST(Checkpoint, RotationKeepsTheNewest) {
   for (int step : {3, 10, 7, 12}) write_checkpoint(dir.file(checkpoint_name(step)), sample_checkpoint());
   test::write_text(dir.file(checkpoint_name(99) + ".tmp"), "half-written");
   EXPECT_EQ(latest_checkpoint(dir.path()), dir.file(checkpoint_name(12)));
-  rotate_checkpoints(dir.path(), 2);
+  rotate_checkpoints(dir.path(), 2, "00000000000000aa");  // checkpoints without a run id count as the run's own
   EXPECT_FALSE(file_exists(dir.file(checkpoint_name(3))));
   EXPECT_FALSE(file_exists(dir.file(checkpoint_name(7))));
   EXPECT_TRUE(file_exists(dir.file(checkpoint_name(10))));
   EXPECT_EQ(read_checkpoint(dir.file("latest.h5")).integer("state/epoch"), 3);
+}
+
+// Another run's checkpoints in the folder (newer ones, too) are never deleted by rotation,
+// never resumed, and latest.h5 points at this run's newest. (Before run ids, rotation
+// deleted this run's step-2 checkpoint at once because the other run's were "newer".)
+TEST(Checkpoint, RotationAndResumeLeaveAnotherRunsCheckpointsAlone) {
+  TempDir dir;
+  Checkpoint theirs = sample_checkpoint(), ours = sample_checkpoint();
+  theirs.strings["run/run_id"] = "00000000000000bb";
+  ours.strings["run/run_id"] = "00000000000000aa";
+  for (int step : {4, 8, 12}) write_checkpoint(dir.file(checkpoint_name(step)), theirs);
+  ours.integers["state/step"] = 2;
+  write_checkpoint(dir.file(checkpoint_name(2)), ours);
+  rotate_checkpoints(dir.path(), 2, "00000000000000aa");
+  for (int step : {2, 4, 8, 12}) EXPECT_TRUE(file_exists(dir.file(checkpoint_name(step)))) << step;
+  EXPECT_EQ(read_checkpoint(dir.file("latest.h5")).string("run/run_id"), "00000000000000aa");
+  EXPECT_EQ(checkpoint_run_id(dir.file(checkpoint_name(12))), "00000000000000bb");
+  std::vector<std::string> warnings;
+  const auto resumed = read_newest_checkpoint(dir.path(), "00000000000000aa",
+                                              [&](const std::string& w) { warnings.push_back(w); });
+  ASSERT_TRUE(resumed.has_value());
+  EXPECT_EQ(resumed->source, dir.file(checkpoint_name(2)));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("another run"), std::string::npos) << warnings[0];
+  // Only the other run's: a fresh start, not theirs.
+  ::unlink(dir.file(checkpoint_name(2)).c_str());
+  EXPECT_FALSE(read_newest_checkpoint(dir.path(), "00000000000000aa", {}).has_value());
 }
 
 // Stops at global step `stop` (mid-epoch) and resumes into another folder.
@@ -360,7 +388,10 @@ TEST(Resume, AutoFallsBackToThePreviousCheckpointWhenTheNewestIsDamaged) {
   EXPECT_THROW(read_checkpoint(newest), Error);
 
   std::vector<std::string> warnings;
-  const auto loaded = read_newest_checkpoint(dir.file("damaged"), [&](const std::string& w) { warnings.push_back(w); });
+  const std::string id = folder_run_id(dir.file("damaged"));
+  ASSERT_EQ(id.size(), 16u);
+  const auto loaded =
+      read_newest_checkpoint(dir.file("damaged"), id, [&](const std::string& w) { warnings.push_back(w); });
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->source, dir.file("damaged/" + checkpoint_name(8)));
   ASSERT_EQ(warnings.size(), 1u);
@@ -378,6 +409,105 @@ TEST(Resume, AutoFallsBackToThePreviousCheckpointWhenTheNewestIsDamaged) {
   // Every checkpoint damaged: an error that names the folder, not a fresh start over the run.
   TempDir empty;
   test::write_text(empty.file(checkpoint_name(3)), "not hdf5");
-  EXPECT_ERROR_WITH(read_newest_checkpoint(empty.path(), {}), "no checkpoint in", checkpoint_name(3));
-  EXPECT_FALSE(read_newest_checkpoint(dir.path(), {}).has_value());  // a folder without checkpoints: start afresh
+  EXPECT_ERROR_WITH(read_newest_checkpoint(empty.path(), id, {}), "no checkpoint in", checkpoint_name(3));
+  EXPECT_FALSE(read_newest_checkpoint(dir.path(), id, {}).has_value());  // a folder without checkpoints: start afresh
+}
+
+// ---- run identity (issue 24) -----------------------------------------------------------------
+
+namespace {
+
+// Every file under `folder` (relative name -> bytes), latest.h5 by its target.
+std::map<std::string, std::string> snapshot(const std::string& folder, const std::string& prefix = "") {
+  std::map<std::string, std::string> files;
+  for (const std::string& name : list_dir(folder, false)) files[prefix + name] = read_all(folder + "/" + name);
+  for (const std::string& sub : list_dir(folder, true)) {
+    const auto inner = snapshot(folder + "/" + sub, prefix + sub + "/");
+    files.insert(inner.begin(), inner.end());
+  }
+  return files;
+}
+
+}  // namespace
+
+// The reproduction of issue 24: run A finishes in R; run B (another seed) started into R
+// without --resume used to start silently, have its checkpoints rotated away by A's
+// "newer" ones and, requeued with --resume auto, continue A under B's name. Now B is
+// refused and A is untouched; --resume auto with B's other settings is refused too; and
+// --force moves A aside intact before B starts in R.
+TEST(RunIdentity, AnotherRunsFolderIsRefusedAndForceMovesItAsideIntact) {
+  TempDir dir;
+  test::write_tiny_mnist(dir.path(), 64, 10);
+  LocalCommunicator comm;
+  SearchOptions a = tiny_run(dir.path(), dir.file("R"));
+  a.epochs = 1;
+  a.seed = 1;
+  run_search(a, "seed=1\n", comm);
+  const std::string id_a = folder_run_id(dir.file("R"));
+  ASSERT_EQ(id_a.size(), 16u);
+  EXPECT_EQ(read_checkpoint(latest_checkpoint(dir.file("R"))).string("run/run_id"), id_a);
+  const auto before = snapshot(dir.file("R"));
+
+  SearchOptions b = a;
+  b.seed = 2;
+  EXPECT_ERROR_WITH(run_search(b, "seed=2\n", comm), "--out " + dir.file("R"), "run " + id_a, "--resume auto",
+                    "--force");
+  EXPECT_EQ(snapshot(dir.file("R")), before);
+  b.resume = "auto";  // what the job scripts pass: a resume keeps the run's settings
+  EXPECT_ERROR_WITH(run_search(b, "seed=2\n", comm), "changes seed=1 (now 2)");
+  EXPECT_EQ(snapshot(dir.file("R")), before);
+
+  b.resume = "";
+  b.force = true;
+  run_search(b, "seed=2\n", comm);
+  const auto moved = list_dir(dir.path(), true);
+  std::string old;
+  for (const std::string& name : moved)
+    if (name.rfind("R.old-", 0) == 0) old = dir.file(name);
+  ASSERT_FALSE(old.empty());
+  EXPECT_EQ(snapshot(old), before);  // nothing of A lost
+  const std::string id_b = folder_run_id(dir.file("R"));
+  EXPECT_EQ(id_b.size(), 16u);
+  EXPECT_NE(id_b, id_a);
+  EXPECT_EQ(read_checkpoint(dir.file("R/latest.h5")).string("run/run_id"), id_b);
+  EXPECT_NE(read_all(dir.file("R/config.toml")), read_all(old + "/config.toml"));
+
+  // A folder of unrelated files is refused as well, with or without --resume auto.
+  make_dirs(dir.file("notes"));
+  test::write_text(dir.file("notes/thesis.tex"), "\\chapter{}");
+  SearchOptions c = a;
+  c.out = dir.file("notes");
+  EXPECT_ERROR_WITH(run_search(c, "", comm), "holds files of no ldarts run", "thesis.tex");
+  c.resume = "auto";
+  EXPECT_ERROR_WITH(run_search(c, "", comm), "holds files of no ldarts run", "thesis.tex");
+  EXPECT_TRUE(file_exists(dir.file("notes/thesis.tex")));
+
+  // A start that failed before its first step (it left only run.json and config.toml) is
+  // taken over by the next fresh start: nothing of it is worth keeping.
+  make_dirs(dir.file("failed"));
+  test::write_text(dir.file("failed/run.json"), "{\"run_id\": \"00000000000000cc\", \"command\": \"search\"}\n");
+  test::write_text(dir.file("failed/config.toml"), "seed=1\n");
+  test::write_text(dir.file("failed/" + checkpoint_name(1) + ".tmp"), "a write cut by a kill");
+  SearchOptions d = a;
+  d.out = dir.file("failed");
+  run_search(d, "", comm);
+  EXPECT_NE(folder_run_id(dir.file("failed")), "00000000000000cc");
+  EXPECT_FALSE(file_exists(dir.file("failed/" + checkpoint_name(1) + ".tmp")));
+}
+
+// The command line: the refusal is an error exit naming the way out, --force is a flag.
+TEST(RunIdentity, CommandLineRefusesAndForces) {
+  TempDir dir;
+  test::write_tiny_mnist(dir.path(), 64, 10);
+  const std::string common = "search --dataset mnist --data-dir " + dir.path() +
+                             " --channels 4 --cells-per-stage 1 --batch-size 8 --epochs 1 --max-steps 2 "
+                             "--eval-steps 1 --threads 1 --out " + dir.file("R");
+  std::string out;
+  ASSERT_EQ(test::run_ldarts(common, out), 0) << out;
+  EXPECT_NE(test::run_ldarts(common + " --seed 5", out), 0);
+  EXPECT_NE(out.find("--force"), std::string::npos) << out;
+  EXPECT_NE(test::run_ldarts(common + " --seed 5 --resume auto", out), 0);
+  EXPECT_NE(out.find("changes seed=0 (now 5)"), std::string::npos) << out;
+  ASSERT_EQ(test::run_ldarts(common + " --seed 5 --force", out), 0) << out;
+  EXPECT_NE(out.find("moved the earlier contents"), std::string::npos) << out;
 }

@@ -164,12 +164,14 @@ TEST(DataScale, PerClassSubsetsAreDisjointProportionalAndStable) {
   write_tree(dir.file("train"));
   const FileImageSet set = scan_image_folder(dir.file("train"));
   const ClassSubsets drawn = per_class_subsets(set.labels, 3, 0.5, 0.25, 1);
-  write_manifest(dir.file("m.txt"), set, drawn);
-  const ClassSubsets read = read_manifest(dir.file("m.txt"), set);
+  write_manifest(dir.file("m.txt"), set, drawn, "00000000000000aa");
+  const ClassSubsets read = read_manifest(dir.file("m.txt"), set, "00000000000000aa");
+  // Another run's manifest (another seed or fraction) is never reused.
+  EXPECT_ERROR_WITH(read_manifest(dir.file("m.txt"), set, "00000000000000bb"), "m.txt", "drawn by run 00000000000000aa");
   EXPECT_EQ(read.first, drawn.first);
   EXPECT_EQ(read.second, drawn.second);
   test::write_text(dir.file("bad.txt"), "w n009/1.JPEG\n");
-  EXPECT_ERROR_WITH(read_manifest(dir.file("bad.txt"), set), "bad.txt:1", "n009/1.JPEG is not in");
+  EXPECT_ERROR_WITH(read_manifest(dir.file("bad.txt"), set, "00000000000000aa"), "bad.txt:1", "n009/1.JPEG is not in");
 }
 
 TEST(DataScale, ShardsAreDisjointAndCoverTheEpochForOneTwoThreeRanks) {
@@ -290,7 +292,7 @@ TEST(DataScale, ImageNetStyleSearchOnAJpegTreeWritesAndReadsItsManifest) {
   LocalCommunicator comm;
   run_search(o, "", comm);
   const std::string manifest = test::read_text(dir.file("run/subset-manifest.txt"));
-  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 1 + (2 + 3 + 4) + (1 + 2 + 2));  // header, w, a
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 2 + (2 + 3 + 4) + (1 + 2 + 2));  // header, run id, w, a
   EXPECT_NE(test::read_text(dir.file("run/genotype.json")).find("\"normal\""), std::string::npos);
   // A restart reads the manifest back: one that names a vanished file stops it with the name.
   const size_t at = manifest.find("w n001/");

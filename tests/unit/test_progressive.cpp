@@ -302,13 +302,16 @@ TEST(Progressive, ResumeInTheMiddleOfEveryStageIsExact) {
   EXPECT_EQ(test::read_text(dir.file("whole/genotype.json")), test::read_text(dir.file("cut/genotype.json")));
   EXPECT_EQ(test::read_text(dir.file("whole/stages.txt")), test::read_text(dir.file("cut/stages.txt")));
 
-  // A fresh run where an earlier run left its record (stages 1-2 done), stopped in stage 1, then resumed:
-  // the fresh run forgets the record, so the resume continues stage 1, not stage 3.
+  // A fresh run where an earlier run left its record (stages 1-2 done) is refused (the folder is
+  // not its own); with --force the record moves aside with the rest, so the fresh run stopped in
+  // stage 1 and resumed continues stage 1, not stage 3.
   make_dirs(dir.file("again"));
   test::write_text(dir.file("again/stages.txt"), test::read_text(dir.file("whole/stages.txt")));
   const std::string again = "LDARTS_STOP_AT_STEP=3 " + std::string(LDARTS_BINARY) + " " + common + " --out " +
                             dir.file("again");
-  ASSERT_EQ(test::run_command(again, out), 75) << out;
+  EXPECT_EQ(test::run_command(again, out), 1) << out;
+  EXPECT_NE(out.find("--force"), std::string::npos) << out;
+  ASSERT_EQ(test::run_command(again + " --force", out), 75) << out;
   EXPECT_FALSE(file_exists(dir.file("again/stages.txt")));
   ASSERT_EQ(test::run_command(again + " --resume auto", out), 75) << out;
   EXPECT_NE(out.find("P-DARTS stage 1/3"), std::string::npos) << out;

@@ -24,6 +24,8 @@ void add_run_options(CLI::App& sub, Options& o) {
   sub.add_option("--log-every", o.log_every, "Steps between progress lines (0: ~10 per epoch)")->group("Run");
   sub.add_option("--resume", o.resume, "Continue from a checkpoint file, or 'auto': the newest in --out if any")
       ->configurable(false)->group("Checkpoints");
+  sub.add_flag("--force", o.force, "Start afresh even if --out holds another run: moves that folder to "
+               "<out>.old-<time> (nothing is deleted)")->configurable(false)->group("Checkpoints");
   sub.add_option("--checkpoint-every", o.checkpoint_every, "Also checkpoint every N steps (0: at epoch ends only)")
       ->check(CLI::NonNegativeNumber)->group("Checkpoints");
   sub.add_option("--keep-checkpoints", o.keep_checkpoints, "Newest checkpoints kept in --out")

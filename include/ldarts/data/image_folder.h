@@ -35,7 +35,10 @@ ClassSubsets per_class_subsets(const std::vector<int64_t>& labels, int64_t num_c
 // A manifest lists the files of both parts ("w <file>" / "a <file>" lines);
 // reading one back maps the names to indices of `set` and fails on a name the
 // set does not have, so every rank and every restart uses exactly these images.
-void write_manifest(const std::string& path, const FileImageSet& set, const ClassSubsets& subsets);
-ClassSubsets read_manifest(const std::string& path, const FileImageSet& set);
+// The manifest names the run that drew it ("# run <id>"); reading it for another
+// run is an Error (a manifest of another seed or fraction is never reused).
+void write_manifest(const std::string& path, const FileImageSet& set, const ClassSubsets& subsets,
+                    const std::string& run_id);
+ClassSubsets read_manifest(const std::string& path, const FileImageSet& set, const std::string& run_id);
 
 }  // namespace ldarts

@@ -45,14 +45,39 @@ std::string checkpoint_name(int64_t global_step);
 // The newest complete checkpoint in `folder` ("" if none). Temporary files of
 // an interrupted write are ignored.
 std::string latest_checkpoint(const std::string& folder);
-// --resume auto: the newest checkpoint of `folder` that loads (nullopt when the
-// folder has none). One that fails its checks (truncated, corrupt, CRC) is
+// The run id a checkpoint was written by (run/run_id), read without loading the
+// rest: "" for checkpoints of ldarts before run ids, nullopt when unreadable.
+std::optional<std::string> checkpoint_run_id(const std::string& path);
+// --resume auto: the newest checkpoint of `folder` written by run `run_id` that
+// loads (nullopt when the folder has none). Checkpoints of other runs are
+// skipped (and named to `warn`); ones without a run id (older ldarts) count as
+// the folder's own. One that fails its checks (truncated, corrupt, CRC) is
 // passed over for the previous one, and `warn` is told which files failed;
 // an Error naming every file when none loads.
-std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder,
+std::optional<Checkpoint> read_newest_checkpoint(const std::string& folder, const std::string& run_id,
                                                  const std::function<void(const std::string&)>& warn);
-// Keeps the newest `keep` checkpoints of `folder` and points latest.h5 at the
-// newest (an atomic symlink swap).
-void rotate_checkpoints(const std::string& folder, int keep);
+// Keeps the newest `keep` checkpoints of run `run_id` in `folder` (never deleting
+// another run's, or one whose id cannot be read), points latest.h5 at the
+// newest of them (an atomic symlink swap) and flushes the folder to disk.
+void rotate_checkpoints(const std::string& folder, int keep, const std::string& run_id);
+// ---- for tests and fuzzing: files no ldarts writes, past the CRC ----
+// One dataset of any shape and type: class 'i' (integer), 'f' (float) or 's' (fixed string),
+// of `type_size` bytes each; `bytes` is written when it holds all the values, else the
+// dataset stays unallocated (a file that claims more data than it holds).
+struct RawDataset {
+  std::string path;
+  char type_class = 'i';
+  size_t type_size = 8;
+  std::vector<uint64_t> dims{1};
+  std::string bytes;
+};
+// An HDF5 file of these datasets with a checkpoint's user block, sealed with a valid
+// ldarts header (CRC) when `seal` is set: read_checkpoint then parses it.
+void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool seal = true);
+// Seals an HDF5 file written with a 512-byte user block (what write_checkpoint does last).
+void seal_checkpoint(const std::string& path);
+
+// Removes <folder>/*.tmp left by a write that was killed (rank 0, at the start of a run).
+void remove_stale_temporaries(const std::string& folder);
 
 }  // namespace ldarts

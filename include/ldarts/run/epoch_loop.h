@@ -93,7 +93,10 @@ class EpochLoop {
   void check_stop();
 
  private:
+  // Collective: every rank returns once rank 0 has the checkpoint on disk.
   void save_checkpoint(const Body& body, int epoch, int64_t step);
+  void write_checkpoint_now(const Body& body, int epoch, int64_t step,
+                            const std::map<std::string, at::Tensor>& rng_states);  // rank 0
 
   const RunFolder& folder_;
   RunHeader header_;

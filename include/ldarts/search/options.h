@@ -119,6 +119,7 @@ struct SearchOptions {
 
   // checkpoints
   std::string resume;            // checkpoint file, "auto" (newest in `out`, if any) or "" (fresh run)
+  bool force = false;            // a fresh run moves another run's `out` aside (RunFolder::claim)
   int64_t checkpoint_every = 0;  // also checkpoint every N steps (0 = only at epoch ends)
   int keep_checkpoints = 3;      // newest K checkpoints kept in `out`
 };

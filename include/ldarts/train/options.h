@@ -54,6 +54,7 @@ struct TrainOptions {
 
   // checkpoints
   std::string resume;
+  bool force = false;  // a fresh run moves another run's `out` aside (RunFolder::claim)
   int64_t checkpoint_every = 0;
   int keep_checkpoints = 3;
 };
