@@ -150,9 +150,37 @@ void verify_header(const std::string& path) {
 }
 
 // Collects the paths of all datasets below the root.
-herr_t collect(hid_t, const char* name, const H5O_info_t* info, void* out) {
-  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
-  return 0;
+// A bounded walk instead of H5Ovisit, which loops forever on a damaged file whose
+// groups link in a cycle (found by fuzzing past the CRC, issue 24): at most 16 levels
+// (a key has 3-6) and a fixed budget of links; only hard links are followed.
+constexpr int kMaxDepth = 16;
+
+herr_t child_name(hid_t, const char* name, const H5L_info_t* info, void* out) {
+  auto& names = *static_cast<std::vector<std::string>*>(out);
+  if (info->type == H5L_TYPE_HARD) names.push_back(name);
+  return names.size() > (1u << 20) ? 1 : 0;  // stop: no checkpoint has a million entries in one group
+}
+
+void collect(hid_t group, const std::string& prefix, int depth, std::vector<std::string>& out, size_t& budget,
+             const std::string& path) {
+  LDARTS_CHECK(depth <= kMaxDepth, path, ": groups nested deeper than ", kMaxDepth, " levels (damaged file)");
+  std::vector<std::string> names;
+  LDARTS_CHECK(H5Literate(group, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, child_name, &names) >= 0 &&
+                   names.size() <= (1u << 20),
+               path, ": cannot list the group '", prefix, "' (damaged file)");
+  for (const std::string& name : names) {
+    LDARTS_CHECK(budget-- > 0, path, ": more objects than a checkpoint holds (damaged file)");
+    H5O_info_t info;
+    LDARTS_CHECK(H5Oget_info_by_name(group, name.c_str(), &info, H5P_DEFAULT) >= 0, path, ": cannot read the object '",
+                 prefix + name, "' (damaged file)");
+    if (info.type == H5O_TYPE_DATASET) {
+      out.push_back(prefix + name);
+    } else if (info.type == H5O_TYPE_GROUP) {
+      Handle child(H5Gopen2(group, name.c_str(), H5P_DEFAULT), H5Gclose);
+      LDARTS_CHECK(child.id >= 0, path, ": cannot open the group '", prefix + name, "' (damaged file)");
+      collect(child.id, prefix + name + "/", depth + 1, out, budget, path);
+    }
+  }
 }
 
 }  // namespace
@@ -217,11 +245,12 @@ void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t form
 
 void seal_checkpoint(const std::string& path) { seal(path); }
 
-void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool sealed) {
+void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool sealed,
+                          bool user_block) {
   silence_hdf5();
   {
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-    H5Pset_userblock(fcpl.id, kUserBlock);
+    if (user_block) H5Pset_userblock(fcpl.id, kUserBlock);
     Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id, H5P_DEFAULT), H5Fclose);
     LDARTS_CHECK(file.id >= 0, "cannot create ", path);
     for (const RawDataset& d : datasets) {
@@ -235,8 +264,11 @@ void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>
       Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
       H5Pset_create_intermediate_group(lcpl.id, 1);
       Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-      if (!dims.empty() && std::find(dims.begin(), dims.end(), hsize_t(0)) == dims.end()) {  // sparse when unwritten
-        std::vector<hsize_t> chunk(dims.size(), 1);
+      if (!dims.empty() && std::find(dims.begin(), dims.end(), hsize_t(0)) == dims.end()) {
+        uint64_t count = 1;
+        for (hsize_t n : dims) count = count > (uint64_t(1) << 40) / n ? (uint64_t(1) << 40) : count * n;
+        // One chunk when it is small; else chunks of one value, so that an unwritten dataset stays sparse.
+        std::vector<hsize_t> chunk = count * d.type_size <= (1u << 20) ? dims : std::vector<hsize_t>(dims.size(), 1);
         H5Pset_chunk(dcpl.id, int(chunk.size()), chunk.data());
       }
       Handle set(H5Dcreate2(file.id, d.path.c_str(), type.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT), H5Dclose);
@@ -248,7 +280,7 @@ void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>
                      "cannot write dataset ", d.path);
     }
   }
-  if (sealed) seal(path);
+  if (sealed && user_block) seal(path);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
@@ -259,8 +291,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   LDARTS_CHECK(file.id >= 0, "cannot open checkpoint ", path, " (truncated or damaged HDF5 file)");
   std::vector<std::string> names;
-  LDARTS_CHECK(H5Ovisit(file.id, H5_INDEX_NAME, H5_ITER_NATIVE, collect, &names) >= 0, path,
-               ": cannot list the datasets (damaged file)");
+  size_t budget = 1u << 20;
+  collect(file.id, "", 0, names, budget, path);
   Checkpoint c;
   c.source = path;
   struct stat st;
@@ -287,6 +319,26 @@ Checkpoint read_checkpoint(const std::string& path) {
     }
     LDARTS_CHECK(type_size > 0 && elements <= file_bytes / type_size, path, ": dataset '", name, "' holds ",
                  elements, " values of ", type_size, " bytes, more than the file's ", file_bytes, " bytes");
+    // The storage must hold what the dataspace says: HDF5 1.10 copies past its buffers when a
+    // damaged layout message says less (found by fuzzing past the CRC, issue 24).
+    {
+      Handle dcpl(H5Dget_create_plist(set.id), H5Pclose);
+      const H5D_layout_t layout = H5Pget_layout(dcpl.id);
+      const uint64_t needed = elements * type_size;
+      const hsize_t stored = H5Dget_storage_size(set.id);
+      if (layout == H5D_CONTIGUOUS) {
+        const haddr_t at = H5Dget_offset(set.id);
+        LDARTS_CHECK(needed == 0 || (at != HADDR_UNDEF && stored >= needed && at <= file_bytes &&
+                                     needed <= file_bytes - at),
+                     path, ": dataset '", name, "' is not stored where its layout says (damaged file)");
+      } else if (layout == H5D_COMPACT) {
+        LDARTS_CHECK(stored >= needed, path, ": dataset '", name, "' is shorter than its shape (damaged file)");
+      } else {
+        LDARTS_CHECK(layout == H5D_CHUNKED, path, ": dataset '", name, "' has an unknown storage layout");
+        const int chunk_rank = H5Pget_chunk(dcpl.id, 0, nullptr);
+        LDARTS_CHECK(chunk_rank == rank, path, ": dataset '", name, "' has chunks of another rank (damaged file)");
+      }
+    }
     auto expect_one = [&](H5T_class_t wanted, const char* what) {
       LDARTS_CHECK(elements == 1 && cls == wanted && (cls != H5T_STRING || H5Tis_variable_str(type.id) == 0), path,
                    ": dataset '", name, "' must hold one ", what, ", it holds ", elements, " values of another type "

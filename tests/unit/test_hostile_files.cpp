@@ -102,7 +102,11 @@ void expect_resume_refused(const std::function<void(Checkpoint&)>& edit, const s
 
 // Before: the name was joined to --out unchecked, and the resume truncated ../../victim.
 TEST(HostileFiles, CheckpointTensorBoardFileOutsideTheRunFolder) {
-  expect_resume_refused([](Checkpoint& c) { c.strings["logs/tensorboard_file"] = "../../victim"; },
+  expect_resume_refused(
+      [](Checkpoint& c) {
+        c.strings["logs/tensorboard_file"] = "../../victim";
+        c.integers["logs/tensorboard_bytes"] = 0;  // resumed at 0 bytes: the old code truncated the victim
+      },
                         "is not an event file name of this run folder");
 }
 

@@ -72,8 +72,10 @@ struct RawDataset {
   std::string bytes;
 };
 // An HDF5 file of these datasets with a checkpoint's user block, sealed with a valid
-// ldarts header (CRC) when `seal` is set: read_checkpoint then parses it.
-void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool seal = true);
+// ldarts header (CRC) when `seal` is set: read_checkpoint then parses it. Without
+// `user_block`: a plain HDF5 file, as ldarts 0.1 wrote (read without the CRC check).
+void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>& datasets, bool seal = true,
+                          bool user_block = true);
 // Seals an HDF5 file written with a 512-byte user block (what write_checkpoint does last).
 void seal_checkpoint(const std::string& path);
 
