@@ -280,7 +280,6 @@ std::string host_name() {
 std::string resume_problem(const std::string& path, uint64_t bytes) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return path + " is missing";
-  if (!S_ISREG(st.st_mode)) return path + " is not a regular file (a link or device is never written through)";
   if (static_cast<uint64_t>(st.st_size) < bytes)
     return detail::concat(path, " has ", st.st_size, " bytes, the checkpoint recorded ", bytes);
   std::ifstream in(path, std::ios::binary);
@@ -353,6 +352,10 @@ EventWriter EventWriter::create(const std::string& dir, double wall_time) {
 }
 
 EventWriter EventWriter::resume(const std::string& path, uint64_t bytes, double wall_time) {
+  // A link or a device in place of the event file is never written through (nor next to: it may be /dev).
+  struct stat link;
+  LDARTS_CHECK(::lstat(path.c_str(), &link) != 0 || S_ISREG(link.st_mode), path,
+               ": the event file to continue is not a regular file (a link or a device); remove it to resume");
   const std::string problem = resume_problem(path, bytes);
   if (!problem.empty()) {
     EventWriter fresh = create(folder_of(path), wall_time);

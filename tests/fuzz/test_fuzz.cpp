@@ -3,8 +3,8 @@
 // truncations, insertions, overwritten and duplicated ranges). Every case must
 // either load or throw ldarts::Error with the file's path in its message; any
 // other exception fails the test, a crash ends it, a case slower than
-// kCaseSeconds fails it and ctest's TIMEOUT catches a hang. Run it under
-// AddressSanitizer/UBSan with the `asan` preset (docs/testing.md).
+// kCaseSeconds fails it and ctest's TIMEOUT catches a hang. The same file is built
+// again with the readers under AddressSanitizer/UBSan (ctest asan.Fuzz.*, docs/testing.md).
 #include <gtest/gtest.h>
 #include <matio.h>
 #include <turbojpeg.h>
@@ -158,6 +158,17 @@ void fuzz_all(const std::string& reader, const std::vector<Bytes>& seeds, const 
 
 Bytes bytes_of(const std::string& text) { return Bytes(text.begin(), text.end()); }
 
+// A tiny search (NB201, C=4, one step per epoch) on 32 MNIST-like images, run into <dir>/run.
+SearchOptions tiny_search(const test::TempDir& dir, int epochs) {
+  test::write_tiny_mnist(dir.path(), 32, 10);
+  SearchOptions o;
+  o.dataset = "mnist", o.data_dir = dir.path(), o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
+  o.epochs = epochs, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.out = dir.file("run");
+  LocalCommunicator comm;
+  run_search(o, "seed=0\n", comm);
+  return o;
+}
+
 }  // namespace
 
 // ---- checkpoints (HDF5) ---------------------------------------------------------
@@ -223,12 +234,8 @@ TEST(Fuzz, CheckpointPastTheCrc) {
 // the epoch sums, the RNG states, the searcher's state) with an ldarts::Error, or load.
 TEST(Fuzz, CheckpointStructure) {
   test::TempDir dir;
-  test::write_tiny_mnist(dir.path(), 32, 10);
-  SearchOptions o;
-  o.dataset = "mnist", o.data_dir = dir.path(), o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
-  o.epochs = 1, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.out = dir.file("run");
+  const SearchOptions o = tiny_search(dir, 1);
   LocalCommunicator comm;
-  run_search(o, "seed=0\n", comm);
   const Checkpoint valid = read_checkpoint(latest_checkpoint(dir.file("run")));
   Searcher searcher(o, find_space(o.space), 1, 10, comm);
   const RunHeader header{"search", "space", "nb201", "", "seed=0\n", 1, valid.string("run/run_id")};
@@ -366,12 +373,7 @@ TEST(Fuzz, SweepGrid) {
 // one file at a time; the run is then read, summarized and rendered (without gnuplot).
 TEST(Fuzz, ReportAndSummarizeInputs) {
   test::TempDir dir;
-  test::write_tiny_mnist(dir.path(), 32, 10);
-  SearchOptions o;
-  o.dataset = "mnist", o.data_dir = dir.path(), o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
-  o.epochs = 2, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.out = dir.file("run");
-  LocalCommunicator comm;
-  run_search(o, "seed=0\n", comm);
+  tiny_search(dir, 2);
   test::write_text(dir.file("run/test.json"),
                    "{\"run_id\": \"" + folder_run_id(dir.file("run")) + "\", \"images\": 10, \"top1\": 50}\n");
   int warned = 0;  // cases where the reader skipped the damaged file with a warning (the report's way)

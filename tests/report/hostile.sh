@@ -17,24 +17,7 @@
 # Exit 77 (ctest: SKIPPED) when chromium or gnuplot is missing.
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: $0 LDARTS_BINARY OUT_DIR" >&2; exit 2; }
-binary=$(realpath "$1")
-out=$(realpath -m "$2")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-
-chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
-[ -n "$chromium" ] || { echo "SKIP: chromium is not installed (apt-get install chromium)"; exit 77; }
-command -v gnuplot > /dev/null || { echo "SKIP: gnuplot is not installed (apt-get install gnuplot-nox)"; exit 77; }
-command -v python3 > /dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
-
-rm -rf "$out"
-mkdir -p "$out"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# configs/tiny.toml names its data (the NB201 table) relative to the repository root.
-cd "$root"
-"$binary" search --config configs/tiny.toml --epochs 2 --max-steps 3 --eval-steps 2 --threads 1 \
-    --out "$out/run" > "$out/search.log" 2>&1 || { cat "$out/search.log"; fail "ldarts search"; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"  # args, tools, a tiny search into $out/run
 cp -r "$out/run" "$out/shared"
 cells="$out/shared/cells"
 [ -f "$cells/epoch-001-cell.svg" ] || fail "the search drew no cells/epoch-001-cell.svg"
