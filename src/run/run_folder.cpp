@@ -62,8 +62,13 @@ Claim decide(const std::string& path, const ClaimOptions& how) {
   const std::vector<std::string> folders = is_directory(path) ? list_dir(path, true) : std::vector<std::string>{};
   LDARTS_CHECK(!file_exists(path) || is_directory(path), "--out ", path, " is a file, not a folder");
   const bool empty = entries.empty() && folders.empty();
-  const bool is_run = file_exists(path + "/" + how.marker);
-  const std::string folder_id = is_run ? folder_run_id(path, how.marker) : "";
+  bool is_run = file_exists(path + "/" + how.marker);
+  std::string folder_id;
+  try {
+    if (is_run) folder_id = folder_run_id(path, how.marker);
+  } catch (const Error&) {  // an unreadable run.json: not a run this command can continue (--force moves it aside)
+    is_run = false;
+  }
   auto listing = [&] {
     std::string names;
     size_t shown = 0;
@@ -110,7 +115,8 @@ Claim decide(const std::string& path, const ClaimOptions& how) {
   const auto theirs = checkpoint_run_id(how.resume);
   LDARTS_CHECK(theirs.has_value(), "--resume ", how.resume, ": not a readable checkpoint");
   const std::string id = theirs->empty() ? new_run_id() : *theirs;
-  if (empty || (is_run && (folder_id == *theirs || folder_id.empty() || theirs->empty()))) return {id, ""};
+  // (Only the checkpoint's own run: a checkpoint without an id only into a folder without one.)
+  if (empty || (is_run && folder_id == *theirs)) return {id, ""};
   if (how.force) return {id, move_aside()};
   refuse(is_run ? "holds " + owner + ", not the run of " + how.resume + " (run " + *theirs + ")"
                 : "holds files of no ldarts run (" + listing() + ")");

@@ -471,6 +471,20 @@ TEST(RunIdentity, AnotherRunsFolderIsRefusedAndForceMovesItAsideIntact) {
   EXPECT_NE(id_b, id_a);
   EXPECT_EQ(read_checkpoint(dir.file("R/latest.h5")).string("run/run_id"), id_b);
   EXPECT_NE(read_all(dir.file("R/config.toml")), read_all(old + "/config.toml"));
+  // A's checkpoint resumed into R, which is now B's: refused (it would have continued A in B's folder).
+  SearchOptions a_again = a;
+  a_again.resume = latest_checkpoint(old);
+  EXPECT_ERROR_WITH(run_search(a_again, "seed=1\n", comm), "holds run " + id_b, "not the run of");
+  // A run.json that is not one (damaged, or not ldarts'): no run to continue, --force moves it aside.
+  make_dirs(dir.file("garbled"));
+  test::write_text(dir.file("garbled/run.json"), "{\"run_id\": \"<script>\"}");
+  SearchOptions g = a;
+  g.out = dir.file("garbled");
+  g.resume = "auto";
+  EXPECT_ERROR_WITH(run_search(g, "seed=1\n", comm), "holds files of no ldarts run", "run.json");
+  g.resume = "", g.force = true;
+  run_search(g, "seed=1\n", comm);
+  EXPECT_EQ(folder_run_id(dir.file("garbled")).size(), 16u);
 
   // A folder of unrelated files is refused as well, with or without --resume auto.
   make_dirs(dir.file("notes"));
