@@ -63,7 +63,7 @@ TEST(HostileFiles, CheckpointStringWithManyValues) {
   EXPECT_ERROR_WITH(read_checkpoint(dir.file("d.h5")), "strings/run/command", "must hold one string");
 }
 
-// Before: a tensor that claims 2^40 values in a 3 KB file (unallocated chunks) was allocated (8 TB: bad_alloc).
+// Before: a tensor that claims 2^40 values in a 3 KB file (unallocated chunks) was allocated (4 TiB: bad_alloc).
 TEST(HostileFiles, CheckpointTensorLargerThanTheFile) {
   TempDir dir;
   auto sets = valid_part();
