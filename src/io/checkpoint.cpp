@@ -229,6 +229,26 @@ static void write_hdf5(const std::string& tmp, const Checkpoint& c, int64_t form
   LDARTS_CHECK(H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0, "cannot flush checkpoint file ", tmp);
 }
 
+// Run ids of checkpoint files already read or written by this process, keyed by path and
+// checked against the file's size and modification time: rotation asks for the id of every
+// kept checkpoint after every write, and each answer would otherwise read the whole file
+// for its CRC (hundreds of MB per checkpoint for an ImageNet run).
+struct KnownId {
+  off_t size;
+  struct timespec mtime;
+  std::string id;
+};
+static std::map<std::string, KnownId> known_ids;
+
+static bool same_file(const struct stat& st, const KnownId& k) {
+  return st.st_size == k.size && st.st_mtim.tv_sec == k.mtime.tv_sec && st.st_mtim.tv_nsec == k.mtime.tv_nsec;
+}
+
+static void remember_id(const std::string& path, const std::string& id) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) known_ids[path] = KnownId{st.st_size, st.st_mtim, id};
+}
+
 void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t format) {
   silence_hdf5();
   const std::string tmp = path + ".tmp";
@@ -241,6 +261,8 @@ void write_checkpoint(const std::string& path, const Checkpoint& c, int64_t form
   }
   LDARTS_CHECK(::rename(tmp.c_str(), path.c_str()) == 0, "cannot rename ", tmp, " to ", path, ": ", std::strerror(errno));
   sync_folder(parent_folder(path));
+  const auto id = c.strings.find("run/run_id");
+  remember_id(path, id == c.strings.end() ? "" : id->second);
 }
 
 void seal_checkpoint(const std::string& path) { seal(path); }
@@ -424,8 +446,21 @@ std::string latest_checkpoint(const std::string& folder) {
   return files.empty() ? "" : folder + "/" + files.back();
 }
 
+static std::optional<std::string> read_run_id(const std::string& path);
+
 std::optional<std::string> checkpoint_run_id(const std::string& path) {
   silence_hdf5();
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  const auto known = known_ids.find(path);
+  if (known != known_ids.end() && same_file(st, known->second)) return known->second.id;
+  const std::optional<std::string> id = read_run_id(path);
+  if (id) remember_id(path, *id);
+  return id;
+}
+
+// The uncached part of checkpoint_run_id: the CRC of the whole file, then one dataset.
+static std::optional<std::string> read_run_id(const std::string& path) {
   try {
     verify_header(path);  // HDF5 parses only files that pass their CRC
   } catch (const Error&) {

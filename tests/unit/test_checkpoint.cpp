@@ -165,6 +165,13 @@ TEST(Checkpoint, RotationAndResumeLeaveAnotherRunsCheckpointsAlone) {
   for (int step : {2, 4, 8, 12}) EXPECT_TRUE(file_exists(dir.file(checkpoint_name(step)))) << step;
   EXPECT_EQ(read_checkpoint(dir.file("latest.h5")).string("run/run_id"), "00000000000000aa");
   EXPECT_EQ(checkpoint_run_id(dir.file(checkpoint_name(12))), "00000000000000bb");
+  // The ids are remembered per file; a file replaced behind the process's back is read again.
+  const std::string ours_bytes = read_all(dir.file(checkpoint_name(2)));
+  test::write_text(dir.file("copy.h5"), read_all(dir.file(checkpoint_name(12))));
+  EXPECT_EQ(checkpoint_run_id(dir.file("copy.h5")), "00000000000000bb");
+  test::write_text(dir.file("copy.h5"), ours_bytes);
+  EXPECT_EQ(checkpoint_run_id(dir.file("copy.h5")), "00000000000000aa");
+  ::unlink(dir.file("copy.h5").c_str());
   std::vector<std::string> warnings;
   const auto resumed = read_newest_checkpoint(dir.path(), "00000000000000aa",
                                               [&](const std::string& w) { warnings.push_back(w); });
