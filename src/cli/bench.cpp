@@ -103,12 +103,10 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
   const std::string search_method = with_lambda ? method.substr(7) : method;
   const auto names = method_names();
   if (std::find(names.begin(), names.end(), search_method) != names.end() && method != "darts") {
-    s.method = parse_method(search_method);
+    s.method = search_method;
     s.regularizer = with_lambda ? RegularizerKind::corr : RegularizerKind::none;
-    if (s.method == MethodKind::pc_darts && s.partial_channels == 1) s.partial_channels = 4;  // PC-DARTS' CIFAR K
-    if (s.method == MethodKind::p_darts) {  // a stage-1 step: first order, skip dropout 0.1, α clipped at 5
-      s.pdarts_stage = 0, s.skip_dropout = 0.1, s.arch_grad_clip = 5, s.edge_normalization = false;
-    }
+    const MethodInfo& info = find_method(search_method);
+    if (info.test_sized) info.test_sized(s);  // the method's one-step set-up (PC-DARTS' K, P-DARTS' stage 1)
     return s;
   }
   LDARTS_CHECK(std::count(kRegularizerMethods.begin(), kRegularizerMethods.end(), method), "bench --methods: unknown '",
@@ -123,9 +121,9 @@ SearchOptions method_options(const std::string& method, const BenchOptions& o, c
 // Every method of `ldarts search --method` alone and with Λ, and first-order DARTS (the ratio's base).
 std::vector<std::string> all_search_methods(const std::string& network) {
   std::vector<std::string> out{"darts", "central"};
-  for (const auto& m : method_names())
-    if (m != "darts" && !(m == "p-darts" && network == "nb201"))  // P-DARTS grows DARTS networks only
-      out.push_back(m), out.push_back("lambda-" + m);
+  for (const MethodInfo* m : registered_methods())
+    if (m->name != "darts" && !(m->darts_spaces_only && network == "nb201"))
+      out.push_back(m->name), out.push_back("lambda-" + m->name);
   return out;
 }
 

@@ -22,17 +22,38 @@ namespace {
 // The enum-valued options as the command line and TOML files give them, parsed once
 // into SearchOptions in the callback (after the config file).
 struct OptionWords {
-  std::string method, regularizer, fd_mode, lambda_target, step_order;
+  std::string regularizer, fd_mode, lambda_target, step_order;
   explicit OptionWords(const SearchOptions& o)
-      : method(method_name(o.method)), regularizer(regularizer_name(o.regularizer)), fd_mode(fd_mode_name(o.fd_mode)),
+      : regularizer(regularizer_name(o.regularizer)), fd_mode(fd_mode_name(o.fd_mode)),
         lambda_target(lambda_target_name(o.lambda_target)), step_order(step_order_name(o.step_order)) {}
   void parse_into(SearchOptions& o) const {
-    o.method = parse_method(method);
     o.regularizer = parse_regularizer(regularizer);
     o.fd_mode = parse_fd_mode(fd_mode);
     o.lambda_target = parse_lambda_target(lambda_target);
     o.step_order = parse_step_order(step_order);
   }
+};
+
+// A method's options as flags of `ldarts search` (and keys of its TOML files).
+class CliSink final : public OptionSink {
+ public:
+  explicit CliSink(CLI::App& app) : app_(app) {}
+  void add(const std::string& name, double& v, const std::string& help) override { bind(name, v, help); }
+  void add(const std::string& name, int& v, const std::string& help) override { bind(name, v, help); }
+  void add(const std::string& name, bool& v, const std::string& help) override { bind(name, v, help); }
+  void add(const std::string& name, std::vector<int64_t>& v, const std::string& help) override {
+    bind(name, v, help)->delimiter(',');
+  }
+  void add(const std::string& name, std::vector<double>& v, const std::string& help) override {
+    bind(name, v, help)->delimiter(',');
+  }
+
+ private:
+  template <class T>
+  CLI::Option* bind(const std::string& name, T& value, const std::string& help) {
+    return app_.add_option("--" + name, value, help)->group("Method");
+  }
+  CLI::App& app_;
 };
 
 }  // namespace
@@ -84,37 +105,12 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--step-order", words->step_order, "auto | weights-first | arch-first")
       ->check(CLI::IsMember({"auto", "weights-first", "arch-first"}))->group("Schedule");
 
-  sub->add_option("--method", words->method, "The DARTS variant (docs/methods.md); each combines with --regularizer")
+  sub->add_option("--method", opt->method, "The DARTS variant (docs/methods.md); each combines with --regularizer")
       ->check(CLI::IsMember(method_names()))->group("Method");
-  sub->add_option("--hvp-r", opt->hvp_r,
-                  "darts-2nd: the finite-difference step R = r/‖∇ω'L_val‖ of the Hessian-vector product (DARTS: 0.01)")
-      ->check(CLI::PositiveNumber)->group("Method");
-  sub->add_option("--perturb-epsilon", opt->perturb_epsilon,
-                  "sdarts-rs/-adv: ε_max; ε ramps from 0.03 at the first epoch towards it (SmoothDARTS: 0.3)")
-      ->check(CLI::PositiveNumber)->group("Method");
-  sub->add_option("--pgd-steps", opt->pgd_steps, "sdarts-adv: PGD steps of size 2ε/steps (SmoothDARTS: 7)")
-      ->check(CLI::PositiveNumber)->group("Method");
-  sub->add_option("--aux-skip-beta", opt->aux_skip_beta,
-                  "darts-minus: β0 of the auxiliary skip connection, decayed linearly to 0 over the epochs (DARTS-: 1)")
-      ->check(CLI::NonNegativeNumber)->group("Method");
-  sub->add_option("--beta-decay", opt->beta_decay,
-                  "beta-darts: λ of the Beta-Decay term at the last epoch, ramped linearly from 0 (β-DARTS: 50)")
-      ->check(CLI::NonNegativeNumber)->group("Method");
-  sub->add_option("--pdarts-add-layers", opt->pdarts_add_layers,
-                  "p-darts: cells added to --layers in each stage (one value per stage; P-DARTS: 0,6,12)")
-      ->delimiter(',')->group("Method");
-  sub->add_option("--pdarts-keep-ops", opt->pdarts_keep_ops,
-                  "p-darts: ops per edge kept after each stage, ending with 1 (P-DARTS: 5,3,1)")
-      ->delimiter(',')->group("Method");
-  sub->add_option("--pdarts-skip-dropout", opt->pdarts_skip_dropout,
-                  "p-darts: each stage's skip-connection dropout rate d (P-DARTS CIFAR-10: 0.1,0.4,0.7)")
-      ->delimiter(',')->group("Method");
-  sub->add_option("--pdarts-priors", opt->pdarts_priors,
-                  "p-darts: false = \"w/o priors\" (Table 6): no skip-connection dropout, no skip limit")
-      ->group("Method");
-  sub->add_option("--pdarts-max-skips", opt->pdarts_max_skips,
-                  "p-darts with priors: skip_connects the final normal cell keeps at most (P-DARTS: 2)")
-      ->check(CLI::NonNegativeNumber)->group("Method");
+  // Each method's own options, as its file declares them (search/method.h).
+  CliSink sink(*sub);
+  for (const MethodInfo* m : registered_methods())
+    if (m->options) m->options(sink, opt->method_settings.at(m->name));
   sub->add_option("--regularizer", words->regularizer, "none (plain DARTS) | corr (Λ) | signcorr (Λ±)")
       ->check(CLI::IsMember({"none", "corr", "signcorr"}))->group("Λ-DARTS");
   sub->add_option("--lambda", opt->lambda, "λ, ramped linearly from 0 at the first epoch to λ at the last")->group("Λ-DARTS");

@@ -32,7 +32,6 @@
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/observers.h"
-#include "ldarts/search/progressive.h"
 #include "ldarts/search/regularizer.h"
 #include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
@@ -205,10 +204,10 @@ void print_final_cell(const SearchOptions& o, const std::string& space_name, con
     const Scalars best_acc = nb201_scalars(table, best.text);
     if (!best_acc.empty()) std::printf("  %s\n", nb201_accuracies(best_acc).c_str());
   }
-  if (o.method != MethodKind::p_darts) {  // (P-DARTS prints its own end after the last stage)
+  if (o.show_next_steps) {
     const bool plain = o.regularizer == RegularizerKind::none;
     const std::string other = o.out + (plain ? "-lambda" : "-darts");
-    const std::string method = method_name(o.method);
+    const std::string& method = o.method;
     const std::string compare = plain ? "Λ-" + method : method == "darts" ? "plain DARTS" : method + " without Λ";
     std::printf("next: compare with %s on the same seed, then over seeds:\n"
                 "  the same command with --regularizer %s --out %s\n  ldarts report %s %s --out compare.html\n",
@@ -268,7 +267,8 @@ SearchSplit search_split(const SearchOptions& o, const ImageData& data, const Ru
 
 
 SearchResult run_search(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
-  if (o.method == MethodKind::p_darts) return run_progressive(o, resolved_config, comm);
+  const MethodInfo& method = find_method(o.method);
+  if (method.run) return method.run(o, resolved_config, comm);  // a method that is more than a step (P-DARTS)
   return run_search_in(o, find_space(o.space), resolved_config, comm);
 }
 
@@ -348,7 +348,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     if (o.class_fraction_train > 0)
       std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
                   100 * o.class_fraction_train, 100 * o.class_fraction_valid, o.out.c_str());
-    std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", method_name(o.method),
+    std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.method.c_str(),
                 regularizer_name(o.regularizer), o.lambda,
                 o.epsilon0, fd_mode_name(o.fd_mode), lambda_target_name(o.lambda_target));
     std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
@@ -374,7 +374,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     // λ_t (0 for plain DARTS, so that the logs say what acted).
     lambda = o.regularizer == RegularizerKind::none ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
     const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
-    searcher.network()->set_skip_dropout(skip_dropout_rate(o.skip_dropout, epoch, o.epochs, o.arch_start_epoch));
+    searcher.begin_epoch(epoch, o.epochs);
     // The epoch's batches are built ahead of the step by --loader-threads workers.
     auto loader = [&](int kind, std::vector<std::vector<int64_t>> indices) {
       const int64_t count = int64_t(indices.size());
@@ -444,7 +444,7 @@ SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, con
     e.scalars.emplace_back("connected", view.health.connected ? 1.0 : 0.0);
     e.scalars.emplace_back("parameter_free_ops", view.health.parameter_free);
     e.texts.emplace_back("genotype", view.text);
-    e.texts.emplace_back("method", method_name(o.method));
+    e.texts.emplace_back("method", o.method);
     e.texts.emplace_back("genotype_json", view.json);
     for (const auto& [cell, dot] : view.pictures) e.texts.emplace_back("picture/" + cell, dot);
     return e;

@@ -16,7 +16,7 @@ void Searcher::save_state(Checkpoint& c) const {
       c.tensors["arch_grad/" + arch_.type_name(t)] = arch_.alpha(t).grad().detach().clone();
   }
   c.integers["search/steps_done"] = steps_done_;
-  c.strings["search/method"] = method_name(method_->kind());
+  c.strings["search/method"] = method_->name();
   method_->save(c);
   save_sgd_state(c, *weight_optimizer_, *network_, "optim/weights/");
   const auto& adam_state = arch_optimizer_->state();
@@ -42,8 +42,8 @@ std::vector<std::pair<std::string, torch::Tensor>> Searcher::arch_parameters() c
 void Searcher::load_state(const Checkpoint& c) {
   // ldarts before --method wrote no search/method: first-order DARTS.
   const std::string method = c.strings.count("search/method") ? c.string("search/method") : "darts";
-  LDARTS_CHECK(method == method_name(method_->kind()), c.source, ": a checkpoint of a --method ", method,
-               " search; this run has --method ", method_name(method_->kind()), " (resume with the same method)");
+  LDARTS_CHECK(method == method_->name(), c.source, ": a checkpoint of a --method ", method,
+               " search; this run has --method ", method_->name(), " (resume with the same method)");
   load_module(c, *network_, "model/");
   for (int t = 0; t < arch_.num_types(); ++t) {
     restore_tensor(arch_.alpha(t), c, "arch/" + arch_.type_name(t));

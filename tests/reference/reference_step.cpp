@@ -93,9 +93,9 @@ void assign(const std::vector<torch::Tensor>& to, const std::vector<torch::Tenso
 // ldarts' SDARTS noise of step `step` (src/search/methods/sdarts.cpp: weight_pass_weights
 // and uniform_noise), one [edges, ops] tensor per cell type in type order.
 constexpr uint64_t kNoiseStream = 0x5d4;
-std::vector<torch::Tensor> sdarts_noise(const SearchOptions& o, const std::vector<torch::Tensor>& alphas, int64_t step,
-                                        int epoch, int epochs) {
-  const double eps = 0.03 + (o.perturb_epsilon - 0.03) * epoch / std::max(epochs, 1);
+std::vector<torch::Tensor> sdarts_noise(const SearchOptions& o, double epsilon_max, const std::vector<torch::Tensor>& alphas,
+                                        int64_t step, int epoch, int epochs) {
+  const double eps = 0.03 + (epsilon_max - 0.03) * epoch / std::max(epochs, 1);
   Rng rng(derive_seed(o.seed, {kNoiseStream, uint64_t(step)}));
   std::vector<torch::Tensor> out;
   for (const auto& a : alphas) {
@@ -181,14 +181,14 @@ int main(int argc, char** argv) {
     o.arch_beta1 = num("arch_beta1", 0.5);
     o.arch_beta2 = num("arch_beta2", 0.999);
     o.arch_weight_decay = num("arch_weight_decay", 1e-3);
-    o.method = parse_method(str("method", "darts"));
-    o.hvp_r = num("hvp_r", 0.01);
-    o.perturb_epsilon = num("perturb_epsilon", 0.3);
-    o.pgd_steps = int(num("pgd_steps", 7));
-    o.beta_decay = num("beta_decay", 50);
-    o.aux_skip_beta = num("aux_skip_beta", 1);
+    o.method = find_method(str("method", "darts")).name;
+    set_method_option(o, "hvp-r", num("hvp_r", 0.01));
+    set_method_option(o, "perturb-epsilon", num("perturb_epsilon", 0.3));
+    set_method_option(o, "pgd-steps", int(num("pgd_steps", 7)));
+    set_method_option(o, "beta-decay", num("beta_decay", 50));
+    set_method_option(o, "aux-skip-beta", num("aux_skip_beta", 1));
     o.arch_grad_clip = num("arch_grad_clip", 0);
-    o.pdarts_stage = int(num("pdarts_stage", -1));
+    method_settings<PDartsSettings>(o, "p-darts").stage = int(num("pdarts_stage", -1));
     o.skip_dropout = num("skip_dropout", 0);
     o.regularizer = parse_regularizer(str("regularizer", "none"));
     o.lambda = num("lambda", 0);
@@ -237,8 +237,8 @@ int main(int argc, char** argv) {
     c10::List<double> grad_norms, train_losses, arch_losses, align_train, align_valid, epsilons, delta_norms;
     c10::List<int64_t> regularized;
     for (int s = 0; s < steps; ++s) {
-      if (o.method == MethodKind::sdarts_rs || o.method == MethodKind::sdarts_adv)
-        for (const auto& t : sdarts_noise(o, alphas, searcher.steps_done(), schedule.epoch, schedule.epochs))
+      if (o.method == "sdarts-rs" || o.method == "sdarts-adv")
+        for (const auto& t : sdarts_noise(o, num("perturb_epsilon", 0.3), alphas, searcher.steps_done(), schedule.epoch, schedule.epochs))
           noise.push_back(t);
       if (o.skip_dropout > 0)
         for (const auto& t : mask_seeds(o.seed, searcher.steps_done(), arch_first, dropout_modules))

@@ -5,6 +5,7 @@
 
 #include "ldarts/dist/communicator.h"
 #include "ldarts/model/mixed_op.h"
+#include "ldarts/search/progressive.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
 #include "support/test_support.h"
@@ -14,7 +15,7 @@ using namespace ldarts;
 namespace {
 
 // A tiny NB201 search with `method` alone.
-SearchOptions tiny(MethodKind method) {
+SearchOptions tiny(std::string method) {
   SearchOptions o;
   o.channels = 4;
   o.cells_per_stage = 1;
@@ -26,10 +27,10 @@ SearchOptions tiny(MethodKind method) {
 }
 
 SearchOptions second_order(double r) {
-  SearchOptions o = tiny(MethodKind::darts_2nd);
+  SearchOptions o = tiny("darts-2nd");
   o.batch_size = 4;
   o.float64 = true;
-  o.hvp_r = r;
+  set_method_option(o, "hvp-r", r);
   return o;
 }
 
@@ -131,31 +132,31 @@ TEST(Methods, SecondOrderHypergradientMatchesTheExactChainRule) {
 TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
   LocalCommunicator comm;
   const Batch valid = random_batch(4, 21), train = random_batch(4, 22);
-  auto gradient = [&](MethodKind method) {
+  auto gradient = [&](std::string method) {
     SearchOptions o = second_order(0.01);
     o.method = method;
     torch::manual_seed(4);
     Searcher s(o, find_space("nb201"), 1, 10, comm);
     return s.arch_gradient(valid, train, StepSchedule{0.0, 0.0});
   };
-  EXPECT_TRUE(torch::equal(gradient(MethodKind::darts_2nd), gradient(MethodKind::darts)));
+  EXPECT_TRUE(torch::equal(gradient("darts-2nd"), gradient("darts")));
 }
 
 // λ = 0 with a method equals that method alone, bit for bit (ω and α after 3 steps,
 // the second-order α gradient included); λ > 0 differs.
 TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
   LocalCommunicator comm;
-  for (MethodKind method : {MethodKind::darts, MethodKind::darts_2nd, MethodKind::sdarts_rs, MethodKind::sdarts_adv,
-                            MethodKind::beta_darts, MethodKind::darts_minus, MethodKind::pc_darts,
-                            MethodKind::p_darts}) {
+  for (const std::string method : {"darts", "darts-2nd", "sdarts-rs", "sdarts-adv",
+                            "beta-darts", "darts-minus", "pc-darts",
+                            "p-darts"}) {
     auto run = [&](const std::string& regularizer, double lambda) {
       SearchOptions o = second_order(0.01);
       o.float64 = false;
       o.method = method;
       o.regularizer = parse_regularizer(regularizer);
-      if (method == MethodKind::pc_darts) o.partial_channels = 2;
-      if (method == MethodKind::p_darts)  // a stage-1 step in the DARTS space, with its skip dropout
-        o.space = "darts-none", o.layers = 4, o.pdarts_stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
+      if (method == "pc-darts") o.partial_channels = 2;
+      if (method == "p-darts")  // a stage-1 step in the DARTS space, with its skip dropout
+        o.space = "darts-none", o.layers = 4, method_settings<PDartsSettings>(o, "p-darts").stage = 0, o.skip_dropout = 0.3, o.arch_grad_clip = 5;
       torch::manual_seed(5);
       Searcher s(o, find_space(o.space), 1, 10, comm);
       for (int i = 0; i < 3; ++i)
@@ -165,15 +166,18 @@ TEST(Methods, LambdaZeroEqualsTheMethodAlone) {
       return state;
     };
     const auto alone = run("none", 0.0), zero = run("corr", 0.0), regularized = run("corr", 0.5);
-    for (size_t i = 0; i < alone.size(); ++i) EXPECT_TRUE(torch::equal(alone[i], zero[i])) << method_name(method) << i;
-    EXPECT_FALSE(torch::equal(alone.back(), regularized.back())) << method_name(method);
+    for (size_t i = 0; i < alone.size(); ++i) EXPECT_TRUE(torch::equal(alone[i], zero[i])) << method << i;
+    EXPECT_FALSE(torch::equal(alone.back(), regularized.back())) << method;
   }
 }
 
 TEST(Methods, NamesParseOnceAndUnknownOnesAreRefused) {
-  for (const std::string& name : method_names()) EXPECT_EQ(method_name(parse_method(name)), name);
-  EXPECT_EQ(parse_method("darts-2nd"), MethodKind::darts_2nd);
-  EXPECT_ERROR_WITH(parse_method("darts-3rd"), "--method", "darts-3rd", "darts-2nd");
+  SearchOptions o;
+  for (const std::string& name : method_names()) EXPECT_EQ(find_method(name).name, name);
+  EXPECT_EQ(method_names().front(), "darts");
+  EXPECT_ERROR_WITH(find_method("darts-3rd"), "--method", "darts-3rd", "darts-2nd");
+  EXPECT_ERROR_WITH(set_method_option(o, "no-such-option", "1"), "--no-such-option");
+  EXPECT_ERROR_WITH(set_method_option(o, "hvp-r", "fast"), "--hvp-r", "fast");
   std::string out;
   EXPECT_NE(test::run_ldarts("search --method darts-3rd --print-config", out), 0);
   EXPECT_NE(out.find("--method"), std::string::npos) << out;
@@ -185,7 +189,7 @@ TEST(Methods, NamesParseOnceAndUnknownOnesAreRefused) {
 // seeded by (seed, step); the α step does not see it.
 TEST(Methods, SdartsRandomSmoothingNoise) {
   LocalCommunicator comm;
-  SearchOptions o = tiny(MethodKind::sdarts_rs);
+  SearchOptions o = tiny("sdarts-rs");
   torch::manual_seed(6);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
   const Batch train = random_batch(8, 50), valid = random_batch(8, 51);
@@ -228,7 +232,7 @@ TEST(Methods, SdartsRandomSmoothingNoise) {
   }
   EXPECT_NEAR(d.std().item<double>(), e.std().item<double>(), 0.03 * e.std().item<double>());
   // The α gradient is first order at softmax(α): the same as plain DARTS'.
-  SearchOptions plain = tiny(MethodKind::darts);
+  SearchOptions plain = tiny("darts");
   torch::manual_seed(6);
   Searcher reference(plain, find_space("nb201"), 1, 10, comm);
   torch::manual_seed(6);
@@ -243,7 +247,7 @@ TEST(Methods, SdartsRandomSmoothingNoise) {
 // training loss (or is dropped).
 TEST(Methods, SdartsAdversarialPerturbationRaisesTheLoss) {
   LocalCommunicator comm;
-  SearchOptions o = tiny(MethodKind::sdarts_adv);
+  SearchOptions o = tiny("sdarts-adv");
   torch::manual_seed(7);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
   const Batch train = random_batch(8, 60);
@@ -274,8 +278,8 @@ TEST(Methods, SdartsAdversarialPerturbationRaisesTheLoss) {
 // λ_e·mean_edges logsumexp_ops α, with λ_e = λ·e/E.
 TEST(Methods, BetaDecayGradientMatchesAutograd) {
   SearchOptions o;
-  o.method = MethodKind::beta_darts;
-  o.beta_decay = 50;
+  o.method = "beta-darts";
+  set_method_option(o, "beta-decay", 50);
   const std::unique_ptr<SearchMethod> method = make_method(o, find_space("nb201"));
   torch::manual_seed(8);
   for (const auto& shape : {std::vector<int64_t>{6, 5}, std::vector<int64_t>{14, 8}}) {
@@ -291,23 +295,23 @@ TEST(Methods, BetaDecayGradientMatchesAutograd) {
   }
   // In a search step: λ = 0 at the first epoch, so the first step equals DARTS'.
   LocalCommunicator comm;
-  auto first_alpha = [&](MethodKind kind, int epoch) {
+  auto first_alpha = [&](std::string kind, int epoch) {
     SearchOptions s = tiny(kind);
     torch::manual_seed(10);
     Searcher searcher(s, find_space("nb201"), 1, 10, comm);
     searcher.step(random_batch(8, 70), random_batch(8, 71), StepSchedule{0.025, 0.0, true, epoch, 10});
     return searcher.architecture().alpha().detach().clone();
   };
-  EXPECT_TRUE(torch::equal(first_alpha(MethodKind::beta_darts, 0), first_alpha(MethodKind::darts, 0)));
-  EXPECT_FALSE(torch::equal(first_alpha(MethodKind::beta_darts, 5), first_alpha(MethodKind::darts, 5)));
+  EXPECT_TRUE(torch::equal(first_alpha("beta-darts", 0), first_alpha("darts", 0)));
+  EXPECT_FALSE(torch::equal(first_alpha("beta-darts", 5), first_alpha("darts", 5)));
 }
 
 // DARTS-: the ω and α passes see softmax(α) + β_e at each edge's skip_connect,
 // β_e = β0·(E − e)/E; the α gradient is that of the loss at those weights.
 TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
   LocalCommunicator comm;
-  SearchOptions o = tiny(MethodKind::darts_minus);
-  o.aux_skip_beta = 1.0;
+  SearchOptions o = tiny("darts-minus");
+  set_method_option(o, "aux-skip-beta", 1.0);
   torch::manual_seed(11);
   Searcher s(o, find_space("nb201"), 1, 10, comm);
   const Batch train = random_batch(8, 80), valid = random_batch(8, 81);
@@ -337,7 +341,7 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
   const EvalStats nearly_without = s.evaluate({batch}, {}, StepSchedule{0, 0, true, 49, 50});
   EXPECT_NE(with_skip.loss, nearly_without.loss);
   torch::manual_seed(11);
-  Searcher plain(tiny(MethodKind::darts), find_space("nb201"), 1, 10, comm);
+  Searcher plain(tiny("darts"), find_space("nb201"), 1, 10, comm);
   EXPECT_EQ(plain.evaluate({batch}).loss, plain.evaluate({batch}, {}, StepSchedule{0, 0, true, 0, 50}).loss);
   o.space = "s4";  // sep_conv_3x3 and noise: no skip_connect
   EXPECT_ERROR_WITH(Searcher(o, find_space("s4"), 1, 10, comm), "darts-minus", "skip_connect", "s4");
@@ -349,7 +353,7 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
 TEST(Methods, PcDartsOnNb201) {
   LocalCommunicator comm;
   auto make = [&](int64_t k, const std::string& kernel) {
-    SearchOptions o = tiny(MethodKind::pc_darts);
+    SearchOptions o = tiny("pc-darts");
     o.channels = 8;
     o.partial_channels = k;
     o.cell_kernel = kernel;
@@ -365,13 +369,13 @@ TEST(Methods, PcDartsOnNb201) {
                               per_edge->arch_gradient(valid, train, StepSchedule{0.025, 0.0}), 1e-10, 1e-12));
   int64_t k4 = 0, k1 = 0;
   for (const auto& p : full->network()->weights()) k4 += p.numel();
-  SearchOptions plain = tiny(MethodKind::darts);
+  SearchOptions plain = tiny("darts");
   plain.channels = 8;
   torch::manual_seed(12);
   Searcher darts(plain, find_space("nb201"), 1, 10, comm);
   for (const auto& p : darts.network()->weights()) k1 += p.numel();
   EXPECT_LT(k4, k1);  // the cells' convolutions are 16× smaller (C/4 in and out)
-  SearchOptions refused = tiny(MethodKind::pc_darts);
+  SearchOptions refused = tiny("pc-darts");
   EXPECT_ERROR_WITH(Searcher(refused, find_space("nb201"), 1, 10, comm), "pc-darts", "--partial-channels");
 }
 
@@ -380,7 +384,7 @@ TEST(Methods, PcDartsOnNb201) {
 TEST(Methods, ArchGradClipBoundsTheArchitectureGradient) {
   LocalCommunicator comm;
   auto first_moment_norm = [&](double clip) {
-    SearchOptions o = tiny(MethodKind::darts);
+    SearchOptions o = tiny("darts");
     o.arch_grad_clip = clip;
     o.arch_weight_decay = 0;  // Adam's moment is then (1 − β1)·(the clipped gradient) alone
     torch::manual_seed(12);
@@ -402,8 +406,8 @@ TEST(Methods, ArchGradClipBoundsTheArchitectureGradient) {
 // ∂L_train/∂P alone. Each is recomputed here by autograd on a twin searcher.
 TEST(Methods, ClipWithAlphaCountsWhatAlphasGradientHoldsInTheNb201Loops) {
   LocalCommunicator comm;
-  for (MethodKind method : {MethodKind::darts, MethodKind::beta_darts}) {
-    SCOPED_TRACE(method_name(method));
+  for (const std::string method : {"darts", "beta-darts"}) {
+    SCOPED_TRACE(method);
     auto make = [&](bool with_alpha) {
       SearchOptions o = second_order(0.01);  // float64, NB201 C=4 N=1
       o.method = method;
@@ -420,13 +424,13 @@ TEST(Methods, ClipWithAlphaCountsWhatAlphasGradientHoldsInTheNb201Loops) {
       auto net = twin->network();
       torch::Tensor alpha = twin->architecture().alpha().detach().clone().requires_grad_(true);
       torch::Tensor p = torch::softmax(alpha, -1);
-      if (method == MethodKind::beta_darts) p = p.detach().requires_grad_(true);
+      if (method == "beta-darts") p = p.detach().requires_grad_(true);
       const torch::Tensor loss = torch::nn::functional::cross_entropy(
           net->forward(twin->device_images(train.images), std::vector<torch::Tensor>(net->num_search_cells(), p)),
           train.labels);
-      torch::Tensor a = torch::autograd::grad({loss}, {method == MethodKind::beta_darts ? p : alpha})[0];
+      torch::Tensor a = torch::autograd::grad({loss}, {method == "beta-darts" ? p : alpha})[0];
       const torch::Tensor& last = twin->architecture().alpha().grad();
-      if (method == MethodKind::darts && last.defined()) a = a + last;  // V1 never zeroes it before the ω pass
+      if (method == "darts" && last.defined()) a = a + last;  // V1 never zeroes it before the ω pass
       const StepSchedule schedule{0.025, 0, true, 10, 100};
       const double n_with = with->step(train, valid, schedule).grad_norm;
       const double n_without = without->step(train, valid, schedule).grad_norm;

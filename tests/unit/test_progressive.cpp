@@ -65,15 +65,15 @@ std::string ops_text(const std::vector<EdgeOps>& ops) {
 
 SearchOptions tiny_pdarts(const std::string& data, const std::string& out) {
   SearchOptions o;
-  o.method = MethodKind::p_darts;
+  o.method = "p-darts";
   o.space = "darts-none";  // P-DARTS' 8 ops
   o.dataset = "mnist";
   o.data_dir = data;
   o.channels = 4;
   o.layers = 4;
-  o.pdarts_add_layers = {0, 1, 2};
-  o.pdarts_keep_ops = {5, 3, 1};
-  o.pdarts_skip_dropout = {0.2, 0.4, 0.6};
+  set_method_option(o, "pdarts-add-layers", "0 1 2");
+  set_method_option(o, "pdarts-keep-ops", "5 3 1");
+  set_method_option(o, "pdarts-skip-dropout", "0.2 0.4 0.6");
   o.batch_size = 8;
   o.epochs = 2;
   o.max_steps = 2;
@@ -128,7 +128,7 @@ TEST(Progressive, TheRegularizerPassesSeeTheMasksOfThePassTheyPerturb) {
   LocalCommunicator comm;
   auto gradient_norm = [&](double lambda, double epsilon0, const std::string& fd_mode) {
     SearchOptions o;
-    o.space = "darts-none", o.method = MethodKind::p_darts, o.pdarts_stage = 0;
+    o.space = "darts-none", o.method = "p-darts", method_settings<PDartsSettings>(o, "p-darts").stage = 0;
     o.channels = 4, o.layers = 4, o.batch_size = 8, o.seed = 3, o.float64 = true;
     o.skip_dropout = 0.5, o.regularizer = lambda > 0 ? RegularizerKind::corr : RegularizerKind::none, o.epsilon0 = epsilon0, o.grad_clip = 1e9;
     o.fd_mode = parse_fd_mode(fd_mode);
@@ -231,9 +231,9 @@ TEST(Progressive, StagesGrowTheNetworkAndKeepTheStrongestOps) {
   }
   // Stage 2's ops are stage 1's without its 3 weakest per edge, stage 3's stage 2's without 2.
   for (int s = 1; s < 3; ++s)
-    EXPECT_EQ(last[s].string("search/p-darts/ops"), ops_text(recomputed_ops(dir.file("run"), o.pdarts_keep_ops, s)));
+    EXPECT_EQ(last[s].string("search/p-darts/ops"), ops_text(recomputed_ops(dir.file("run"), method_settings<PDartsSettings>(o, "p-darts").keep_ops, s)));
   // The final cell: stage 3's α, at most 2 skip_connects in the normal cell.
-  const SearchSpace stage3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("run"), o.pdarts_keep_ops, 2));
+  const SearchSpace stage3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("run"), method_settings<PDartsSettings>(o, "p-darts").keep_ops, 2));
   DartsGenotype g;
   g.normal = limit_skips(stage3, "normal", probabilities(last[2], "normal"), 2);
   g.reduce = derive_darts_cell(stage3, "reduce", probabilities(last[2], "reduce"));
@@ -243,12 +243,12 @@ TEST(Progressive, StagesGrowTheNetworkAndKeepTheStrongestOps) {
 
   // Without the priors: no skip limit (here: limit 0 with the priors would differ when a skip is kept).
   SearchOptions free = o;
-  free.pdarts_priors = false;
-  free.pdarts_max_skips = 0;
+  set_method_option(free, "pdarts-priors", "false");
+  set_method_option(free, "pdarts-max-skips", "0");
   free.out = dir.file("free");
   const SearchResult plain = run_search(free, "", comm);
   const Checkpoint c3 = read_checkpoint(latest_checkpoint(dir.file("free/stage-3")));
-  const SearchSpace free3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("free"), o.pdarts_keep_ops, 2));
+  const SearchSpace free3 = stage_space(find_space("darts-none"), recomputed_ops(dir.file("free"), method_settings<PDartsSettings>(o, "p-darts").keep_ops, 2));
   DartsGenotype f;
   f.normal = derive_darts_cell(free3, "normal", probabilities(c3, "normal"));
   f.reduce = derive_darts_cell(free3, "reduce", probabilities(c3, "reduce"));
@@ -263,9 +263,9 @@ TEST(Progressive, RefusesWhatMakesNoSense) {
   o.space = "nb201";
   EXPECT_ERROR_WITH(run_search(o, "", comm), "p-darts", "DARTS space", "nb201");
   o = tiny_pdarts(dir.path(), dir.file("run"));
-  o.pdarts_keep_ops = {5, 5, 1};
+  set_method_option(o, "pdarts-keep-ops", "5 5 1");
   EXPECT_ERROR_WITH(run_search(o, "", comm), "--pdarts-keep-ops", "stage 2");
-  o.pdarts_keep_ops = {5, 3};
+  set_method_option(o, "pdarts-keep-ops", "5 3");
   EXPECT_ERROR_WITH(run_search(o, "", comm), "one value per stage");
   o = tiny_pdarts(dir.path(), dir.file("run"));
   o.resume = dir.file("run/some.h5");

@@ -1,10 +1,15 @@
 // Search methods: what a variant of DARTS changes in one bilevel step
 // (docs/methods.md). The Searcher keeps the loop, the Λ regularizer, clipping, SGD
 // and Adam; a method decides how the α gradient is formed (first order,
-// unrolled) and which cell weights the ω pass sees. Adding one is a file in
-// src/search/methods/ and a line in methods/registry.cpp.
+// unrolled) and which cell weights the ω pass sees. Adding one is one file:
+// the method's class, its settings and one LDARTS_REGISTER_METHOD line
+// (src/search/methods/, or a test's file: tests/unit/test_method_plugin.cpp).
 #pragma once
 
+#include <any>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,9 +22,12 @@ namespace ldarts {
 
 struct Batch;
 struct Checkpoint;
+struct SearchResult;
 struct SearchSpace;
 struct StepSchedule;
 struct StepStats;
+class Communicator;
+class SearchNetworkImpl;
 
 // The α side of one pass over a batch: ∂L/∂P of every cell's copy of softmax(α),
 // [cells, edges·ops], the PC-DARTS β gradients, both averaged over the global
@@ -69,7 +77,8 @@ enum class AlphaAtClip { last_step_plus_alpha_space, weight_pass_p_space };
 class SearchMethod {
  public:
   virtual ~SearchMethod() = default;
-  virtual MethodKind kind() const = 0;
+  // The --method word it was registered under (set by make_method).
+  const std::string& name() const { return name_; }
   virtual AlphaAtClip alpha_at_clip() const { return AlphaAtClip::last_step_plus_alpha_space; }
   // The gradients of the α update. First order: arch_grads(valid, cell_copies()).
   // cell_grads_valid receives ∂L_val/∂P (the diagnostics' and Λ_valid's gradient).
@@ -85,13 +94,86 @@ class SearchMethod {
   // Adds to α.grad (set from the α pass) what the method regularizes α with
   // (β-DARTS' Beta-Decay); one α per cell type.
   virtual void add_alpha_gradient(std::vector<at::Tensor>& /*alphas*/, const StepSchedule&) {}
+  // Once per epoch, before its first step (P-DARTS: the epoch's skip-dropout rate).
+  virtual void begin_epoch(SearchNetworkImpl& /*network*/, int /*epoch*/, int /*epochs*/) {}
   // State a resume needs (none for the stateless methods).
   virtual void save(Checkpoint&) const {}
   virtual void load(const Checkpoint&) {}
+
+ private:
+  friend std::unique_ptr<SearchMethod> make_method(const SearchOptions&, const SearchSpace&);
+  std::string name_;
 };
+
+// ---- the registry of methods -------------------------------------------------
+
+// Where a method declares its own options: each is a flag --<name> of `ldarts
+// search` and a key of its TOML files, bound to a field of the method's
+// settings. cli/search.cpp gives CLI11's implementation; set_method_option()
+// another (tests, the reference step).
+class OptionSink {
+ public:
+  virtual ~OptionSink() = default;
+  virtual void add(const std::string& name, double& value, const std::string& help) = 0;
+  virtual void add(const std::string& name, int& value, const std::string& help) = 0;
+  virtual void add(const std::string& name, bool& value, const std::string& help) = 0;
+  virtual void add(const std::string& name, std::vector<int64_t>& values, const std::string& help) = 0;
+  virtual void add(const std::string& name, std::vector<double>& values, const std::string& help) = 0;
+};
+
+// The whole search of a method that is more than a step (P-DARTS' stages);
+// `search` runs one ordinary search in a space (run_search_in).
+using RunWrapper = std::function<SearchResult(const SearchOptions&, const std::string& resolved_config, Communicator&)>;
+
+struct MethodInfo {
+  std::string name;     // the --method word
+  std::string summary;  // one line for --help and docs
+  std::function<std::unique_ptr<SearchMethod>(const SearchOptions&, const SearchSpace&)> make;
+  // The method's settings (any copyable struct) with their defaults, and its options bound to them.
+  std::any settings;
+  std::function<void(OptionSink&, std::any& settings)> options;
+  // A small, quick set-up of one step for `ldarts bench` and the tests (e.g. PC-DARTS' K = 4).
+  std::function<void(SearchOptions&)> test_sized;
+  RunWrapper run;  // empty: an ordinary search
+  int order = 100;  // place in --help and `bench all-methods` (then by name)
+  bool darts_spaces_only = false;  // needs a DARTS-family space (P-DARTS grows DARTS networks)
+};
+
+// Called by LDARTS_REGISTER_METHOD; a second method of the same name is an error at start-up.
+bool register_method(MethodInfo info);
+// Every registered method, in `order`; the one of `name` (a user error naming --method for
+// anything else).
+std::vector<const MethodInfo*> registered_methods();
+const MethodInfo& find_method(const std::string& name);
+std::vector<std::string> method_names();
+
+// The method's settings of these options, as its file declared them.
+template <class Settings>
+const Settings& method_settings(const SearchOptions& options, const std::string& method) {
+  return std::any_cast<const Settings&>(options.method_settings.at(method));
+}
+template <class Settings>
+Settings& method_settings(SearchOptions& options, const std::string& method) {
+  return std::any_cast<Settings&>(options.method_settings.at(method));
+}
+// Every method's settings at their defaults (SearchOptions' constructor).
+std::map<std::string, std::any> default_method_settings();
+// Sets the option --<name> of whichever method declared it from its text ("0.5", "0 6 12",
+// "true"), as the command line would; an unknown name is an error.
+void set_method_option(SearchOptions& options, const std::string& name, const std::string& value);
+void set_method_option(SearchOptions& options, const std::string& name, double value);
 
 // The method of --method, checked against the other options (a user error
 // names the combination that makes no sense).
 std::unique_ptr<SearchMethod> make_method(const SearchOptions& options, const SearchSpace& space);
 
 }  // namespace ldarts
+
+// One line in a method's file registers it (static initialization; the methods'
+// files are linked whole, see CMakeLists.txt).
+#define LDARTS_CONCAT_(a, b) a##b
+#define LDARTS_CONCAT(a, b) LDARTS_CONCAT_(a, b)
+#define LDARTS_REGISTER_METHOD(...)                                                                        \
+  namespace {                                                                                              \
+  [[maybe_unused]] const bool LDARTS_CONCAT(ldarts_method_, __LINE__) = ::ldarts::register_method(__VA_ARGS__); \
+  }

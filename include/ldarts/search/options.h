@@ -2,7 +2,9 @@
 // read by the search components; nothing reads a global config.
 #pragma once
 
+#include <any>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,14 +25,9 @@ const char* fd_mode_name(FdMode mode);
 const char* lambda_target_name(LambdaTarget target);
 const char* step_order_name(StepOrder order);
 
-// --method (docs/methods.md).
-enum class MethodKind { darts, darts_2nd, sdarts_rs, sdarts_adv, beta_darts, darts_minus, pc_darts, p_darts };
-// "darts", "darts-2nd", "sdarts-rs", ...; parse_method throws a user error naming --method for anything else.
-MethodKind parse_method(const std::string& name);
-const char* method_name(MethodKind kind);
-std::vector<std::string> method_names();
-
 struct SearchOptions {
+  SearchOptions();  // every registered method's settings at their defaults
+
   // search space and supernet
   std::string space = "nb201";
   int64_t channels = 16;        // C
@@ -75,22 +72,15 @@ struct SearchOptions {
   // α: Adam
   double arch_lr = 1e-4, arch_beta1 = 0.5, arch_beta2 = 0.999, arch_weight_decay = 1e-3;
   double arch_grad_clip = 0;  // α gradient clipping (global norm over every α; 0: none; P-DARTS: 5)
-  // the DARTS variant (docs/methods.md); every one combines with the regularizer below
-  MethodKind method = MethodKind::darts;
-  double hvp_r = 0.01;  // darts-2nd: the Hessian-vector product's step R = hvp_r / ‖∇ω' L_val‖ (DARTS architect.py)
-  double perturb_epsilon = 0.3;  // sdarts-*: ε_max of the ramp 0.03 → ε_max over the epochs (SmoothDARTS)
-  int pgd_steps = 7;             // sdarts-adv: PGD steps of size 2ε/steps
-  double beta_decay = 50;        // beta-darts: λ of the Beta-Decay term at the last epoch, ramped from 0
-  double aux_skip_beta = 1.0;    // darts-minus: β0 of the auxiliary skip, decayed linearly to 0 over the epochs
-  // p-darts (docs/methods.md §4): one stage per entry, each a search of `epochs` epochs in <out>/stage-<s>
-  std::vector<int64_t> pdarts_add_layers{0, 6, 12};  // cells added to `layers` in each stage
-  std::vector<int64_t> pdarts_keep_ops{5, 3, 1};     // ops per edge kept after each stage
-  std::vector<double> pdarts_skip_dropout{0.1, 0.4, 0.7};  // d_s of each stage's skip-connection dropout
-  bool pdarts_priors = true;  // false ("w/o priors", Table 6): no skip dropout and no skip limit
-  int pdarts_max_skips = 2;   // skip_connects the final normal cell keeps at most (with the priors)
-  // Set per stage by the p-darts driver (search/progressive.h), not by the command line:
-  int pdarts_stage = -1;      // 0-based stage of this search (-1: not a P-DARTS stage)
-  double skip_dropout = 0;    // d of this stage; the rate follows skip_dropout_rate() per epoch
+  // the DARTS variant (docs/methods.md; a registered method's name); every one combines with the regularizer below
+  std::string method = "darts";
+  // Each method's own settings (its options: --hvp-r, --pdarts-keep-ops, ...), by method name;
+  // read with method_settings<T>(options, name) (search/method.h).
+  std::map<std::string, std::any> method_settings;
+  // P-DARTS' skip-connection dropout d: a dropout after every stride-1 skip_connect (network option;
+  // its per-epoch rate is the method's, SearchMethod::begin_epoch). 0: none.
+  double skip_dropout = 0;
+  bool show_next_steps = true;  // the end of the run prints what to run next (a method's stages: off)
   // Λ-DARTS regularizer (§4.2): none = plain first-order DARTS
   RegularizerKind regularizer = RegularizerKind::corr;
   double lambda = 0.25;                 // λ, ramped linearly from 0 over the epochs

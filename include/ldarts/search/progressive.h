@@ -16,6 +16,16 @@
 
 namespace ldarts {
 
+// --method p-darts' settings (its options; method_settings<PDartsSettings>(o, "p-darts")).
+struct PDartsSettings {
+  std::vector<int64_t> add_layers{0, 6, 12};  // cells added to `layers` in each stage
+  std::vector<int64_t> keep_ops{5, 3, 1};     // ops per edge kept after each stage
+  std::vector<double> skip_dropout{0.1, 0.4, 0.7};  // d_s of each stage's skip-connection dropout
+  bool priors = true;  // false ("w/o priors", Table 6): no skip dropout and no skip limit
+  int max_skips = 2;   // skip_connects the final normal cell keeps at most (with the priors)
+  int stage = -1;      // set per stage by run_progressive: this search's stage from 0 (-1: none)
+};
+
 // The op names of every edge of one cell type, in α-column order.
 using EdgeOps = std::vector<std::vector<std::string>>;
 
@@ -40,7 +50,7 @@ SearchSpace stage_space(const SearchSpace& base, const std::vector<EdgeOps>& ops
 DartsCellGenotype limit_skips(const SearchSpace& space, const std::string& cell_type,
                               std::vector<float> probabilities, int max_skips);
 
-// The P-DARTS search of `options` (method p_darts): the stages in order,
+// The P-DARTS search of `options` (--method p-darts): the stages in order,
 // resuming with --resume auto at the stage and step where it stopped.
 SearchResult run_progressive(const SearchOptions& options, const std::string& resolved_config, Communicator& comm);
 

@@ -83,6 +83,8 @@ class Searcher {
   // The cell weights the method gives the ω pass ({} = the softmax(α) copies), without a step (tests).
   std::vector<torch::Tensor> weight_pass_weights(const Batch& train, const StepSchedule& schedule);
   const SearchMethod& method() const { return *method_; }
+  // Before an epoch's first step: the method's per-epoch settings (P-DARTS' skip-dropout rate).
+  void begin_epoch(int epoch, int epochs) { method_->begin_epoch(*network_, epoch, epochs); }
 
  private:
   class StepPasses;  // the Passes a method sees

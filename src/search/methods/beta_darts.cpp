@@ -7,17 +7,19 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/search/searcher.h"
-#include "methods.h"
 
 namespace ldarts {
 namespace {
 
+struct Settings {
+  double beta_decay = 50;  // λ of the Beta-Decay term at the last epoch, ramped from 0
+};
+
 class BetaDarts final : public SearchMethod {
  public:
-  explicit BetaDarts(const SearchOptions& options) : lambda_(options.beta_decay) {
+  explicit BetaDarts(const SearchOptions& options) : lambda_(method_settings<Settings>(options, "beta-darts").beta_decay) {
     LDARTS_CHECK(lambda_ >= 0, "--beta-decay must be 0 or more, got ", lambda_);
   }
-  MethodKind kind() const override { return MethodKind::beta_darts; }
   // nasbench201/train_search.py:230-248: α's gradient zeroed, softmax(α) in its place for the ω pass.
   AlphaAtClip alpha_at_clip() const override { return AlphaAtClip::weight_pass_p_space; }
   void add_alpha_gradient(std::vector<at::Tensor>& alphas, const StepSchedule& schedule) override {
@@ -31,10 +33,18 @@ class BetaDarts final : public SearchMethod {
   double lambda_;
 };
 
-}  // namespace
-
 std::unique_ptr<SearchMethod> make_beta_darts(const SearchOptions& options, const SearchSpace&) {
   return std::make_unique<BetaDarts>(options);
 }
+
+void declare_options(OptionSink& sink, std::any& settings) {
+  Settings& s = std::any_cast<Settings&>(settings);
+  sink.add("beta-decay", s.beta_decay, "beta-darts: λ of the Beta-Decay term at the last epoch, ramped linearly from 0 (β-DARTS: 50)");
+}
+
+}  // namespace
+
+LDARTS_REGISTER_METHOD({"beta-darts", "β-DARTS: Beta-Decay regularization of α (Ye et al. 2022)", make_beta_darts,
+                        Settings{}, declare_options, {}, {}, 40})
 
 }  // namespace ldarts

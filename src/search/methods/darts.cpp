@@ -1,7 +1,6 @@
 // First-order DARTS (Liu et al. 2019, eq. 7 with ξ = 0): α descends on ∂L_val/∂α
 // at the current ω. The base class's arch_gradient is this method.
 #include "ldarts/search/searcher.h"
-#include "methods.h"
 
 namespace ldarts {
 
@@ -13,12 +12,10 @@ ArchGrads SearchMethod::arch_gradient(Passes& passes, const Batch& valid, const 
 }
 
 namespace {
-class Darts final : public SearchMethod {
- public:
-  MethodKind kind() const override { return MethodKind::darts; }
-};
+class Darts final : public SearchMethod {};
+std::unique_ptr<SearchMethod> make_darts(const SearchOptions&, const SearchSpace&) { return std::make_unique<Darts>(); }
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_darts(const SearchOptions&, const SearchSpace&) { return std::make_unique<Darts>(); }
+LDARTS_REGISTER_METHOD({"darts", "first-order DARTS (Liu et al. 2019)", make_darts, {}, {}, {}, {}, 0})
 
 }  // namespace ldarts

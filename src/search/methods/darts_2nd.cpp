@@ -13,7 +13,6 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/search/searcher.h"
-#include "methods.h"
 
 namespace ldarts {
 namespace {
@@ -29,12 +28,16 @@ void assign(std::vector<at::Tensor>& to, const std::vector<at::Tensor>& from) {
   for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
 }
 
+struct Settings {
+  double hvp_r = 0.01;  // the Hessian-vector product's step R = hvp_r / ‖∇ω' L_val‖ (DARTS architect.py)
+};
+
 class Darts2nd final : public SearchMethod {
  public:
-  explicit Darts2nd(const SearchOptions& options) : options_(options) {
-    LDARTS_CHECK(options.hvp_r > 0, "--hvp-r must be positive, got ", options.hvp_r);
+  explicit Darts2nd(const SearchOptions& options)
+      : options_(options), hvp_r_(method_settings<Settings>(options, "darts-2nd").hvp_r) {
+    LDARTS_CHECK(hvp_r_ > 0, "--hvp-r must be positive, got ", hvp_r_);
   }
-  MethodKind kind() const override { return MethodKind::darts_2nd; }
 
   ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
                           at::Tensor& cell_grads_valid) override {
@@ -66,7 +69,7 @@ class Darts2nd final : public SearchMethod {
     for (const auto& t : v) norm_sq = norm_sq + t.to(torch::kDouble).pow(2).sum();
     const double norm = std::sqrt(norm_sq.item<double>());
     if (norm == 0) return grads;  // ω' is stationary on the validation batch: no implicit term
-    const double r = options_.hvp_r / norm;
+    const double r = hvp_r_ / norm;
     auto at_offset = [&](double sign) {
       {
         torch::NoGradGuard no_grad;
@@ -85,12 +88,21 @@ class Darts2nd final : public SearchMethod {
 
  private:
   SearchOptions options_;
+  double hvp_r_;
 };
-
-}  // namespace
 
 std::unique_ptr<SearchMethod> make_darts_2nd(const SearchOptions& options, const SearchSpace&) {
   return std::make_unique<Darts2nd>(options);
 }
+
+void declare_options(OptionSink& sink, std::any& settings) {
+  Settings& s = std::any_cast<Settings&>(settings);
+  sink.add("hvp-r", s.hvp_r, "darts-2nd: the finite-difference step R = r/‖∇ω'L_val‖ of the Hessian-vector product (DARTS: 0.01)");
+}
+
+}  // namespace
+
+LDARTS_REGISTER_METHOD({"darts-2nd", "second-order DARTS (Liu et al. 2019, eqs. 7-8)", make_darts_2nd, Settings{},
+                        declare_options, {}, {}, 10})
 
 }  // namespace ldarts

@@ -15,14 +15,18 @@
 #include "ldarts/core/error.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
-#include "methods.h"
 
 namespace ldarts {
 namespace {
 
+struct Settings {
+  double aux_skip_beta = 1.0;  // β0 of the auxiliary skip, decayed linearly to 0 over the epochs
+};
+
 class DartsMinus final : public SearchMethod {
  public:
-  DartsMinus(const SearchOptions& options, const SearchSpace& space) : beta0_(options.aux_skip_beta) {
+  DartsMinus(const SearchOptions& options, const SearchSpace& space)
+      : beta0_(method_settings<Settings>(options, "darts-minus").aux_skip_beta) {
     LDARTS_CHECK(beta0_ >= 0, "--aux-skip-beta must be 0 or more, got ", beta0_);
     for (const CellType& type : space.cell_types) {
       const int64_t edges = int64_t(type.edge_ops.size()), ops = int64_t(type.edge_ops.front().size());
@@ -37,7 +41,6 @@ class DartsMinus final : public SearchMethod {
       masks_.push_back(mask);
     }
   }
-  MethodKind kind() const override { return MethodKind::darts_minus; }
 
   std::vector<torch::Tensor> weight_pass_weights(Passes& passes, const Batch&, const StepSchedule& s) override {
     return with_aux_skip(passes, s);
@@ -70,10 +73,19 @@ class DartsMinus final : public SearchMethod {
   std::vector<torch::Tensor> masks_;  // per cell type: 1 at each edge's skip_connect
 };
 
-}  // namespace
-
 std::unique_ptr<SearchMethod> make_darts_minus(const SearchOptions& options, const SearchSpace& space) {
   return std::make_unique<DartsMinus>(options, space);
 }
+
+void declare_options(OptionSink& sink, std::any& settings) {
+  Settings& s = std::any_cast<Settings&>(settings);
+  sink.add("aux-skip-beta", s.aux_skip_beta,
+           "darts-minus: β0 of the auxiliary skip connection, decayed linearly to 0 over the epochs (DARTS-: 1)");
+}
+
+}  // namespace
+
+LDARTS_REGISTER_METHOD({"darts-minus", "DARTS-: an auxiliary skip connection on every edge (Chu et al. 2021)",
+                        make_darts_minus, Settings{}, declare_options, {}, {}, 50})
 
 }  // namespace ldarts

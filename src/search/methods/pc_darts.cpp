@@ -7,17 +7,11 @@
 // NAS-Bench201/exps/algos/PCDARTS.py). The step itself is DARTS'.
 #include "ldarts/core/error.h"
 #include "ldarts/search/searcher.h"
-#include "methods.h"
 
 namespace ldarts {
 namespace {
 
-class PcDarts final : public SearchMethod {
- public:
-  MethodKind kind() const override { return MethodKind::pc_darts; }
-};
-
-}  // namespace
+class PcDarts final : public SearchMethod {};
 
 std::unique_ptr<SearchMethod> make_pc_darts(const SearchOptions& options, const SearchSpace&) {
   LDARTS_CHECK(options.partial_channels > 1,
@@ -25,5 +19,15 @@ std::unique_ptr<SearchMethod> make_pc_darts(const SearchOptions& options, const 
                "CIFAR and NB201, 2 on ImageNet; the pc-darts presets set it)");
   return std::make_unique<PcDarts>();
 }
+
+// A test-sized step: PC-DARTS' CIFAR K.
+void test_sized(SearchOptions& o) {
+  if (o.partial_channels == 1) o.partial_channels = 4;
+}
+
+}  // namespace
+
+LDARTS_REGISTER_METHOD({"pc-darts", "PC-DARTS: partial channels and edge normalization (Xu et al. 2020)",
+                        make_pc_darts, {}, {}, test_sized, {}, 60})
 
 }  // namespace ldarts

@@ -16,7 +16,6 @@
 #include "ldarts/core/error.h"
 #include "ldarts/core/rng.h"
 #include "ldarts/search/searcher.h"
-#include "methods.h"
 
 namespace ldarts {
 namespace {
@@ -50,24 +49,31 @@ std::vector<torch::Tensor> per_cell(const std::vector<torch::Tensor>& per_type, 
   return out;
 }
 
+// Both methods' settings, kept under sdarts-rs (one --perturb-epsilon for both).
+struct Settings {
+  double perturb_epsilon = 0.3;  // ε_max of the ramp 0.03 → ε_max over the epochs (SmoothDARTS)
+  int pgd_steps = 7;             // sdarts-adv: PGD steps of size 2ε/steps
+};
+
 class Sdarts : public SearchMethod {
  public:
-  Sdarts(const SearchOptions& options, MethodKind kind) : options_(options), kind_(kind) {
-    LDARTS_CHECK(options.perturb_epsilon > 0, "--perturb-epsilon must be positive, got ", options.perturb_epsilon);
-    LDARTS_CHECK(options.pgd_steps > 0, "--pgd-steps must be positive, got ", options.pgd_steps);
+  Sdarts(const SearchOptions& options, bool adversarial)
+      : options_(options), adversarial_(adversarial),
+        settings_(method_settings<Settings>(options, "sdarts-rs")) {
+    LDARTS_CHECK(settings_.perturb_epsilon > 0, "--perturb-epsilon must be positive, got ", settings_.perturb_epsilon);
+    LDARTS_CHECK(settings_.pgd_steps > 0, "--pgd-steps must be positive, got ", settings_.pgd_steps);
   }
-  MethodKind kind() const override { return kind_; }
   // nasbench201/train_search.py:228-246: α's gradient zeroed, softmax(α) + δ in its place for the ω pass.
   AlphaAtClip alpha_at_clip() const override { return AlphaAtClip::weight_pass_p_space; }
 
   std::vector<torch::Tensor> weight_pass_weights(Passes& passes, const Batch& train,
                                                  const StepSchedule& schedule) override {
-    const double eps = epsilon_at(options_.perturb_epsilon, schedule);
+    const double eps = epsilon_at(settings_.perturb_epsilon, schedule);
     Rng rng(derive_seed(options_.seed, {kNoiseStream, uint64_t(passes.steps_done())}));
     const std::vector<torch::Tensor> p0 = passes.type_probabilities();
     std::vector<torch::Tensor> p;
     for (const auto& t : p0) p.push_back(clip_rows(t + uniform_noise(t, eps, rng)));
-    if (kind_ == MethodKind::sdarts_rs) return per_cell(p, passes.cell_types());
+    if (!adversarial_) return per_cell(p, passes.cell_types());
     return attack(passes, train, p0, p, eps);
   }
 
@@ -78,8 +84,8 @@ class Sdarts : public SearchMethod {
     const std::vector<int> types = passes.cell_types();
     passes.train_mode(false);
     const double loss_before = passes.mean_loss(train, per_cell(p0, types));
-    const double step = 2 * eps / options_.pgd_steps;
-    for (int k = 0; k < options_.pgd_steps; ++k) {
+    const double step = 2 * eps / settings_.pgd_steps;
+    for (int k = 0; k < settings_.pgd_steps; ++k) {
       std::vector<torch::Tensor> leaves;
       for (const auto& w : per_cell(p, types)) leaves.push_back(w.detach().clone().requires_grad_(true));
       const torch::Tensor g = passes.arch_grads(train, leaves).cells;  // [cells, edges·ops]
@@ -97,16 +103,29 @@ class Sdarts : public SearchMethod {
   }
 
   SearchOptions options_;
-  MethodKind kind_;
+  bool adversarial_;
+  Settings settings_;
 };
+
+std::unique_ptr<SearchMethod> make_sdarts_rs(const SearchOptions& o, const SearchSpace&) {
+  return std::make_unique<Sdarts>(o, false);
+}
+std::unique_ptr<SearchMethod> make_sdarts_adv(const SearchOptions& o, const SearchSpace&) {
+  return std::make_unique<Sdarts>(o, true);
+}
+
+void declare_options(OptionSink& sink, std::any& settings) {
+  Settings& s = std::any_cast<Settings&>(settings);
+  sink.add("perturb-epsilon", s.perturb_epsilon,
+           "sdarts-rs/-adv: ε_max; ε ramps from 0.03 at the first epoch towards it (SmoothDARTS: 0.3)");
+  sink.add("pgd-steps", s.pgd_steps, "sdarts-adv: PGD steps of size 2ε/steps (SmoothDARTS: 7)");
+}
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_sdarts_rs(const SearchOptions& o, const SearchSpace&) {
-  return std::make_unique<Sdarts>(o, MethodKind::sdarts_rs);
-}
-std::unique_ptr<SearchMethod> make_sdarts_adv(const SearchOptions& o, const SearchSpace&) {
-  return std::make_unique<Sdarts>(o, MethodKind::sdarts_adv);
-}
+LDARTS_REGISTER_METHOD({"sdarts-rs", "SDARTS-RS: random smoothing of the ω pass's cell weights (Chen & Hsieh 2020)",
+                        make_sdarts_rs, Settings{}, declare_options, {}, {}, 20})
+LDARTS_REGISTER_METHOD({"sdarts-adv", "SDARTS-ADV: adversarial (PGD) perturbation of the ω pass's cell weights",
+                        make_sdarts_adv, {}, {}, {}, {}, 30})
 
 }  // namespace ldarts

@@ -11,6 +11,7 @@
 #include "ldarts/core/files.h"
 #include "ldarts/core/rng.h"
 #include "ldarts/run/run_folder.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 
@@ -157,26 +158,27 @@ std::string join(const std::vector<std::string>& words) {
 
 SearchResult run_progressive(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
   const SearchSpace& base = find_space(o.space);
-  const size_t stages = o.pdarts_add_layers.size();
-  LDARTS_CHECK(stages >= 1 && o.pdarts_keep_ops.size() == stages && o.pdarts_skip_dropout.size() == stages,
+  const PDartsSettings& pd = method_settings<PDartsSettings>(o, "p-darts");
+  const size_t stages = pd.add_layers.size();
+  LDARTS_CHECK(stages >= 1 && pd.keep_ops.size() == stages && pd.skip_dropout.size() == stages,
                "--pdarts-add-layers, --pdarts-keep-ops and --pdarts-skip-dropout need one value per stage; got ",
-               o.pdarts_add_layers.size(), ", ", o.pdarts_keep_ops.size(), " and ", o.pdarts_skip_dropout.size());
+               pd.add_layers.size(), ", ", pd.keep_ops.size(), " and ", pd.skip_dropout.size());
   LDARTS_CHECK(o.resume.empty() || o.resume == "auto", "--method p-darts resumes with --resume auto (it finds the "
                "stage and its newest checkpoint in ", o.out, "/stage-*); got --resume ", o.resume);
   LDARTS_CHECK(base.kind == CellKind::darts && !base.ops.empty(), "--method p-darts needs a DARTS space whose "
                "edges all have the same ops (darts, darts-none); got --space ", base.name);
   for (size_t s = 0; s < stages; ++s) {
-    const int64_t before = s == 0 ? base.num_ops() : o.pdarts_keep_ops[s - 1];
-    LDARTS_CHECK(o.pdarts_keep_ops[s] >= 1 && o.pdarts_keep_ops[s] < before, "--pdarts-keep-ops: stage ", s + 1,
+    const int64_t before = s == 0 ? base.num_ops() : pd.keep_ops[s - 1];
+    LDARTS_CHECK(pd.keep_ops[s] >= 1 && pd.keep_ops[s] < before, "--pdarts-keep-ops: stage ", s + 1,
                  " starts with ", before, " ops per edge and must keep fewer (and at least 1); got ",
-                 o.pdarts_keep_ops[s]);
-    LDARTS_CHECK(o.pdarts_skip_dropout[s] >= 0 && o.pdarts_skip_dropout[s] < 1,
-                 "--pdarts-skip-dropout rates must be in [0, 1); got ", o.pdarts_skip_dropout[s]);
-    LDARTS_CHECK(o.layers + o.pdarts_add_layers[s] >= 4, "stage ", s + 1, " would have ",
-                 o.layers + o.pdarts_add_layers[s], " cells; --layers + --pdarts-add-layers must be 4 or more");
+                 pd.keep_ops[s]);
+    LDARTS_CHECK(pd.skip_dropout[s] >= 0 && pd.skip_dropout[s] < 1,
+                 "--pdarts-skip-dropout rates must be in [0, 1); got ", pd.skip_dropout[s]);
+    LDARTS_CHECK(o.layers + pd.add_layers[s] >= 4, "stage ", s + 1, " would have ",
+                 o.layers + pd.add_layers[s], " cells; --layers + --pdarts-add-layers must be 4 or more");
   }
-  LDARTS_CHECK(o.pdarts_keep_ops.back() == 1, "--pdarts-keep-ops must end with 1: the final cell keeps one op per "
-               "edge; got ", o.pdarts_keep_ops.back());
+  LDARTS_CHECK(pd.keep_ops.back() == 1, "--pdarts-keep-ops must end with 1: the final cell keeps one op per "
+               "edge; got ", pd.keep_ops.back());
   const bool root = comm.is_root();
   std::vector<EdgeOps> ops;
   for (const CellType& type : base.cell_types) ops.push_back(type.edge_ops);
@@ -199,10 +201,11 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
   for (size_t s = first; s < stages; ++s) {
     SearchOptions so = o;
     so.out = o.out + "/stage-" + std::to_string(s + 1);
-    so.layers = o.layers + o.pdarts_add_layers[s];
+    so.layers = o.layers + pd.add_layers[s];
     so.seed = s == 0 ? o.seed : derive_seed(o.seed, {0x9da, s});  // fresh ω and α (train_search.py:124-141)
-    so.pdarts_stage = int(s);
-    so.skip_dropout = o.pdarts_priors ? o.pdarts_skip_dropout[s] : 0;
+    method_settings<PDartsSettings>(so, "p-darts").stage = int(s);
+    so.show_next_steps = false;  // the end of the last stage is printed below
+    so.skip_dropout = pd.priors ? pd.skip_dropout[s] : 0;
     so.resume = o.resume.empty() ? "" : "auto";
     so.force = false;
     const SearchSpace space = stage_space(base, ops);
@@ -215,14 +218,14 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
     if (s + 1 == stages) {
       // The final cell (train_search.py:205-262): one non-none op per edge, two edges per node.
       DartsGenotype g;
-      g.normal = o.pdarts_priors ? limit_skips(space, "normal", result.probabilities[0], o.pdarts_max_skips)
+      g.normal = pd.priors ? limit_skips(space, "normal", result.probabilities[0], pd.max_skips)
                                  : derive_darts_cell(space, "normal", result.probabilities[0]);
       g.reduce = derive_darts_cell(space, "reduce", result.probabilities[1]);
       const std::string text = to_genotype_text(g);
       if (root) {
         write_file_atomically(o.out + "/genotype.json", to_json(g));
         std::printf("\nP-DARTS final genotype%s: %s\n  (stage %zu without the skip limit: %s)\n",
-                    o.pdarts_priors ? (" (normal cell with at most " + std::to_string(o.pdarts_max_skips) +
+                    pd.priors ? (" (normal cell with at most " + std::to_string(pd.max_skips) +
                                        " skip_connects)").c_str()
                                     : " (w/o priors: no skip limit)",
                     text.c_str(), stages, result.genotype.c_str());
@@ -232,11 +235,11 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
       break;
     }
     for (size_t t = 0; t < ops.size(); ++t)
-      ops[t] = prune_ops(ops[t], result.probabilities[t], int(o.pdarts_keep_ops[s]));
+      ops[t] = prune_ops(ops[t], result.probabilities[t], int(pd.keep_ops[s]));
     if (root) {
       write_file_atomically(record, stages_text(int(s + 1), base, ops));
       std::printf("P-DARTS stage %zu done: %ld ops per edge remain (%s edge 0: %s)\n", s + 1,
-                  long(o.pdarts_keep_ops[s]), base.cell_types[0].name.c_str(), join(ops[0][0]).c_str());
+                  long(pd.keep_ops[s]), base.cell_types[0].name.c_str(), join(ops[0][0]).c_str());
       std::fflush(stdout);
     }
   }
