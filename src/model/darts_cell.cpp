@@ -6,7 +6,7 @@ namespace ldarts {
 
 DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, const DartsCellOptions& o,
                              BatchNormSpec bn)
-    : edges_(space.edges), nodes_(space.nodes), reduction_(o.reduction) {
+    : nodes_(space.nodes), reduction_(o.reduction) {
   // After a reduction cell the older input has twice the resolution: reduce it.
   preprocess0_ = o.reduction_prev
                      ? torch::nn::AnyModule(FactorizedReduce(o.prev_prev_channels, o.channels, bn))
@@ -14,16 +14,17 @@ DartsCellImpl::DartsCellImpl(const SearchSpace& space, const CellType& type, con
   preprocess1_ = torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions{o.prev_channels, o.channels, 1, 1, 0, 1, bn}));
   register_module("preprocess0", preprocess0_.ptr());
   register_module("preprocess1", preprocess1_.ptr());
-  for (size_t e = 0; e < edges_.size(); ++e) {
-    const int64_t stride = o.reduction && edges_[e].from < 2 ? 2 : 1;
-    const std::string name = "edge_" + std::to_string(edges_[e].to) + "_" + std::to_string(edges_[e].from);
+  const std::vector<Edge>& edges = space.edges;
+  for (size_t e = 0; e < edges.size(); ++e) {
+    const int64_t stride = o.reduction && edges[e].from < 2 ? 2 : 1;
+    const std::string name = "edge_" + std::to_string(edges[e].to) + "_" + std::to_string(edges[e].from);
     MixedOpOptions m;
     m.in_channels = m.out_channels = o.channels, m.stride = stride, m.bn = bn, m.pool_bn = true;
     m.partial_channels = o.partial_channels, m.skip_dropout = o.skip_dropout;
     mixed_.push_back(register_module(name, MixedOp(type.edge_ops[e], m)));
   }
   out_channels_ = (nodes_ - 2) * o.channels;
-  if (o.fused) fused_ = std::make_shared<FusedEdges>(edges_, mixed_);
+  evaluator_ = make_cell_evaluator(o.kernel, edges, mixed_);
 }
 
 torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tensor& s1, const torch::Tensor& weights,
@@ -31,17 +32,7 @@ torch::Tensor DartsCellImpl::forward(const torch::Tensor& s0, const torch::Tenso
   std::vector<torch::Tensor> states(nodes_);
   states[0] = preprocess0_.forward(s0);
   states[1] = preprocess1_.forward(s1);
-  if (fused_) {
-    for (int from = 0; from + 1 < nodes_; ++from) fused_->propagate(from, states[from], weights, edge_weights, states);
-    if (traced) *traced = states;
-    return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
-  }
-  for (size_t e = 0; e < edges_.size(); ++e) {
-    torch::Tensor out = mixed_[e](states[edges_[e].from], weights[e]);
-    if (edge_weights.defined()) out = edge_weights[e] * out;
-    torch::Tensor& node = states[edges_[e].to];
-    node = node.defined() ? node + out : out;
-  }
+  evaluator_->evaluate(weights, edge_weights, states);
   if (traced) *traced = states;
   return torch::cat(std::vector<torch::Tensor>(states.begin() + 2, states.end()), 1);
 }

@@ -37,7 +37,7 @@ DartsNetworkImpl::DartsNetworkImpl(const SearchSpace& space, const DartsNetworkO
     const bool reduction = i == o.layers / 3 || i == 2 * o.layers / 3;
     if (reduction) channels *= 2;
     const int type = reduction ? 1 : 0;
-    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels, o.fused_cells,
+    DartsCell cell(space, space.cell_types[type], DartsCellOptions{prev_prev, prev, channels, reduction, reduction_prev, o.partial_channels, o.cell_kernel,
                                                                             skip_dropout_},
                    cell_bn);
     prev_prev = prev;
@@ -84,22 +84,17 @@ std::vector<int> DartsNetworkImpl::cell_stages() const {
 
 MixedOpImpl& DartsNetworkImpl::edge_op(int cell, int edge) { return cells[cell]->as<DartsCellImpl>()->edge_op(edge); }
 
-std::vector<bool> DartsNetworkImpl::regularized_cells() const {
-  std::vector<bool> normal;
-  for (int t : types_) normal.push_back(t == 0);
-  return normal;
-}
-
 torch::Tensor DartsNetworkImpl::forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) {
   LDARTS_CHECK(cell_weights.size() == types_.size(), "network has ", types_.size(), " cells but got ",
                cell_weights.size(), " weight tensors");
   torch::Tensor s0 = stem->forward(x);
   torch::Tensor s1 = stem1 ? stem1->forward(s0) : s0;
   const std::vector<torch::Tensor> edge_w = {edge_weights(0), edge_weights(1)};
-  if (traced_) traced_->assign(types_.size(), {});
+  std::vector<torch::Tensor> nodes;  // for the cell hook
   for (size_t i = 0; i < types_.size(); ++i) {
     torch::Tensor next = cells[i]->as<DartsCellImpl>()->forward(s0, s1, cell_weights[i], edge_w[types_[i]],
-                                                                traced_ ? &(*traced_)[i] : nullptr);
+                                                                cell_hook_ ? &nodes : nullptr);
+    if (cell_hook_) cell_hook_(static_cast<int>(i), nodes);
     s0 = s1;
     s1 = next;
   }

@@ -180,6 +180,13 @@ FusedEdges::FusedEdges(const std::vector<Edge>& edges, const std::vector<MixedOp
 
 FusedEdges::~FusedEdges() = default;
 
+void FusedEdges::evaluate(const torch::Tensor& weights, const torch::Tensor& edge_weights,
+                          std::vector<torch::Tensor>& nodes) const {
+  // Every node's edges come from earlier nodes, so a node is complete before it propagates.
+  for (int from = 0; from + 1 < static_cast<int>(nodes.size()); ++from)
+    propagate(from, nodes[from], weights, edge_weights, nodes);
+}
+
 void FusedEdges::propagate(int from, const torch::Tensor& h, const torch::Tensor& weights,
                            const torch::Tensor& edge_weights, std::vector<torch::Tensor>& nodes) const {
   if (from >= static_cast<int>(leaving_.size()) || leaving_[from].empty()) return;
@@ -259,5 +266,10 @@ void FusedEdges::propagate(int from, const torch::Tensor& h, const torch::Tensor
     node = node.defined() ? node + out : out;
   }
 }
+
+extern const CellKernelRegistration fused_cell_kernel{
+    CellKernel::fused, [](const std::vector<Edge>& edges, const std::vector<MixedOp>& mixed) {
+      return std::unique_ptr<CellEvaluator>(std::make_unique<FusedEdges>(edges, mixed));
+    }};
 
 }  // namespace ldarts

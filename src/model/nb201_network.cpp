@@ -26,7 +26,7 @@ Nb201NetworkImpl::Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkO
       channels *= 2;
     }
     for (int64_t i = 0; i < o.cells_per_stage; ++i) {
-      cells->push_back(Nb201Cell(space, channels, cell_bn, o.fused_cells, o.partial_channels));
+      cells->push_back(Nb201Cell(space, channels, cell_bn, o.cell_kernel, o.partial_channels));
       types_.push_back(0);
     }
   }
@@ -58,13 +58,16 @@ torch::Tensor Nb201NetworkImpl::forward(const torch::Tensor& x,
   LDARTS_CHECK(cell_weights.size() == types_.size(), "network has ", types_.size(),
                " search cells but got ", cell_weights.size(), " weight tensors");
   torch::Tensor h = stem->forward(x);
-  size_t next = 0;
-  if (traced_) traced_->assign(types_.size(), {});
+  int next = 0;
+  std::vector<torch::Tensor> nodes;  // for the cell hook
   for (const auto& module : *cells) {
-    if (auto* cell = module->as<Nb201CellImpl>())
-      h = cell->forward(h, cell_weights[next], traced_ ? &(*traced_)[next] : nullptr), ++next;
-    else
+    if (auto* cell = module->as<Nb201CellImpl>()) {
+      h = cell->forward(h, cell_weights[next], cell_hook_ ? &nodes : nullptr);
+      if (cell_hook_) cell_hook_(next, nodes);
+      ++next;
+    } else {
       h = module->as<ResNetBlockImpl>()->forward(h);
+    }
   }
   h = torch::relu(head_bn(h));
   h = torch::nn::functional::adaptive_avg_pool2d(h, torch::nn::functional::AdaptiveAvgPool2dFuncOptions(1));

@@ -31,14 +31,14 @@ SearchNetwork make_search_network(const SearchSpace& space, const SearchNetworkO
     LDARTS_CHECK(!o.imagenet && !o.edge_normalization && !o.skip_dropout, "space ", space.name,
                  ": --network imagenet, --edge-normalization and skip dropout (p-darts) need a DARTS-family space");
     Nb201NetworkOptions n{o.channels, o.cells_per_stage, o.in_channels, o.num_classes, BatchNormSpec{false, false},
-                          o.fused_cells};
+                          o.cell_kernel};
     n.partial_channels = o.partial_channels;
     return Nb201Network(space, n).ptr();
   }
   DartsNetworkOptions d;
   d.channels = o.channels, d.layers = o.layers, d.in_channels = o.in_channels, d.num_classes = o.num_classes;
   d.imagenet = o.imagenet, d.partial_channels = o.partial_channels, d.edge_normalization = o.edge_normalization;
-  d.fused_cells = o.fused_cells, d.skip_dropout = o.skip_dropout;
+  d.cell_kernel = o.cell_kernel, d.skip_dropout = o.skip_dropout;
   return DartsNetwork(space, d).ptr();
 }
 

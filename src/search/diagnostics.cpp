@@ -72,10 +72,14 @@ std::vector<StageSimilarity> probe_similarities(SearchNetworkImpl& network, cons
   std::vector<at::Tensor> buffers = network.buffers(), saved;
   for (const auto& b : buffers) saved.push_back(b.clone());
 
-  std::vector<std::vector<at::Tensor>> nodes;
-  network.trace_nodes(&nodes);
+  // Every search cell's node states, inputs first, kept by the network's cell hook.
+  std::vector<std::vector<at::Tensor>> nodes(network.num_search_cells());
+  struct HookScope {  // the hook refers to `nodes`: removed when the probe ends, however it ends
+    SearchNetworkImpl& network;
+    ~HookScope() { network.set_cell_hook(nullptr); }
+  } scope{network};
+  network.set_cell_hook([&nodes](int cell, const std::vector<at::Tensor>& states) { nodes[cell] = states; });
   const at::Tensor logits = network.forward(images, cell_weights);
-  network.trace_nodes(nullptr);
   const at::Tensor loss = torch::nn::functional::cross_entropy(logits, labels);
 
   // Nodes that receive edges (NB201: 1..3; DARTS: 2..5), of the cells in stages.

@@ -3,8 +3,16 @@
 #include <ATen/ATen.h>
 
 #include "ldarts/core/error.h"
+#include "ldarts/spaces/space.h"
 
 namespace ldarts {
+
+std::vector<bool> regularized_cells(const SearchSpace& space, const std::vector<int>& cell_types) {
+  std::vector<bool> regularized;
+  // Cell type 0 of a DARTS space is the normal cell (model/darts_network.h).
+  for (int type : cell_types) regularized.push_back(space.kind == CellKind::nb201 || type == 0);
+  return regularized;
+}
 
 namespace {
 

@@ -9,6 +9,7 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/core/rng.h"
+#include "ldarts/model/cell_evaluator.h"
 #include "ldarts/search/alignment.h"
 
 namespace ldarts {
@@ -95,9 +96,7 @@ static SearchNetworkOptions network_options(const SearchOptions& o, int64_t in_c
                o.network, "'");
   n.imagenet = o.network == "imagenet", n.partial_channels = o.partial_channels;
   n.edge_normalization = o.edge_normalization;
-  LDARTS_CHECK(o.cell_kernel == "fused" || o.cell_kernel == "per-edge", "--cell-kernel must be fused or per-edge, got '",
-               o.cell_kernel, "'");
-  n.fused_cells = o.cell_kernel == "fused";
+  n.cell_kernel = parse_cell_kernel(o.cell_kernel);
   n.skip_dropout = o.skip_dropout > 0;
   return n;
 }
@@ -111,7 +110,7 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
       fd_mode_(options.fd_mode) {
   LDARTS_CHECK(options.epsilon0 > 0, "--epsilon0 must be positive, got ", options.epsilon0);
   outer_ = options.lambda_target == LambdaTarget::outer;
-  const auto regularized = network_->regularized_cells();
+  const auto regularized = regularized_cells(space, network_->cell_types());
   LDARTS_CHECK(std::count(regularized.begin(), regularized.end(), true) >= 2, "space ", space.name,
                ": the layer alignment needs at least 2 ", space.kind == CellKind::darts ? "normal " : "",
                "cells, this network has ", std::count(regularized.begin(), regularized.end(), true),
@@ -282,7 +281,8 @@ void Searcher::weight_step(const Batch& train, const StepSchedule& schedule, Ste
   std::vector<torch::Tensor> params = network_->weights();
   std::vector<torch::Tensor> grads = parameter_grads(params);
   if (regularizer_ != RegularizerKind::none && !outer_ && lambda > 0) {
-    const torch::Tensor delta = perturbations(per_cell[0], regularizer_, network_->regularized_cells());
+    const torch::Tensor delta =
+        perturbations(per_cell[0], regularizer_, regularized_cells(space_, network_->cell_types()));
     stats.delta_norm = delta.norm().item<double>();
     if (stats.delta_norm > 0) {
       stats.epsilon = options_.epsilon0 / stats.delta_norm;
@@ -429,7 +429,7 @@ void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSched
 }
 
 torch::Tensor Searcher::regularized_rows(const torch::Tensor& per_cell) const {
-  const std::vector<bool> mask = network_->regularized_cells();
+  const std::vector<bool> mask = regularized_cells(space_, network_->cell_types());
   std::vector<int64_t> rows;
   for (size_t i = 0; i < mask.size(); ++i)
     if (mask[i]) rows.push_back(static_cast<int64_t>(i));
@@ -495,7 +495,8 @@ torch::Tensor Searcher::outer_regularizer(const Batch& train, StepStats& stats) 
   std::vector<torch::Tensor> g_train = cell_gradient(probs);  // the whole train batch (no micro-batches here)
   std::vector<torch::Tensor> per_cell{torch::stack(g_train).reshape({cells, -1})};
   comm_.all_reduce_mean(per_cell);
-  const torch::Tensor delta = perturbations(per_cell[0], regularizer_, network_->regularized_cells());
+  const torch::Tensor delta =
+      perturbations(per_cell[0], regularizer_, regularized_cells(space_, network_->cell_types()));
   stats.delta_norm = delta.norm().item<double>();
   if (stats.delta_norm == 0) return torch::zeros_like(per_cell[0]);
   stats.epsilon = options_.epsilon0 / stats.delta_norm;

@@ -5,6 +5,7 @@
 
 #include "ldarts/model/darts_network.h"
 #include "ldarts/search/architecture.h"
+#include "ldarts/search/regularizer.h"
 
 using namespace ldarts;
 
@@ -28,7 +29,7 @@ TEST(DartsNetwork, ShapesAndCellTypes) {
   const SearchSpace& space = find_space("darts");
   DartsNetwork net(space, DartsNetworkOptions{4, 5, 3, 10});
   EXPECT_EQ(net->cell_types(), (std::vector<int>{0, 1, 0, 1, 0}));  // reductions at 5/3 = 1 and 10/3 = 3
-  EXPECT_EQ(net->regularized_cells(), (std::vector<bool>{true, false, true, false, true}));
+  EXPECT_EQ(regularized_cells(space, net->cell_types()), (std::vector<bool>{true, false, true, false, true}));
   auto w = copies_for(net, space);
   const auto y = net->forward(torch::randn({2, 3, 16, 16}), w);
   EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 10}));

@@ -130,10 +130,10 @@ TEST(Diagnostics, ProbeSimilaritiesMatchCosinesOfATracedPass) {
   for (const auto& p : net->parameters()) EXPECT_FALSE(p.grad().defined());
 
   // Stage 0 = cells 0, 1, 2: three pairs.
-  std::vector<std::vector<torch::Tensor>> nodes;
-  net->trace_nodes(&nodes);
+  std::vector<std::vector<torch::Tensor>> nodes(net->num_search_cells());
+  net->set_cell_hook([&](int cell, const std::vector<torch::Tensor>& states) { nodes[cell] = states; });
   const torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(images, weights), labels);
-  net->trace_nodes(nullptr);
+  net->set_cell_hook(nullptr);
   const std::vector<torch::Tensor> grads =
       torch::autograd::grad({loss}, {nodes[0][1], nodes[0][2], nodes[0][3], nodes[1][1], nodes[1][2], nodes[1][3],
                                      nodes[2][1], nodes[2][2], nodes[2][3]});

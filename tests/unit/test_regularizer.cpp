@@ -80,7 +80,7 @@ struct TinySupernet {
   // r from the finite differences, for a given ε0.
   std::vector<torch::Tensor> finite_difference_r(RegularizerKind kind, const torch::Tensor& per_cell, double epsilon0,
                                                  FdMode mode) {
-    const auto delta = perturbations(per_cell, kind, net->regularized_cells());
+    const auto delta = perturbations(per_cell, kind, regularized_cells(space, net->cell_types()));
     const double epsilon = epsilon0 / delta.norm().item<double>();
     const GradientAt at = [&](const std::vector<torch::Tensor>& w) { return omega_gradient(w); };
     return finite_difference(at, probs, delta, epsilon, mode, omega_gradient(probs));
@@ -245,7 +245,8 @@ TEST(Regularizer, ClipSeesTheRegularizedGradient) {
   // g_ℓ from a separate pass (the same values as the step's backward gives).
   const auto g_cells = torch::autograd::grad({loss_of(copies)}, copies);
   const auto per_cell = torch::stack(g_cells).reshape({net->num_search_cells(), -1});
-  const auto delta = perturbations(per_cell, RegularizerKind::corr, net->regularized_cells());
+  const auto delta =
+      perturbations(per_cell, RegularizerKind::corr, regularized_cells(find_space("nb201"), net->cell_types()));
   const GradientAt at = [&](const std::vector<torch::Tensor>& w) {
     return torch::autograd::grad({loss_of(w)}, params, {}, false, false, true);
   };

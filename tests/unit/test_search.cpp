@@ -153,7 +153,8 @@ TEST(Searcher, DartsSpaceStepsChangeBothAlphasAndAlignNormalCells) {
   EXPECT_TRUE(s.regularized);
   EXPECT_FALSE(torch::equal(normal0, searcher.architecture().alpha(0).detach()));
   EXPECT_FALSE(torch::equal(reduce0, searcher.architecture().alpha(1).detach()));
-  EXPECT_EQ(searcher.network()->regularized_cells(), (std::vector<bool>{true, false, true, false, true}));
+  EXPECT_EQ(regularized_cells(space, searcher.network()->cell_types()),
+            (std::vector<bool>{true, false, true, false, true}));
   EXPECT_TRUE(std::isfinite(s.alignment_train));
 }
 

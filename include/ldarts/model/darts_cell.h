@@ -6,7 +6,7 @@
 // among the edges entering the same node.
 #pragma once
 
-#include "ldarts/model/fused_edges.h"
+#include "ldarts/model/cell_evaluator.h"
 #include "ldarts/model/mixed_op.h"
 #include "ldarts/spaces/space.h"
 
@@ -16,7 +16,7 @@ struct DartsCellOptions {
   int64_t prev_prev_channels, prev_channels, channels;
   bool reduction = false, reduction_prev = false;
   int64_t partial_channels = 1;  // PC-DARTS K (1 = every channel through the mixed op)
-  bool fused = true;             // evaluate the edges with FusedEdges (else per edge, the reference)
+  CellKernel kernel = CellKernel::fused;  // how the edges are evaluated
   std::shared_ptr<SkipDropoutControl> skip_dropout;  // P-DARTS (nullptr: no skip dropout)
 };
 
@@ -33,10 +33,9 @@ class DartsCellImpl : public torch::nn::Module {
 
  private:
   torch::nn::AnyModule preprocess0_, preprocess1_;
-  std::vector<Edge> edges_;
   int nodes_;
   std::vector<MixedOp> mixed_;
-  std::shared_ptr<FusedEdges> fused_;
+  std::unique_ptr<CellEvaluator> evaluator_;
   bool reduction_;
   int64_t out_channels_;
 };

@@ -28,7 +28,7 @@ struct DartsNetworkOptions {
   bool imagenet = false;
   int64_t partial_channels = 1;
   bool edge_normalization = false;
-  bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
+  CellKernel cell_kernel = CellKernel::fused;  // how every cell evaluates its edges
   bool skip_dropout = false;  // P-DARTS: a dropout after every stride-1 skip_connect (rate: set_skip_dropout)
 };
 
@@ -41,8 +41,6 @@ class DartsNetworkImpl : public SearchNetworkImpl {
   const std::vector<int>& cell_types() const override { return types_; }
   std::vector<int> cell_stages() const override;
   MixedOpImpl& edge_op(int cell, int edge) override;
-  // The Λ regularizer acts on the normal cells only (§A.9.2).
-  std::vector<bool> regularized_cells() const override;
   std::vector<torch::Tensor> edge_parameters() const override { return betas_; }
   torch::Tensor edge_weights(int cell_type) const override;
 

@@ -1,11 +1,11 @@
-// The fused evaluation of a search cell's mixed edges (docs/design.md, "Fused
-// cell kernel"). The straightforward cell walks its edges and evaluates every
-// op of every edge: pool, skip and the ReLU in front of each convolution are
-// computed once per edge although every edge leaving a node sees the same
-// input, `none` multiplies zeros, and each op output is scaled by its α weight
-// and summed in a separate pass. FusedEdges evaluates the same sum by source
-// node instead, with the same parameters (it reads the MixedOps' modules, so
-// parameter names and checkpoints do not change):
+// The fused cell kernel (--cell-kernel fused, the default; docs/design.md, "Fused
+// cell kernel"). The straightforward kernel (PerEdgeSum) walks a cell's edges
+// and evaluates every op of every edge: pool, skip and the ReLU in front of
+// each convolution are computed once per edge although every edge leaving a
+// node sees the same input, `none` multiplies zeros, and each op output is
+// scaled by its α weight and summed in a separate pass. FusedEdges evaluates
+// the same sum by source node instead, with the same parameters (it reads the
+// MixedOps' modules, so parameter names and checkpoints do not change):
 //   - none is skipped (its α column still gets its zero gradient);
 //   - parameter-free ops (skip, avg/max pool, pool + stateless BN) run once per
 //     source node and are added with one fused multiply-add per edge;
@@ -25,17 +25,21 @@
 #include <memory>
 #include <vector>
 
-#include "ldarts/model/mixed_op.h"
-#include "ldarts/spaces/space.h"
+#include "ldarts/model/cell_evaluator.h"
 
 namespace ldarts {
 
-class FusedEdges {
+class FusedEdges : public CellEvaluator {
  public:
   // edges: the cell's edges, ordered by target node; mixed: their mixed ops.
   FusedEdges(const std::vector<Edge>& edges, const std::vector<MixedOp>& mixed);
-  ~FusedEdges();
+  ~FusedEdges() override;
 
+  // propagate() from every node but the last, in order.
+  void evaluate(const torch::Tensor& weights, const torch::Tensor& edge_weights,
+                std::vector<torch::Tensor>& nodes) const override;
+
+ private:
   // nodes[e.to] += edge e's output for every edge e leaving node `from`:
   //   Σ_o w[e,o]·op_{e,o}(h), with PC-DARTS' bypass and channel shuffle when
   //   the ops see only part of the channels, times edge_weights[e] when given.
@@ -43,7 +47,6 @@ class FusedEdges {
   void propagate(int from, const torch::Tensor& h, const torch::Tensor& weights,
                  const torch::Tensor& edge_weights, std::vector<torch::Tensor>& nodes) const;
 
- private:
   struct Group;
   std::vector<Edge> edges_;
   std::vector<MixedOp> mixed_;

@@ -2,7 +2,7 @@
 // edge from every earlier node, node 3 is the output.
 #pragma once
 
-#include "ldarts/model/fused_edges.h"
+#include "ldarts/model/cell_evaluator.h"
 #include "ldarts/model/mixed_op.h"
 #include "ldarts/spaces/space.h"
 
@@ -10,9 +10,9 @@ namespace ldarts {
 
 class Nb201CellImpl : public torch::nn::Module {
  public:
-  // fused: evaluate the edges with FusedEdges (same parameters, same mathematics).
+  // kernel: how the edges are evaluated (same parameters, same mathematics).
   // partial_channels: PC-DARTS K (1/K of the channels through the ops).
-  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, bool fused = true,
+  Nb201CellImpl(const SearchSpace& space, int64_t channels, BatchNormSpec bn, CellKernel kernel = CellKernel::fused,
                 int64_t partial_channels = 1);
   // weights: [edges, ops], this cell's own copy of softmax(α)
   // nodes: when given, receives the node states (input first).
@@ -20,10 +20,9 @@ class Nb201CellImpl : public torch::nn::Module {
   MixedOpImpl& edge_op(int edge) { return *mixed_.at(edge); }
 
  private:
-  std::vector<Edge> edges_;
   int nodes_;
   std::vector<MixedOp> mixed_;
-  std::shared_ptr<FusedEdges> fused_;  // null: the per-edge reference evaluation
+  std::unique_ptr<CellEvaluator> evaluator_;
 };
 TORCH_MODULE(Nb201Cell);
 

@@ -21,7 +21,7 @@ struct Nb201NetworkOptions {
   int64_t in_channels = 3;
   int64_t num_classes = 10;
   BatchNormSpec cell_bn{false, false};  // search cells: no affine parameters, batch statistics
-  bool fused_cells = true;  // FusedEdges in every cell (false: the per-edge reference)
+  CellKernel cell_kernel = CellKernel::fused;  // how every cell evaluates its edges
   int64_t partial_channels = 1;  // PC-DARTS K (--method pc-darts on NB201, as Lambda-DARTS' PCDARTS.py)
 };
 
@@ -30,11 +30,10 @@ class Nb201NetworkImpl : public SearchNetworkImpl {
   Nb201NetworkImpl(const SearchSpace& space, const Nb201NetworkOptions& options);
   // cell_weights: one [edges, ops] tensor per search cell, in order.
   torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) override;
-  // One cell type; the Λ regularizer acts on every search cell.
+  // One cell type.
   const std::vector<int>& cell_types() const override { return types_; }
   std::vector<int> cell_stages() const override;
   MixedOpImpl& edge_op(int cell, int edge) override;
-  std::vector<bool> regularized_cells() const override { return std::vector<bool>(types_.size(), true); }
 
  private:
   torch::nn::Sequential stem{nullptr};

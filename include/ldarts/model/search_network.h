@@ -1,13 +1,16 @@
 // What the searcher needs from a supernet, whatever the space: a forward pass
-// with one weight tensor per search cell, the cell type of each cell (which α
-// it copies), and the cells the Λ regularizer acts on.
+// with one weight tensor per search cell and the cell type of each cell (which
+// α it copies; search/ decides from these which cells Λ acts on).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include <torch/nn/module.h>
+
+#include "ldarts/model/cell_evaluator.h"
 
 namespace ldarts {
 
@@ -21,8 +24,6 @@ class SearchNetworkImpl : public torch::nn::Module {
   virtual torch::Tensor forward(const torch::Tensor& x, const std::vector<torch::Tensor>& cell_weights) = 0;
   // Index into SearchSpace::cell_types for every search cell.
   virtual const std::vector<int>& cell_types() const = 0;
-  // The cells whose per-cell gradients enter Λ and the regularizer.
-  virtual std::vector<bool> regularized_cells() const = 0;
   int num_search_cells() const { return static_cast<int>(cell_types().size()); }
   // Architecture parameters the network owns, trained with α by the α
   // optimizer: PC-DARTS' edge-normalization β, one [edges] tensor per cell type
@@ -34,10 +35,11 @@ class SearchNetworkImpl : public torch::nn::Module {
   // ω: every parameter but α (which the network does not own) and β.
   std::vector<torch::Tensor> weights();
 
-  // For the diagnostics (search/diagnostics.h). While `nodes` is set, every
-  // forward pass keeps each search cell's node states, inputs first, in
-  // (*nodes)[cell] (nullptr: none kept).
-  void trace_nodes(std::vector<std::vector<torch::Tensor>>* nodes) { traced_ = nodes; }
+  // A hook called during every forward pass after each search cell, with the
+  // cell's index and its node states, inputs first: for measurements inside a
+  // pass (the diagnostics probe, search/diagnostics.h). Empty: none.
+  using CellHook = std::function<void(int cell, const std::vector<torch::Tensor>& nodes)>;
+  void set_cell_hook(CellHook hook) { cell_hook_ = std::move(hook); }
   // The stage of every search cell: cells of one stage have node states of
   // equal shapes (-1: a cell alone in its shape, e.g. a reduction cell).
   virtual std::vector<int> cell_stages() const = 0;
@@ -50,7 +52,7 @@ class SearchNetworkImpl : public torch::nn::Module {
   void set_noise_seed(uint64_t seed);
 
  protected:
-  std::vector<std::vector<torch::Tensor>>* traced_ = nullptr;
+  CellHook cell_hook_;
   std::shared_ptr<SkipDropoutControl> skip_dropout_;
 };
 
@@ -66,9 +68,7 @@ struct SearchNetworkOptions {
   bool imagenet = false;         // three stride-2 stem convs (224×224 → 28×28), §A.7
   int64_t partial_channels = 1;  // PC-DARTS K
   bool edge_normalization = false;
-  // Evaluate the cells with FusedEdges (model/fused_edges.h); false: the
-  // straightforward per-edge evaluation, kept as the reference.
-  bool fused_cells = true;
+  CellKernel cell_kernel = CellKernel::fused;  // how every cell evaluates its edges (model/cell_evaluator.h)
   bool skip_dropout = false;  // P-DARTS (DARTS spaces): dropout after every stride-1 skip_connect
 };
 

@@ -13,6 +13,13 @@
 
 namespace ldarts {
 
+struct SearchSpace;
+
+// The cells whose per-cell gradients enter Λ and the regularizer, one flag per
+// search cell of the given types (SearchNetworkImpl::cell_types): every NB201
+// cell, the normal cells of the DARTS spaces (§A.9.2).
+std::vector<bool> regularized_cells(const SearchSpace& space, const std::vector<int>& cell_types);
+
 // δ_ℓ for every regularized cell, zeros for the others.
 // per_cell_grads: [cells, d]; regularized: one flag per cell (at least two set).
 // corr:     δ_ℓ = w/‖g_ℓ‖ · (I − u_ℓu_ℓᵀ) Σ_{ℓ'≠ℓ} u_ℓ'
