@@ -43,6 +43,7 @@
 #include "ldarts/sweep/sweep.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype_input.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -161,9 +162,8 @@ Bytes bytes_of(const std::string& text) { return Bytes(text.begin(), text.end())
 // A tiny search (NB201, C=4, one step per epoch) on 32 MNIST-like images, run into <dir>/run.
 SearchOptions tiny_search(const test::TempDir& dir, int epochs) {
   test::write_tiny_mnist(dir.path(), 32, 10);
-  SearchOptions o;
-  o.dataset = "mnist", o.data_dir = dir.path(), o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
-  o.epochs = epochs, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.out = dir.file("run");
+  SearchOptions o = test::tiny_search_options(dir.path(), dir.file("run"));
+  o.epochs = epochs, o.max_steps = 1, o.eval_steps = 1, o.threads = 1;
   LocalCommunicator comm;
   run_search(o, "seed=0\n", comm);
   return o;

@@ -12,6 +12,7 @@
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
 #include "ldarts/train/train_run.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -34,11 +35,7 @@ std::string shared_dir(const std::string& name) {
 }
 
 SearchOptions tiny_run(const std::string& dir, const std::string& out) {
-  SearchOptions o;
-  o.dataset = "mnist";
-  o.data_dir = dir;
-  o.channels = 4;
-  o.cells_per_stage = 1;
+  SearchOptions o = test::tiny_search_options(dir, dir + "/" + out);
   o.batch_size = 16;  // global: 8 per rank
   o.epochs = 2;
   o.max_steps = 3;
@@ -48,7 +45,6 @@ SearchOptions tiny_run(const std::string& dir, const std::string& out) {
   o.threads = 1;
   o.keep_checkpoints = 100;
   o.checkpoint_every = 1;
-  o.out = dir + "/" + out;
   return o;
 }
 
@@ -196,16 +192,13 @@ TEST(Mpi, ResumeOnAnotherWorldSizeContinuesTheRun) {
 // After steps of Λ-DARTS on different data per rank, every rank holds the same
 // ω and α (a digest of all of them), and saw the same Λ, ε and ‖Δ‖.
 TEST(Mpi, RanksHoldIdenticalStateAndStatistics) {
-  SearchOptions o;
-  o.channels = 4;
-  o.cells_per_stage = 1;
+  const SearchOptions o = test::tiny_search_options();
   torch::manual_seed(world->rank() + 11);  // different init per rank: the broadcast must fix it
   Searcher searcher(o, find_space("nb201"), 1, 10, *world);
   StepStats s;
   for (int i = 0; i < 3; ++i) {
-    torch::manual_seed(100 * i + world->rank());  // each rank its own batch
-    const Batch train{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
-    const Batch valid{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
+    const Batch train = test::random_batch(8, 100 * i + world->rank());  // each rank its own batch
+    const Batch valid = test::random_batch(8);
     s = searcher.step(train, valid, StepSchedule{0.025, 0.5});
   }
   ASSERT_TRUE(s.regularized);

@@ -153,3 +153,26 @@ std::vector<unsigned char> py2_imagenet16_pickle(const std::vector<int>& labels)
 }
 
 }  // namespace ldarts::test
+
+#include <gtest/gtest.h>
+
+namespace ldarts::test {
+void interrupt_and_resume(const std::string& args, const std::string& whole, const std::string& cut,
+                          const Interruption& interruption,
+                          const std::function<void(const std::string&)>& check_stopped, std::string* resume_output) {
+  std::string out;
+  ASSERT_EQ(run_ldarts(args + " --out " + whole, out), 0) << out;
+  const int code = run_command(interruption.environment + " " + LDARTS_BINARY + " " + args + interruption.extra_args +
+                                   " --out " + cut,
+                               out);
+  if (interruption.exit_code) {
+    ASSERT_EQ(code, *interruption.exit_code) << out;
+  } else {
+    ASSERT_NE(code, 0) << out;
+  }
+  if (check_stopped) check_stopped(out);
+  if (::testing::Test::HasFatalFailure()) return;
+  ASSERT_EQ(run_ldarts(args + " --out " + cut + " --resume auto", out), 0) << out;
+  if (resume_output) *resume_output = out;
+}
+}  // namespace ldarts::test

@@ -73,3 +73,26 @@ int wait_ldarts(int pid);
 // labels i % 10) into `dir`.
 void write_tiny_mnist(const std::string& dir, int n, int size);
 }  // namespace ldarts::test
+
+#include <functional>
+#include <optional>
+
+namespace ldarts::test {
+// How the interrupted run of interrupt_and_resume is stopped.
+struct Interruption {
+  std::string environment;            // "LDARTS_STOP_AT_STEP=5", "LDARTS_FAULT_SIGNAL=validation", ...
+  std::optional<int> exit_code = 75;  // its exit code (75: preempted); nullopt: any but 0 (an injected fault)
+  std::string extra_args;             // arguments of the interrupted run only (" --checkpoint-every 1")
+};
+
+// A run stopped by an injected signal or fault and resumed, beside the same run
+// uninterrupted: `ldarts <args> --out <whole>` exits 0; `<environment> ldarts
+// <args><extra_args> --out <cut>` stops with the exit code, and `check_stopped` sees
+// its output (and the folder it left); `ldarts <args> --out <cut> --resume auto`
+// exits 0 with `resume_output`. Fatal failures stop it: call it inside
+// ASSERT_NO_FATAL_FAILURE; the test then compares the two folders.
+void interrupt_and_resume(const std::string& args, const std::string& whole, const std::string& cut,
+                          const Interruption& interruption,
+                          const std::function<void(const std::string& output)>& check_stopped = {},
+                          std::string* resume_output = nullptr);
+}  // namespace ldarts::test

@@ -17,6 +17,7 @@
 #include "ldarts/run/run_folder.h"
 #include "ldarts/search/method.h"
 #include "ldarts/search/search_run.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -40,12 +41,7 @@ Checkpoint sample_checkpoint() {
 std::string read_all(const std::string& path) { return test::read_text(path); }
 
 SearchOptions tiny_run(const std::string& data_dir, const std::string& out) {
-  SearchOptions o;
-  o.dataset = "mnist";
-  o.data_dir = data_dir;
-  o.channels = 4;
-  o.cells_per_stage = 1;
-  o.batch_size = 8;
+  SearchOptions o = test::tiny_search_options(data_dir, out);
   o.epochs = 3;
   o.max_steps = 3;
   o.eval_steps = 1;
@@ -53,7 +49,6 @@ SearchOptions tiny_run(const std::string& data_dir, const std::string& out) {
   o.checkpoint_every = 1;
   o.keep_checkpoints = 100;
   o.probe_every = 2;  // diagnostics.csv and its averages must continue exactly too
-  o.out = out;
   o.seed = 4;
   return o;
 }
@@ -325,16 +320,14 @@ void expect_preemption(const std::string& stop_at) {
                              " --channels 4 --cells-per-stage 1 --batch-size 8 --epochs 3 --max-steps 3"
                              " --eval-steps 1 --seed 4 --lambda 0.5 --threads 1 --keep-checkpoints 100";
   std::string out;
-  ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file("whole"), out), 0) << out;
-
-  const int code = test::run_command("LDARTS_STOP_AT_STEP=" + stop_at + " " + LDARTS_BINARY + " " + common +
-                                     " --out " + dir.file("stopped"), out);
-  ASSERT_EQ(code, 75) << out;
-  EXPECT_NE(out.find("preempted (signal"), std::string::npos) << out;
-  EXPECT_NE(out.find("checkpoint written at epoch 2 step 2"), std::string::npos) << out;  // global step 5
-  EXPECT_EQ(latest_checkpoint(dir.file("stopped")), dir.file("stopped/" + checkpoint_name(5)));
-
-  ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file("stopped") + " --resume auto", out), 0) << out;
+  ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
+      common, dir.file("whole"), dir.file("stopped"), {"LDARTS_STOP_AT_STEP=" + stop_at},
+      [&](const std::string& stopped) {
+        EXPECT_NE(stopped.find("preempted (signal"), std::string::npos) << stopped;
+        EXPECT_NE(stopped.find("checkpoint written at epoch 2 step 2"), std::string::npos) << stopped;  // step 5
+        EXPECT_EQ(latest_checkpoint(dir.file("stopped")), dir.file("stopped/" + checkpoint_name(5)));
+      },
+      &out));
   EXPECT_NE(out.find("resumed from"), std::string::npos) << out;
   EXPECT_EQ(read_all(dir.file("whole/steps.csv")), read_all(dir.file("stopped/steps.csv")));
   EXPECT_EQ(read_all(dir.file("whole/genotype.json")), read_all(dir.file("stopped/genotype.json")));
@@ -359,18 +352,14 @@ TEST(Preemption, ASignalDuringValidationCheckpointsTheStepsAndResumes) {
                   " --genotype '|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|'"
                   " --network nb201 --channels 4 --layers 1 --batch-size 8 --epochs 2 --max-steps 3 --eval-steps 0"
                   " --valid-portion 0.25 --test false --seed 4 --threads 1 --keep-checkpoints 100";
-    std::string out;
-    ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file(command + "-whole"), out), 0) << out;
     const std::string cut = dir.file(command + "-cut");
-    EXPECT_EQ(test::run_command("LDARTS_FAULT_SIGNAL=validation " + std::string(LDARTS_BINARY) + " " + common +
-                                    " --out " + cut, out),
-              75)
-        << out;
-    EXPECT_NE(out.find("after the steps of epoch 1, before its validation"), std::string::npos) << out;
-    const Checkpoint c = read_checkpoint(latest_checkpoint(cut));
-    EXPECT_EQ(c.integer("state/epoch"), 0);
-    EXPECT_EQ(c.integer("state/step"), 3);
-    ASSERT_EQ(test::run_ldarts(common + " --out " + cut + " --resume auto", out), 0) << out;
+    ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
+        common, dir.file(command + "-whole"), cut, {"LDARTS_FAULT_SIGNAL=validation"}, [&](const std::string& out) {
+          EXPECT_NE(out.find("after the steps of epoch 1, before its validation"), std::string::npos) << out;
+          const Checkpoint c = read_checkpoint(latest_checkpoint(cut));
+          EXPECT_EQ(c.integer("state/epoch"), 0);
+          EXPECT_EQ(c.integer("state/step"), 3);
+        }));
     EXPECT_EQ(test::without_last_column(read_all(dir.file(command + "-whole/metrics.csv"))),
               test::without_last_column(read_all(cut + "/metrics.csv")))
         << command;

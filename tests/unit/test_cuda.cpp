@@ -8,14 +8,15 @@
 
 #include "ldarts/dist/communicator.h"
 #include "ldarts/search/searcher.h"
+#include "support/search_support.h"
 
 using namespace ldarts;
 
 namespace {
 
 SearchOptions small(const std::string& space, const std::string& device, const std::string& kernel) {
-  SearchOptions o;
-  o.space = space, o.channels = 4, o.cells_per_stage = 1, o.layers = 5;
+  SearchOptions o = test::tiny_search_options();
+  o.space = space, o.layers = 5;
   o.device = device, o.cell_kernel = kernel, o.float64 = true;
   return o;
 }
@@ -25,9 +26,7 @@ std::vector<torch::Tensor> after_steps(const SearchOptions& o) {
   torch::manual_seed(0);
   LocalCommunicator comm;
   Searcher s(o, find_space(o.space), 3, 10, comm);
-  torch::manual_seed(1);
-  const Batch train{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
-  const Batch valid{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
+  const Batch train = test::random_batch(8, 1, 3, 16), valid = test::random_batch(8, std::nullopt, 3, 16);
   for (int i = 0; i < 2; ++i) s.step(train, valid, StepSchedule{0.025, 0.25});
   std::vector<torch::Tensor> out;
   for (const auto& p : s.network()->parameters()) out.push_back(p.detach().cpu());
@@ -75,9 +74,7 @@ TEST(Cuda, PerEdgeCheckpointResumesWithFusedCells) {
   SearchOptions old_style = small("darts", "cpu", "per-edge");
   old_style.channels_last = false;
   const SearchOptions fused = small("darts", "cpu", "fused");
-  torch::manual_seed(1);
-  const Batch train{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
-  const Batch valid{torch::randn({8, 3, 16, 16}), torch::randint(0, 10, {8})};
+  const Batch train = test::random_batch(8, 1, 3, 16), valid = test::random_batch(8, std::nullopt, 3, 16);
   LocalCommunicator comm;
   torch::manual_seed(0);
   Searcher writer(old_style, find_space("darts"), 3, 10, comm);

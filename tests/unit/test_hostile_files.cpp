@@ -18,6 +18,7 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/search/genotype_input.h"
 #include "ldarts/search/search_run.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 namespace ldarts {
@@ -84,9 +85,8 @@ TEST(HostileFiles, CheckpointTensorLargerThanTheFile) {
 void expect_resume_refused(const std::function<void(Checkpoint&)>& edit, const std::string& message) {
   TempDir dir;
   test::write_tiny_mnist(dir.path(), 32, 10);
-  SearchOptions o;
-  o.dataset = "mnist", o.data_dir = dir.path(), o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
-  o.epochs = 2, o.max_steps = 1, o.eval_steps = 1, o.threads = 1, o.out = dir.file("run/a");
+  SearchOptions o = test::tiny_search_options(dir.path(), dir.file("run/a"));
+  o.epochs = 2, o.max_steps = 1, o.eval_steps = 1, o.threads = 1;
   LocalCommunicator comm;
   o.epochs = 1;
   run_search(o, "", comm);

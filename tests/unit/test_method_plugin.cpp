@@ -12,6 +12,7 @@
 #include "ldarts/search/search_run.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 namespace ldarts {
@@ -76,9 +77,8 @@ class NameSink final : public OptionSink {
 };
 
 SearchOptions tiny(const std::string& data, const std::string& out) {
-  SearchOptions o;
-  o.dataset = "mnist", o.data_dir = data, o.out = out;
-  o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8, o.epochs = 2, o.max_steps = 3, o.eval_steps = 1;
+  SearchOptions o = test::tiny_search_options(data, out);
+  o.epochs = 2, o.max_steps = 3, o.eval_steps = 1;
   o.arch_lr = 1e-2, o.seed = 3, o.threads = 1, o.probe_every = 0;
   return o;
 }

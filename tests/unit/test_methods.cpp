@@ -8,6 +8,7 @@
 #include "ldarts/search/progressive.h"
 #include "ldarts/search/searcher.h"
 #include "ldarts/spaces/space.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -16,10 +17,7 @@ namespace {
 
 // A tiny NB201 search with `method` alone.
 SearchOptions tiny(std::string method) {
-  SearchOptions o;
-  o.channels = 4;
-  o.cells_per_stage = 1;
-  o.batch_size = 8;
+  SearchOptions o = test::tiny_search_options();
   o.method = method;
   o.regularizer = RegularizerKind::none;
   o.seed = 9;
@@ -34,10 +32,7 @@ SearchOptions second_order(double r) {
   return o;
 }
 
-Batch random_batch(int64_t n, uint64_t seed) {
-  torch::manual_seed(seed);
-  return {torch::randn({n, 1, 8, 8}), torch::randint(0, 10, {n})};
-}
+using test::random_batch;
 
 std::vector<torch::Tensor> clones(const std::vector<torch::Tensor>& ts) {
   std::vector<torch::Tensor> out;

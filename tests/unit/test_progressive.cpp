@@ -17,6 +17,7 @@
 #include "ldarts/search/searcher.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/spaces/space.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -134,8 +135,7 @@ TEST(Progressive, TheRegularizerPassesSeeTheMasksOfThePassTheyPerturb) {
     o.fd_mode = parse_fd_mode(fd_mode);
     torch::manual_seed(21);
     Searcher s(o, find_space(o.space), 1, 10, comm);
-    torch::manual_seed(22);
-    const Batch train{torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
+    const Batch train = test::random_batch(8, 22);
     return s.step(train, train, StepSchedule{0.025, lambda, false, 0, 1}).grad_norm;
   };
   // Central: the + and − passes; forward: the + pass and the ω pass itself (eq. 24).

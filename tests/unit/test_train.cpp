@@ -127,13 +127,13 @@ TEST(Train, PreemptionCheckpointsExitsAndResumesExactly) {
                              " --data-dir " + dir.path() + " --batch-size 8 --epochs 3 --max-steps 6 --eval-steps 1" +
                              " --test false --threads 1 --seed 2 --keep-checkpoints 100";
   std::string out;
-  ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file("whole"), out), 0) << out;
   // SIGUSR1 after global step 8 of 18 (LDARTS_STOP_AT_STEP: a preemption at a known step).
-  const int code = test::run_command(std::string("LDARTS_STOP_AT_STEP=8 ") + LDARTS_BINARY + " " + common +
-                                     " --checkpoint-every 1 --out " + dir.file("stopped"), out);
-  ASSERT_EQ(code, 75) << out;
-  EXPECT_NE(out.find("checkpoint written at epoch 2 step 2"), std::string::npos) << out;
-  ASSERT_EQ(test::run_ldarts(common + " --out " + dir.file("stopped") + " --resume auto", out), 0) << out;
+  ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
+      common, dir.file("whole"), dir.file("stopped"), {"LDARTS_STOP_AT_STEP=8", 75, " --checkpoint-every 1"},
+      [](const std::string& stopped) {
+        EXPECT_NE(stopped.find("checkpoint written at epoch 2 step 2"), std::string::npos) << stopped;
+      },
+      &out));
   EXPECT_NE(out.find("resumed from"), std::string::npos) << out;
   const Checkpoint a = read_checkpoint(dir.file("whole/" + checkpoint_name(18)));
   const Checkpoint b = read_checkpoint(dir.file("stopped/" + checkpoint_name(18)));
