@@ -152,7 +152,7 @@ std::string plot_id(std::string text) {
 void add_alpha_strips(std::vector<Plot>& plots, const RunData& run, size_t run_index) {
   const AlphaHistory& a = run.alphas;
   std::vector<std::string> types;
-  for (const CellType& t : run.cell_types)
+  for (const SpaceCellType& t : run.cell_types)
     if (a.probabilities.count(t.name)) types.push_back(t.name);
   for (const std::string& t : a.cell_types)
     if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
@@ -160,8 +160,8 @@ void add_alpha_strips(std::vector<Plot>& plots, const RunData& run, size_t run_i
     const auto& history = a.probabilities.at(type);  // [line][edge][op]
     size_t edges = 0;
     for (const auto& line : history) edges = std::max(edges, line.size());
-    const CellType* layout = nullptr;
-    for (const CellType& t : run.cell_types)
+    const SpaceCellType* layout = nullptr;
+    for (const SpaceCellType& t : run.cell_types)
       if (t.name == type) layout = &t;
     for (size_t e = 0; e < edges; ++e) {
       const std::string wiring = e < run.edges.size()

@@ -1,5 +1,7 @@
 #include "ldarts/report/report.h"
 
+#include <algorithm>
+
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/report/gnuplot.h"
@@ -19,6 +21,11 @@ ReportResult write_report(const ReportOptions& options) {
   LDARTS_CHECK(!options.run_dirs.empty(), "give at least one run folder");
   std::vector<RunData> runs;
   for (const std::string& dir : options.run_dirs) runs.push_back(read_run(dir));
+  // α's edges and ops are named by space.json alone: the report knows no spaces of its own.
+  for (RunData& r : runs)
+    if (!r.alphas.epochs.empty() && std::count(r.missing.begin(), r.missing.end(), "space.json"))
+      r.warnings.push_back("no space.json (a folder of an older ldarts): the softmax(α) plots number the edges and "
+                           "label the ops op1..opK; a copy of the space.json of a search in the same space names them");
   name_runs(runs);
   const std::vector<RunGroup> groups = group_runs(runs);
   const std::vector<Plot> plots = build_plots(runs, groups);

@@ -27,8 +27,8 @@ std::string read_text(const std::string& path) {
 void read_space(RunData& run, const Json& space) {
   run.space_name = space["space"].text();
   for (const Json& type : space["cell_types"].array) {
-    CellType cell{type["name"].text(), {}};
-    std::vector<Edge> edges;
+    SpaceCellType cell{type["name"].text(), {}};
+    std::vector<SpaceEdge> edges;
     for (const Json& edge : type["edges"].array) {
       edges.push_back({static_cast<int>(edge["from"].number), static_cast<int>(edge["to"].number)});
       std::vector<std::string> ops;
@@ -325,14 +325,6 @@ RunData read_run(const std::string& dir) {
     const bool trained = file_exists(dir + "/genotype.txt") || file_exists(dir + "/test.json") ||
                          run.metrics.has("train_top1");
     run.command = trained && !file_exists(dir + "/alphas.jsonl") ? "train" : "search";
-  }
-  // Without space.json the α layout comes from the space the config names.
-  if (run.cell_types.empty() && !run.config_value("space").empty() && run.is_search()) {
-    try {
-      const SearchSpace& space = find_space(run.config_value("space"));
-      run.space_name = space.name, run.edges = space.edges, run.cell_types = space.cell_types;
-    } catch (const Error&) {  // an unknown space: ops are labelled op1..opK
-    }
   }
   if (run.space_name.empty()) run.space_name = run.config_value("space");
   // Only what this kind of run writes counts as missing.

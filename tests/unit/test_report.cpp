@@ -479,7 +479,9 @@ TEST(Report, MissingFilesAreSkippedAndAnEmptyFolderIsAnError) {
   EXPECT_ERROR_WITH(read_run(dir.file("nowhere")), "nowhere: no such folder");
 }
 
-TEST(Report, FoldersWithoutSpaceJsonNameOpsFromTheSpaceTheConfigNames) {
+// α's layout comes from space.json alone (the report knows no search spaces): an older
+// folder without it gets numbered edges and ops, and a warning that says how to name them.
+TEST(Report, FoldersWithoutSpaceJsonNumberTheEdgesAndOps) {
   TempDir dir;
   make_dirs(dir.file("old"));
   write_text(dir.file("old/config.toml"), "space=\"nb201\"\nepochs=5\nregularizer=\"none\"\n");
@@ -489,17 +491,35 @@ TEST(Report, FoldersWithoutSpaceJsonNameOpsFromTheSpaceTheConfigNames) {
   EXPECT_EQ(runs[0].command, "search");
   EXPECT_EQ(summarize(runs[0]).method, "DARTS (first order)");
   EXPECT_EQ(summarize(runs[0]).epochs, "0 of 5");
-  const std::vector<Plot> plots = build_plots(runs, group_runs(runs));
-  const Plot& strip = plot_named(plots, "alpha-0-cell-1");
+  EXPECT_EQ(summarize(runs[0]).where, "nb201");  // config.toml's space
+  const std::vector<Plot> numbered = build_plots(runs, group_runs(runs));
+  EXPECT_EQ(plot_named(numbered, "alpha-0-cell-1").title, "cell edge 1");
+  ASSERT_EQ(plot_named(numbered, "alpha-0-cell-1").series.size(), 5u);
+  EXPECT_EQ(plot_named(numbered, "alpha-0-cell-1").series[3].name, "op4");
+  ReportOptions options;
+  options.run_dirs = {dir.file("old")};
+  if (gnuplot_available()) {
+    const ReportResult result = write_report(options);
+    ASSERT_EQ(result.warnings.size(), 1u);
+    EXPECT_EQ(result.warnings[0].rfind("old: no space.json", 0), 0u) << result.warnings[0];
+    EXPECT_NE(result.warnings[0].find("op1..opK"), std::string::npos) << result.warnings[0];
+  }
+  // A copy of the space.json of a search in that space (cut down to two edges) names them.
+  write_text(dir.file("old/space.json"),
+             "{\"space\": \"nb201\", \"cell_types\": [{\"name\": \"cell\", \"edges\": ["
+             "{\"from\": 0, \"to\": 1, \"ops\": [\"none\", \"skip_connect\", \"nor_conv_1x1\", \"nor_conv_3x3\", "
+             "\"avg_pool_3x3\"]}, {\"from\": 0, \"to\": 2, \"ops\": [\"none\", \"skip_connect\", \"nor_conv_1x1\", "
+             "\"nor_conv_3x3\", \"avg_pool_3x3\"]}]}]}\n");
+  runs = {read_run(dir.file("old"))};
+  name_runs(runs);
+  const std::vector<Plot> named = build_plots(runs, group_runs(runs));
+  const Plot& strip = plot_named(named, "alpha-0-cell-1");
   EXPECT_EQ(strip.title, "cell 0→2");
   ASSERT_EQ(strip.series.size(), 5u);
   EXPECT_EQ(strip.series[3].name, "nor_conv_3x3");
-  // An unknown space: the ops are numbered.
-  write_text(dir.file("old/config.toml"), "space=\"future\"\n");
-  runs = {read_run(dir.file("old"))};
-  name_runs(runs);
-  const std::vector<Plot> numbered = build_plots(runs, group_runs(runs));
-  EXPECT_EQ(plot_named(numbered, "alpha-0-cell-0").series[4].name, "op5");
+  if (gnuplot_available()) {
+    EXPECT_EQ(write_report(options).warnings, std::vector<std::string>{});
+  }
 }
 
 TEST(Report, GnuplotDrawsEveryPlotIntoAnOfflinePage) {

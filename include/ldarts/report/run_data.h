@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "ldarts/report/json.h"
-#include "ldarts/spaces/space.h"
 
 namespace ldarts {
 
@@ -44,6 +43,17 @@ struct CellPicture {
   std::string svg;  // the file's text
 };
 
+// space.json: one cell type's α layout (every search writes the file; the report
+// reads it instead of the compiled-in spaces, which it does not link).
+struct SpaceEdge {
+  int from;  // node `to` receives op(node `from`)
+  int to;
+};
+struct SpaceCellType {
+  std::string name;                                // "cell", "normal", "reduce"
+  std::vector<std::vector<std::string>> edge_ops;  // [edges][ops of that edge]: α's columns
+};
+
 // config.toml: `key = value` lines (string values unquoted), in file order.
 std::vector<std::pair<std::string, std::string>> parse_config(const std::string& text);
 
@@ -55,11 +65,11 @@ struct RunData {
   std::string config_text;
   std::vector<std::pair<std::string, std::string>> config;  // config.toml in file order; string values unquoted
   Table metrics, steps, diagnostics;
-  // The search space's α layout: space.json, else the registry's space named
-  // by config.toml's `space` key, else empty (ops are then labelled op1..opK).
-  std::string space_name;
-  std::vector<Edge> edges;
-  std::vector<CellType> cell_types;
+  // The search space's α layout from space.json; without it (folders of ldarts
+  // before it wrote the file) empty: edges are then numbered, ops labelled op1..opK.
+  std::string space_name;  // space.json's, else config.toml's `space`
+  std::vector<SpaceEdge> edges;
+  std::vector<SpaceCellType> cell_types;
   AlphaHistory alphas;
   std::vector<CellPicture> pictures;  // sorted by cell, then epoch
   std::string genotype;               // genotype.json (search) or genotype.txt (train), as written
