@@ -22,6 +22,7 @@
 #include "ldarts/search/searcher.h"
 #include "ldarts/run/observer.h"
 #include "ldarts/spaces/space.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -30,12 +31,8 @@ using test::TempDir;
 namespace {
 
 SearchOptions tiny_search(const std::string& data_dir, const std::string& out) {
-  SearchOptions o;
-  o.dataset = "mnist";
-  o.data_dir = data_dir;
-  o.channels = 4;
+  SearchOptions o = test::tiny_search_options(data_dir, out);
   o.cells_per_stage = 2;
-  o.batch_size = 8;
   o.epochs = 3;
   o.max_steps = 3;
   o.eval_steps = 1;
@@ -43,7 +40,6 @@ SearchOptions tiny_search(const std::string& data_dir, const std::string& out) {
   o.checkpoint_every = 2;
   o.keep_checkpoints = 100;
   o.probe_every = 1;
-  o.out = out;
   o.seed = 7;
   return o;
 }
@@ -209,17 +205,15 @@ TEST(Diagnostics, ProbesChangeNothingAndTheAlphaChangeMatchesAlphasJsonl) {
 TEST(Diagnostics, TensorBoardEventsAfterAKilledAndResumedRunHaveNoDuplicates) {
   TempDir dir;
   test::write_tiny_mnist(dir.path(), 64, 10);
-  const std::string args = " search --dataset mnist --data-dir " + dir.path() +
+  const std::string args = "search --dataset mnist --data-dir " + dir.path() +
                            " --channels 4 --cells-per-stage 2 --batch-size 8 --epochs 3 --max-steps 3 --eval-steps 1"
-                           " --lambda 0.5 --probe-every 2 --checkpoint-every 2 --seed 7 --threads 1 --out ";
-  std::string output;
-  ASSERT_EQ(test::run_ldarts(args + dir.file("whole"), output), 0) << output;
+                           " --lambda 0.5 --probe-every 2 --checkpoint-every 2 --seed 7 --threads 1";
   // Killed at global step 6: the newest checkpoint is after step 4, events of step 5 were written after it.
-  EXPECT_NE(test::run_command("LDARTS_FAULT_RANK=0 LDARTS_FAULT_STEP=6 " + std::string(LDARTS_BINARY) + args +
-                                  dir.file("cut"), output),
-            0);
-  EXPECT_NE(output.find("injected fault at step 6"), std::string::npos) << output;
-  ASSERT_EQ(test::run_ldarts(args + dir.file("cut") + " --resume auto", output), 0) << output;
+  ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
+      args, dir.file("whole"), dir.file("cut"), {"LDARTS_FAULT_RANK=0 LDARTS_FAULT_STEP=6", std::nullopt},
+      [](const std::string& output) {
+        EXPECT_NE(output.find("injected fault at step 6"), std::string::npos) << output;
+      }));
 
   auto events = [](const std::string& folder) {
     std::map<std::pair<std::string, int64_t>, std::vector<float>> out;
@@ -283,13 +277,12 @@ TEST(Diagnostics, TensorBoardEventsAfterAKilledAndResumedRunHaveNoDuplicates) {
 // the first value of each average is the hand-summed α gradient.
 TEST(Diagnostics, GradientAveragesOfARealStepMatchAHandSum) {
   torch::manual_seed(5);
-  SearchOptions o;
-  o.channels = 4, o.cells_per_stage = 2, o.batch_size = 8, o.seed = 5;
+  SearchOptions o = test::tiny_search_options();
+  o.cells_per_stage = 2, o.seed = 5;
   const SearchSpace& space = find_space("nb201");
   LocalCommunicator comm;
   Searcher searcher(o, space, 1, 10, comm);
-  const Batch train{torch::randn({8, 1, 12, 12}), torch::randint(0, 10, {8})};
-  const Batch valid{torch::randn({8, 1, 12, 12}), torch::randint(0, 10, {8})};
+  const Batch train = test::random_batch(8, std::nullopt, 1, 12), valid = test::random_batch(8, std::nullopt, 1, 12);
   searcher.step(train, valid, StepSchedule{0.025, 0.0});
   const torch::Tensor g = searcher.arch_cell_grads().to(torch::kDouble);
   ASSERT_EQ(g.size(0), 6);  // 3 stages x 2 cells: first five = 0..4, last five = 1..5

@@ -15,6 +15,7 @@
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/regularizer.h"
 #include "ldarts/search/searcher.h"
+#include "support/search_support.h"
 
 using namespace ldarts;
 
@@ -180,15 +181,9 @@ TEST(Regularizer, LambdaRampAndInterleaving) {
 // (d) and (e): the searcher -----------------------------------------------------
 namespace {
 SearchOptions small_options(const std::string& regularizer) {
-  SearchOptions o;
-  o.channels = 4;
-  o.cells_per_stage = 1;
+  SearchOptions o = test::tiny_search_options();
   o.regularizer = parse_regularizer(regularizer);
   return o;
-}
-Batch batch(int64_t seed) {
-  torch::manual_seed(seed);
-  return {torch::randn({8, 1, 8, 8}), torch::randint(0, 10, {8})};
 }
 struct Trajectory {
   torch::Tensor alpha;
@@ -198,7 +193,8 @@ Trajectory run_steps(const SearchOptions& o, double lambda, int steps) {
   torch::manual_seed(5);
   LocalCommunicator comm;
   Searcher searcher(o, find_space("nb201"), 1, 10, comm);
-  for (int i = 0; i < steps; ++i) searcher.step(batch(100 + i), batch(200 + i), StepSchedule{0.025, lambda});
+  for (int i = 0; i < steps; ++i)
+    searcher.step(test::random_batch(8, 100 + i), test::random_batch(8, 200 + i), StepSchedule{0.025, lambda});
   Trajectory t{searcher.architecture().alpha().detach().clone(), {}};
   for (const auto& p : searcher.network()->weights()) t.weights.push_back(p.detach().clone());
   return t;
@@ -229,7 +225,7 @@ TEST(Regularizer, ClipSeesTheRegularizedGradient) {
   o.weight_decay = 0;
   o.step_order = StepOrder::weights_first;
   const double lr = 0.1, lambda = 2.0;
-  const Batch train = batch(1), valid = batch(2);
+  const Batch train = test::random_batch(8, 1), valid = test::random_batch(8, 2);
 
   // Expected ω update, computed independently on an identical supernet.
   torch::manual_seed(5);
