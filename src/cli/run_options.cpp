@@ -7,7 +7,7 @@
 
 #include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/signals.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/run/device.h"
 
 namespace ldarts {
 

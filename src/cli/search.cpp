@@ -56,16 +56,8 @@ class CliSink final : public OptionSink {
   CLI::App& app_;
 };
 
-}  // namespace
-
-void setup_search(CLI::App& app, const Runtime& runtime) {
-  auto opt = std::make_shared<SearchOptions>();
-  auto words = std::make_shared<OptionWords>(*opt);
-  CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NB201, DARTS, S1-S4 spaces; CIFAR or ImageNet network)");
-  sub->option_defaults()->always_capture_default();
-  auto config_path = std::make_shared<std::string>();
-  add_config_option(*sub, *config_path);
-
+// The options of `ldarts search`, by --help group, in the order of --help and config.toml.
+void add_model_options(CLI::App* sub, SearchOptions* opt) {
   sub->add_option("--space", opt->space, "Search space")->check(CLI::IsMember(space_names()))->group("Model");
   sub->add_option("--channels", opt->channels, "Channels C of the first stage")->check(CLI::PositiveNumber)->group("Model");
   sub->add_option("--cells-per-stage", opt->cells_per_stage, "NB201: search cells N per stage")->check(CLI::PositiveNumber)->group("Model");
@@ -85,7 +77,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
       ->group("Model");
   sub->add_option("--channels-last", opt->channels_last, "Channels-last (NHWC) activations (faster on CPU and GPU); false: NCHW, same results up to float rounding")
       ->group("Model");
+}
 
+void add_data_options(CLI::App* sub, SearchOptions* opt) {
   sub->add_option("--dataset", opt->dataset, "Data set")->check(CLI::IsMember(dataset_names()))->group("Data");
   sub->add_option("--data-dir", opt->data_dir, "Folder with the data set's files (default: its standard folder)")->group("Data");
   sub->add_option("--split", opt->split_file, "NB201 split file (else --train-portion)")->group("Data");
@@ -98,7 +92,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
                   "Per-class share for α, disjoint from ω's (ImageNet search: 0.025)")->group("Data");
   sub->add_option("--loader-threads", opt->loader_threads, "Threads building batches ahead of the step (0: none; -1: 0 for in-memory data, 4 for JPEG trees)")->group("Data");
   sub->add_option("--skip-bad-images", opt->skip_bad_images, "JPEG trees: log and skip unreadable images")->group("Data");
+}
 
+void add_method_options(CLI::App* sub, SearchOptions* opt, OptionWords* words) {
   sub->add_option("--epochs", opt->epochs, "Epochs")->check(CLI::PositiveNumber)->group("Schedule");
   sub->add_option("--max-steps", opt->max_steps, "Cap on steps per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
   sub->add_option("--eval-steps", opt->eval_steps, "Cap on validation batches per epoch (0: whole split)")->check(CLI::NonNegativeNumber)->group("Schedule");
@@ -119,7 +115,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::IsMember({"central", "forward", "backward", "interleaved"}))->group("Λ-DARTS");
   sub->add_option("--lambda-target", words->lambda_target, "inner (ω objective, default) | outer (α objective, §A.4)")
       ->check(CLI::IsMember({"inner", "outer"}))->group("Λ-DARTS");
+}
 
+void add_optimizer_options(CLI::App* sub, SearchOptions* opt) {
   sub->add_option("--lr", opt->lr, "ω learning rate (cosine start)")->group("Optimizers");
   sub->add_option("--lr-min", opt->lr_min, "ω learning rate at the end")->group("Optimizers");
   sub->add_option("--lr-schedule", opt->lr_schedule, "cosine | linear")->check(CLI::IsMember({"cosine", "linear"}))->group("Optimizers");
@@ -139,7 +137,9 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
   sub->add_option("--arch-weight-decay", opt->arch_weight_decay, "α weight decay")->group("Optimizers");
   sub->add_option("--arch-grad-clip", opt->arch_grad_clip, "α gradient clipping (global norm; 0: none; P-DARTS: 5)")
       ->check(CLI::NonNegativeNumber)->group("Optimizers");
+}
 
+void add_search_run_options(CLI::App* sub, SearchOptions* opt) {
   sub->add_option("--accumulate", opt->accumulate, "Micro-batches per rank batch (gradients averaged, as over ranks)")
       ->check(CLI::PositiveNumber)->group("Run");
   sub->add_option("--lr-update", opt->lr_update,
@@ -159,7 +159,23 @@ void setup_search(CLI::App& app, const Runtime& runtime) {
       ->check(CLI::Validator(
           [](std::string& path) { return path.empty() ? std::string() : CLI::ExistingFile(path); }, "FILE or \"\""))
       ->group("Run");
+}
 
+}  // namespace
+
+void setup_search(CLI::App& app, const Runtime& runtime) {
+  auto opt = std::make_shared<SearchOptions>();
+  auto words = std::make_shared<OptionWords>(*opt);
+  CLI::App* sub = app.add_subcommand("search", "Run an architecture search: Λ-DARTS or plain DARTS (NB201, DARTS, S1-S4 spaces; CIFAR or ImageNet network)");
+  sub->option_defaults()->always_capture_default();
+  auto config_path = std::make_shared<std::string>();
+  add_config_option(*sub, *config_path);
+
+  add_model_options(sub, opt.get());
+  add_data_options(sub, opt.get());
+  add_method_options(sub, opt.get(), words.get());
+  add_optimizer_options(sub, opt.get());
+  add_search_run_options(sub, opt.get());
   add_run_options(*sub, *opt);
 
   auto print_config = std::make_shared<bool>(false);

@@ -44,13 +44,13 @@ std::vector<int64_t> read_list(const std::string& text, const std::string& key, 
 
 }  // namespace
 
-SearchSplit read_split_file(const std::string& path, int64_t dataset_size) {
+DataSplit read_split_file(const std::string& path, int64_t dataset_size) {
   std::ifstream in(path);
   LDARTS_CHECK(in, "cannot open split file ", path, ": ", std::strerror(errno));
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  SearchSplit split{read_list(text, "train", path), read_list(text, "valid", path)};
+  DataSplit split{read_list(text, "train", path), read_list(text, "valid", path)};
   std::vector<char> seen(dataset_size, 0);
   for (const auto* part : {&split.train, &split.valid}) {
     LDARTS_CHECK(!part->empty(), path, ": an empty index list");
@@ -64,11 +64,11 @@ SearchSplit read_split_file(const std::string& path, int64_t dataset_size) {
   return split;
 }
 
-SearchSplit fraction_split(int64_t n, double train_portion) {
+DataSplit fraction_split(int64_t n, double train_portion) {
   LDARTS_CHECK(train_portion > 0 && train_portion < 1, "--train-portion must be in (0, 1), got ", train_portion);
   const auto cut = static_cast<int64_t>(std::llround(train_portion * n));
   LDARTS_CHECK(cut > 0 && cut < n, "--train-portion ", train_portion, " leaves an empty part of ", n, " images");
-  SearchSplit split;
+  DataSplit split;
   for (int64_t i = 0; i < n; ++i) (i < cut ? split.train : split.valid).push_back(i);
   return split;
 }

@@ -4,6 +4,7 @@
 
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/csv_log.h"
+#include "ldarts/run/metrics.h"
 #include "ldarts/run/observers.h"
 
 namespace ldarts {
@@ -11,22 +12,25 @@ namespace {
 
 class CsvObserver : public RunObserver {
  public:
-  CsvObserver(const RunFolder& folder, const std::string& file, std::vector<std::string> columns, CsvEvery every,
-              std::map<std::string, std::string> formats)
-      : folder_(folder), file_(file), key_("logs/" + file.substr(0, file.rfind(".csv"))), columns_(std::move(columns)),
-        every_(every), formats_(std::move(formats)) {}
+  CsvObserver(const RunFolder& folder, const std::string& file, const MetricSchema& schema)
+      : folder_(folder), file_(file), key_("logs/" + file.substr(0, file.rfind(".csv"))), schema_(schema) {}
 
+  // The columns are the schema's when the loop starts: every producer has declared its metrics.
   void start(const Checkpoint* resumed) override {
+    columns_ = schema_.columns(file_);
+    for (const auto& [name, format] : schema_.formats(file_)) formats_[name] = format;
+    for (const Metric& m : schema_.metrics())
+      if (m.csv == file_) every_ = m.every;
     if (!folder_.root()) return;
     const bool kept = resumed && resumed->strings.count(key_);
     log_ = CsvLog(folder_.file(file_), columns_, kept ? resumed->string(key_) : "");
   }
 
   void on_step(StepEvent& e) override {
-    if (every_ == CsvEvery::step) write(e.epoch, e.step, e.global_step, e.scalars, {});
+    if (every_ == Every::step) write(e.epoch, e.step, e.global_step, e.scalars, {});
   }
   void on_epoch(EpochEvent& e) override {
-    if (every_ == CsvEvery::epoch) write(e.epoch, 0, 0, e.scalars, e.texts);
+    if (every_ == Every::epoch) write(e.epoch, 0, 0, e.scalars, e.texts);
   }
   void save(Checkpoint& c) const override {
     if (folder_.root()) c.strings[key_] = log_.contents();
@@ -63,8 +67,9 @@ class CsvObserver : public RunObserver {
 
   const RunFolder& folder_;
   std::string file_, key_;
+  const MetricSchema& schema_;
   std::vector<std::string> columns_;
-  CsvEvery every_;
+  Every every_ = Every::epoch;
   std::map<std::string, std::string> formats_;
   CsvLog log_;
 };
@@ -72,9 +77,8 @@ class CsvObserver : public RunObserver {
 }  // namespace
 
 std::unique_ptr<RunObserver> csv_observer(const RunFolder& folder, const std::string& file,
-                                          std::vector<std::string> columns, CsvEvery every,
-                                          std::map<std::string, std::string> formats) {
-  return std::make_unique<CsvObserver>(folder, file, std::move(columns), every, std::move(formats));
+                                          const MetricSchema& schema) {
+  return std::make_unique<CsvObserver>(folder, file, schema);
 }
 
 }  // namespace ldarts

@@ -99,6 +99,7 @@ EpochLoop::EpochLoop(const RunFolder& folder, RunHeader header, LoopOptions opti
 }
 
 RunObserver& EpochLoop::add(std::unique_ptr<RunObserver> observer) {
+  observer->declare(schema_);
   observers_.push_back(std::move(observer));
   return *observers_.back();
 }
@@ -131,6 +132,7 @@ void EpochLoop::check_stop() {
 void EpochLoop::run(const Body& body) {
   const int epochs = options_.epochs;
   const int64_t steps = options_.steps;
+  schema_.declare({"seconds", Every::epoch, options_.epoch_csv});  // the epoch's wall-clock time, last
   for (const auto& observer : observers_) observer->start(resumed());
   // [world, state bytes]: one row per rank.
   if (resumed_) restore_rng_states(*resumed_, comm_.rank(), torch::Device(options_.device));
@@ -149,6 +151,7 @@ void EpochLoop::run(const Body& body) {
       event.global_step = body.steps_done();
       means_.add(event.scalars);
       for (const auto& observer : observers_) observer->on_step(event);
+      schema_.check(Every::step, event.scalars, {}, "a step");
       if (progress_->tick(log_every)) body.print_step(event);
       maybe_stop_at_step(event.global_step);
       const bool last_step = step + 1 == steps;
@@ -170,6 +173,7 @@ void EpochLoop::run(const Body& body) {
     event.epoch = epoch;
     event.scalars.emplace_back("seconds", progress_->elapsed_seconds() - epoch_start);
     for (const auto& observer : observers_) observer->on_epoch(event);
+    schema_.check(Every::epoch, event.scalars, event.texts, "an epoch");
     body.finish_epoch(event);
     means_.clear();
     save_checkpoint(body, epoch + 1, 0);

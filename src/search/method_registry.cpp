@@ -114,6 +114,6 @@ std::unique_ptr<SearchMethod> make_method(const SearchOptions& options, const Se
   return method;
 }
 
-SearchOptions::SearchOptions() : method_settings(default_method_settings()) {}
+SearchOptions::SearchOptions() : method_settings(default_method_settings()) { out = "runs/search"; }
 
 }  // namespace ldarts

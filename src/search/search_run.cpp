@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <map>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -11,7 +10,6 @@
 
 #include <torch/torch.h>
 
-#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/core/progress.h"
@@ -19,45 +17,25 @@
 #include "ldarts/core/signals.h"
 #include "ldarts/data/sampler.h"
 #include "ldarts/data/image_data.h"
-#include "ldarts/data/loader.h"
 #include "ldarts/data/split.h"
 #include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/io/module_state.h"
 #include "ldarts/io/graphviz.h"
 #include "ldarts/io/nb201_table.h"
-#include "ldarts/run/epoch_loop.h"
+#include "ldarts/run/driver.h"
 #include "ldarts/run/observers.h"
+#include "ldarts/run/schedule.h"
 #include "ldarts/search/cell_health.h"
 #include "ldarts/search/darts_genotype.h"
 #include "ldarts/search/genotype.h"
 #include "ldarts/search/observers.h"
+#include "ldarts/search/method.h"
 #include "ldarts/search/regularizer.h"
-#include "ldarts/search/schedule.h"
 #include "ldarts/search/searcher.h"
 
 namespace ldarts {
 namespace {
-
-const std::vector<std::string> kMetricColumns = {
-    "epoch", "lr", "lambda", "epsilon", "delta_norm", "grad_norm", "train_loss", "train_acc", "arch_loss",
-    "arch_acc", "valid_loss", "valid_acc", "alignment_train", "alignment_valid", "sign_alignment_train",
-    "sign_alignment_valid", "genotype", "cifar10_test", "cifar100_test", "imagenet16_test", "seconds"};
-// After the best-genotype columns (before "seconds"): what ldarts 0.2 did not write.
-const std::vector<std::string> kCellColumns = {"cifar10_valid",      "connected",          "parameter_free_ops",
-                                               "best_cifar10_valid", "best_connected",     "best_parameter_free_ops"};
-const std::vector<std::string> kStepColumns = {
-    "epoch", "step", "lr", "lambda", "train_loss", "train_acc", "arch_loss", "arch_acc", "alignment_train",
-    "alignment_valid", "sign_alignment_train", "sign_alignment_valid", "epsilon", "delta_norm", "grad_norm"};
-// NB201-table accuracies as ldarts 0.1 wrote them.
-// After "sign_alignment_valid"... and before "seconds": what ldarts 0.1 did not write.
-const std::vector<std::string> kBestColumns = {"best_epoch", "best_valid_acc", "best_genotype", "best_cifar10_test",
-                                               "best_cifar100_test", "best_imagenet16_test"};
-// NB201-table accuracies as ldarts 0.1 wrote them.
-const std::map<std::string, std::string> kMetricFormats = {
-    {"cifar10_test", "%f"},      {"cifar100_test", "%f"},      {"imagenet16_test", "%f"},
-    {"best_cifar10_test", "%f"}, {"best_cifar100_test", "%f"}, {"best_imagenet16_test", "%f"},
-    {"cifar10_valid", "%f"},     {"best_cifar10_valid", "%f"}};
 
 // genotype.json of the final genotype with the best epoch's genotype as "best".
 std::string with_best(const std::string& final_json, const BestGenotype& best) {
@@ -73,24 +51,6 @@ std::string with_best(const std::string& final_json, const BestGenotype& best) {
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
   return body + head + escaped + "\", \"connected\": " + (health.connected ? "true" : "false") +
          ", \"parameter_free_ops\": " + std::to_string(health.parameter_free) + "}\n}\n";
-}
-
-// The named scalars of a step.
-Scalars step_scalars(double lr, double lambda, const StepStats& s) {
-  return {{"lr", lr},
-          {"lambda", lambda},
-          {"train_loss", s.train_loss},
-          {"train_acc", s.train_acc},
-          {"arch_loss", s.arch_loss},
-          {"arch_acc", s.arch_acc},
-          {"alignment_train", s.alignment_train},
-          {"alignment_valid", s.alignment_valid},
-          {"sign_alignment_train", s.sign_alignment_train},
-          {"sign_alignment_valid", s.sign_alignment_valid},
-          {"epsilon", s.epsilon},
-          {"delta_norm", s.delta_norm},
-          {"grad_norm", s.grad_norm},
-          {"regularized", s.regularized ? 1.0 : 0.0}};
 }
 
 // space.json: the edges and op names of every cell type (for `ldarts report`).
@@ -248,7 +208,7 @@ SearchOptions with_resumed_world(const SearchOptions& o, const Checkpoint* resum
 // The ω / α split: the NB201 split file, per-class fractions (ImageNet search;
 // drawn once, kept in <out>/subset-manifest.txt and read back on resume), or
 // a fraction of the training set.
-SearchSplit search_split(const SearchOptions& o, const ImageData& data, const RunFolder& folder) {
+DataSplit search_split(const SearchOptions& o, const ImageData& data, const RunFolder& folder) {
   if (!o.split_file.empty()) return read_split_file(o.split_file, data.size());
   if (o.class_fraction_train <= 0) return fraction_split(data.size(), o.train_portion);
   LDARTS_CHECK(data.files() != nullptr, "--class-fraction-train needs a data set of image files (imagenet, folder)");
@@ -257,14 +217,235 @@ SearchSplit search_split(const SearchOptions& o, const ImageData& data, const Ru
     const ClassSubsets drawn = per_class_subsets(data.labels(), data.num_classes(), o.class_fraction_train,
                                                  o.class_fraction_valid, derive_seed(o.seed, {21}));
     if (folder.root()) write_manifest(manifest, *data.files(), drawn, folder.id());
-    return SearchSplit{drawn.first, drawn.second};
+    return DataSplit{drawn.first, drawn.second};
   }
   const ClassSubsets kept = read_manifest(manifest, *data.files(), folder.id());
-  return SearchSplit{kept.first, kept.second};
+  return DataSplit{kept.first, kept.second};
+}
+
+
+// What a search declares: the step values (steps.csv, in its column order), the
+// epoch values (metrics.csv) and how the epoch's come from the steps.
+std::vector<Metric> search_metrics() {
+  const Every step = Every::step, epoch = Every::epoch;
+  const std::string steps = "steps.csv", metrics = "metrics.csv", mean = "mean", regularized = "mean_over:regularized";
+  std::vector<Metric> m = {
+      {"lambda", step, steps},
+      {"train_loss", step, steps, "", "", "loss", "%.3f"},
+      {"train_acc", step, steps, "", "", "acc", "%.1f%%"},
+      {"arch_loss", step, steps},
+      {"arch_acc", step, steps},
+      {"alignment_train", step, steps, "", "", "Λ train"},
+      {"alignment_valid", step, steps, "", "", "Λ valid"},
+      {"sign_alignment_train", step, steps},
+      {"sign_alignment_valid", step, steps},
+      {"epsilon", step, steps},
+      {"delta_norm", step, steps},
+      {"grad_norm", step, steps},
+      {"regularized", step},  // 1 where the step regularized (the epoch's ε and ‖Δ‖ are over those)
+      {"lambda", epoch, metrics, "", "", "λ_t"},
+      {"epsilon", epoch, metrics, "", regularized},
+      {"delta_norm", epoch, metrics, "", regularized},
+      {"grad_norm", epoch, metrics, "", mean},
+      {"train_loss", epoch, metrics, "", mean, "| train loss"},
+      {"train_acc", epoch, metrics, "", mean, "acc", "%.2f%%"},
+      {"arch_loss", epoch, metrics, "", mean},
+      {"arch_acc", epoch, metrics, "", mean},
+      {"valid_loss", epoch, metrics},
+      {"valid_acc", epoch, metrics, "", "", "| valid acc", "%.2f%%"},
+      {"alignment_train", epoch, metrics, "", mean, "| Λ train"},
+      {"alignment_valid", epoch, metrics, "", mean, "valid"},
+      {"sign_alignment_train", epoch, metrics, "", mean, "| Λ± train"},
+      {"sign_alignment_valid", epoch, metrics, "", mean, "valid"},
+      {"genotype", epoch, metrics},
+      {"cifar10_test", epoch, metrics, "%f"},
+      {"cifar100_test", epoch, metrics, "%f"},
+      {"imagenet16_test", epoch, metrics, "%f"},
+      {"method", epoch, metrics},
+      {"cifar10_valid", epoch, metrics, "%f"},
+      {"connected", epoch, metrics},
+      {"parameter_free_ops", epoch, metrics},
+      {"genotype_json", epoch},
+      {"picture/", epoch},  // Graphviz DOT of each cell
+  };
+  for (Metric& metric : m) metric.text = metric.name == "genotype" || metric.name == "method" ||
+                                         metric.name == "genotype_json" || metric.name == "picture/";
+  return m;
+}
+
+// A search as a task of the run driver: the supernet, α and their bilevel step (Searcher).
+class SearchTask final : public Task {
+ public:
+  SearchTask(const SearchOptions& o, const SearchSpace& space) : o_(o), space_(space) {
+    LDARTS_CHECK(o.nb201_table.empty() || space.kind == CellKind::nb201, "--nb201-table needs --space nb201");
+    if (!o.nb201_table.empty()) table_ = Nb201Table::load(o.nb201_table);
+  }
+  const SearchResult& result() const { return result_; }
+
+  std::string command() const override { return "search"; }
+  bool step_log() const override { return true; }
+  DataOptions data_options() const override {
+    DataOptions d;
+    d.augment = AugmentOptions{o_.augment};
+    d.augment.cutout = o_.cutout;
+    d.color_jitter = false;  // search batches: RandomResizedCrop + flip (PC-DARTS), no jitter
+    return d;
+  }
+  // ω batches from the train part, α batches from the valid part (cycled when it is shorter).
+  std::vector<Stream> streams(const ImageData& data, const RunFolder& folder) override {
+    LDARTS_CHECK(o_.cutout == 0 || data.files() == nullptr, "--cutout: search-time cutout is for in-memory data sets "
+                 "(CIFAR, SVHN, MNIST-like), not JPEG trees such as ", o_.dataset);
+    split_ = search_split(o_, data, folder);
+    return {{split_.train, derive_seed(o_.seed, {1}), 3}, {split_.valid, derive_seed(o_.seed, {2}), 4, false, true}};
+  }
+  RunHeader header(const std::string& config) const override { return {"search", "space", space_.name, "", config}; }
+  void build(RunContext& run, const Checkpoint* resumed) override {
+    run_options_ = with_resumed_world(o_, resumed, run.comm.world_size(), run.comm.is_root());
+    searcher_ = std::make_unique<Searcher>(run_options_, space_, run.data.channels(), run.data.num_classes(), run.comm);
+    if (resumed) searcher_->load_state(*resumed);
+    // Supernet validation: a fixed order of the valid part (the same every epoch), this rank's share, no augmentation.
+    eval_order_.emplace(split_.valid.size(), o_.batch_size, 0, run.comm.rank(), run.comm.world_size());
+    eval_steps_ = o_.eval_steps > 0 ? std::min(o_.eval_steps, eval_order_->batches_per_epoch())
+                                    : eval_order_->batches_per_epoch();
+  }
+  void declare(MetricSchema& schema) const override { schema.declare(search_metrics()); }
+  // diagnostics.csv, α history, the best genotype (in this order: each may add values the next sees); the
+  // registered observers follow (cell pictures).
+  void add_observers(RunContext& run) override {
+    run.loop.add(diagnostics(*searcher_, space_, train_batch_, o_.probe_every, run.comm));
+    run.loop.add(csv_observer(run.folder, "diagnostics.csv", run.loop.schema()));
+    run.loop.add(alpha_history(run.folder, space_, searcher_->architecture()));
+    run.loop.add(best_genotype(run.folder, best_));
+  }
+  void write_files(const RunFolder& folder) const override { folder.write("space.json", space_json(space_)); }
+  void describe(const RunContext& run) const override;
+
+  void begin_epoch(int epoch) override {
+    // λ_t (0 for plain DARTS, so that the logs say what acted).
+    lambda_ = o_.regularizer == RegularizerKind::none ? 0.0 : lambda_at_epoch(o_.lambda, epoch, o_.epochs);
+    searcher_->begin_epoch(epoch, o_.epochs);
+  }
+  double cutout_probability(int epoch) const override {
+    return ldarts::cutout_probability(o_.cutout_prob, epoch, o_.epochs);
+  }
+  Scalars step(const std::vector<Batch>& batches, double lr, int epoch, int64_t) override {
+    train_batch_ = batches[0];  // the diagnostics probe's
+    const StepStats s = searcher_->step(batches[0], batches[1], {lr, lambda_, epoch >= o_.arch_start_epoch, epoch, o_.epochs});
+    return {{"lambda", lambda_},
+            {"train_loss", s.train_loss},
+            {"train_acc", s.train_acc},
+            {"arch_loss", s.arch_loss},
+            {"arch_acc", s.arch_acc},
+            {"alignment_train", s.alignment_train},
+            {"alignment_valid", s.alignment_valid},
+            {"sign_alignment_train", s.sign_alignment_train},
+            {"sign_alignment_valid", s.sign_alignment_valid},
+            {"epsilon", s.epsilon},
+            {"delta_norm", s.delta_norm},
+            {"grad_norm", s.grad_norm},
+            {"regularized", s.regularized ? 1.0 : 0.0}};
+  }
+  EpochEvent validate(int epoch, const RunContext& run, const std::function<void()>& between_batches) override;
+  void end_epoch(const EpochEvent& event, const RunContext& run) override;
+  void save(Checkpoint& c) const override {
+    searcher_->save_state(c);
+    c.integers["run/accumulate"] = run_options_.accumulate;
+    c.strings["genotype/text"] = describe_genotype(space_, searcher_->architecture(), *searcher_->network()).text;
+  }
+  int64_t steps_done() const override { return searcher_->steps_done(); }
+  void finish(const RunContext& run) override;
+
+ private:
+  const SearchOptions& o_;
+  const SearchSpace& space_;
+  SearchOptions run_options_;  // o_ with the micro-batches of a resume on another world size
+  std::optional<Nb201Table> table_;
+  DataSplit split_;
+  std::unique_ptr<Searcher> searcher_;
+  std::optional<ShardedSampler> eval_order_;
+  int64_t eval_steps_ = 0;
+  double lambda_ = 0;
+  Batch train_batch_;  // the step's, for the diagnostics probe
+  BestGenotype best_;
+  SearchResult result_;
+};
+
+void SearchTask::describe(const RunContext& run) const {
+  const bool nb201 = space_.kind == CellKind::nb201;
+  std::printf("ldarts search: space %s, %d search cells (C=%ld, %s=%ld), %s %ld images -> %zu train / %zu valid\n",
+              space_.name.c_str(), searcher_->network()->num_search_cells(), long(o_.channels), nb201 ? "N" : "L",
+              long(nb201 ? o_.cells_per_stage : o_.layers), o_.dataset.c_str(), long(run.data.size()),
+              split_.train.size(), split_.valid.size());
+  if (o_.class_fraction_train > 0)
+    std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
+                100 * o_.class_fraction_train, 100 * o_.class_fraction_valid, o_.out.c_str());
+  std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o_.method.c_str(),
+              regularizer_name(o_.regularizer), o_.lambda, o_.epsilon0, fd_mode_name(o_.fd_mode),
+              lambda_target_name(o_.lambda_target));
+  std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
+              o_.epochs, long(run.steps), long(o_.batch_size), run.comm.world_size(), torch::get_num_threads(),
+              searcher_->arch_step_first() ? "alpha" : "weight", o_.out.c_str());
+}
+
+// Supernet validation on the α part, the genotype, its NB201 accuracies and pictures.
+EpochEvent SearchTask::validate(int epoch, const RunContext& run, const std::function<void()>& between_batches) {
+  std::vector<Batch> eval_batches;
+  for (int64_t b = 0; b < eval_steps_; ++b) {
+    eval_batches.push_back(run.data.batch(gather(split_.valid, eval_order_->batch(0, b)), false, 0));
+    if (b % 16 == 15) run.loop.check_stop();
+  }
+  const EvalStats eval = searcher_->evaluate(eval_batches, between_batches, StepSchedule{0, 0, true, epoch, o_.epochs});
+  const GenotypeView view = describe_genotype(space_, searcher_->architecture(), *searcher_->network());
+  EpochEvent e;
+  e.scalars = {{"lambda", lambda_}, {"valid_loss", eval.loss}, {"valid_acc", eval.accuracy}};
+  for (const auto& accuracy : nb201_scalars(table_, view.text)) e.scalars.push_back(accuracy);
+  e.scalars.emplace_back("connected", view.health.connected ? 1.0 : 0.0);
+  e.scalars.emplace_back("parameter_free_ops", view.health.parameter_free);
+  e.texts = {{"genotype", view.text}, {"method", o_.method}, {"genotype_json", view.json}};
+  for (const auto& [cell, dot] : view.pictures) e.texts.emplace_back("picture/" + cell, dot);
+  return e;
+}
+
+void SearchTask::end_epoch(const EpochEvent& ev, const RunContext& run) {
+  auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
+  EpochSummary e;
+  e.epoch = ev.epoch, e.lr = value("lr"), e.genotype = *find_text(ev.texts, "genotype");
+  e.train_loss = value("train_loss"), e.train_acc = value("train_acc");
+  e.valid_loss = value("valid_loss"), e.valid_acc = value("valid_acc");
+  e.alignment_train = value("alignment_train"), e.alignment_valid = value("alignment_valid");
+  e.sign_alignment_train = value("sign_alignment_train"), e.sign_alignment_valid = value("sign_alignment_valid");
+  e.seconds = value("seconds");
+  result_.epochs.push_back(e);
+  result_.genotype = e.genotype;
+  if (!run.comm.is_root()) return;
+  std::printf("== epoch %d/%d: %s | %s\n   genotype %s", e.epoch + 1, o_.epochs,
+              run.loop.schema().console(Every::epoch, run.loop.means(), ev.scalars).c_str(),
+              format_duration(e.seconds).c_str(), e.genotype.c_str());
+  if (value("connected") == 0) std::printf("  [DISCONNECTED]");
+  if (!std::isnan(value("cifar10_test"))) std::printf("  (%s)", nb201_accuracies(ev.scalars).c_str());
+  std::printf("\n%s", softmax_rows(space_, searcher_->architecture()).c_str());
+  std::fflush(stdout);
+}
+
+// genotype.json, the Λ table, the final (and best) cell and what to run next.
+void SearchTask::finish(const RunContext& run) {
+  const GenotypeView final_view = describe_genotype(space_, searcher_->architecture(), *searcher_->network());
+  result_.genotype = final_view.text;
+  result_.connected = final_view.health.connected;
+  for (int t = 0; t < searcher_->architecture().num_types(); ++t)
+    result_.probabilities.push_back(to_vector(searcher_->architecture().probabilities(t)));
+  if (!run.comm.is_root()) return;
+  write_file_atomically(o_.out + "/genotype.json", with_best(final_view.json, best_));
+  std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
+  for (const auto& e : result_.epochs)
+    std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);
+  std::printf("run folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
+              "events.out.tfevents.*, checkpoint-*.h5)\n",
+              o_.out.c_str());
+  print_final_cell(o_, space_.name, final_view, table_, best_);
 }
 
 }  // namespace
-
 
 SearchResult run_search(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
   const MethodInfo& method = find_method(o.method);
@@ -274,227 +455,9 @@ SearchResult run_search(const SearchOptions& o, const std::string& resolved_conf
 
 SearchResult run_search_in(const SearchOptions& o, const SearchSpace& space, const std::string& resolved_config,
                            Communicator& comm) {
-  const bool root = comm.is_root();
-  LDARTS_CHECK(o.epochs > 0, "--epochs must be positive");
-  if (o.threads > 0) torch::set_num_threads(o.threads);
-  torch::manual_seed(o.seed);
-  LDARTS_CHECK(o.nb201_table.empty() || space.kind == CellKind::nb201, "--nb201-table needs --space nb201");
-
-  // ---- data ----
-  DataOptions data_options;
-  data_options.augment = AugmentOptions{o.augment};
-  data_options.augment.cutout = o.cutout;
-  data_options.color_jitter = false;  // search batches: RandomResizedCrop + flip (PC-DARTS), no jitter
-  data_options.skip_bad_images = o.skip_bad_images;
-  data_options.pin_memory = resolve_device(o.device).is_cuda();
-  const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
-  LDARTS_CHECK(o.cutout == 0 || data.files() == nullptr, "--cutout: search-time cutout is for in-memory data sets "
-               "(CIFAR, SVHN, MNIST-like), not JPEG trees such as ", o.dataset);
-  // The run folder is this run's before anything is written there.
-  const RunFolder folder = RunFolder::claim(o.out, {"search", o.resume, o.force}, comm);
-  if (root && !folder.moved_to().empty())
-    std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
-                folder.moved_to().c_str());
-  const SearchSplit split = search_split(o, data, folder);
-  const int loader_threads = data.loader_threads(o.loader_threads);
-  LDARTS_CHECK(o.batch_size % comm.world_size() == 0, "--batch-size ", o.batch_size, " (the global batch) is not a ",
-               "multiple of the ", comm.world_size(), " ranks; a run resumed on another number of ranks keeps its ",
-               "global batch, so use a number of ranks that divides it");
-  ShardedSampler train_sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {1}), comm.rank(), comm.world_size());
-  ShardedSampler valid_sampler(split.valid.size(), o.batch_size, derive_seed(o.seed, {2}), comm.rank(), comm.world_size());
-  const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, train_sampler.batches_per_epoch())
-                                        : train_sampler.batches_per_epoch();
-  // Supernet validation: a fixed order of the valid part (the same every epoch), this rank's share, no augmentation.
-  ShardedSampler eval_order(split.valid.size(), o.batch_size, 0, comm.rank(), comm.world_size());
-  const int64_t eval_steps = o.eval_steps > 0 ? std::min(o.eval_steps, eval_order.batches_per_epoch())
-                                              : eval_order.batches_per_epoch();
-
-  std::optional<Nb201Table> table;
-  if (!o.nb201_table.empty()) table = Nb201Table::load(o.nb201_table);
-
-  // ---- run folder, resume ----
-  const RunHeader header{"search", "space", space.name, "", resolved_config, comm.world_size(), folder.id()};
-  EpochLoop loop(folder, header, loop_options(o, steps, resolve_device(o.device).str()), comm);
-  const SearchOptions run = with_resumed_world(o, loop.resumed(), comm.world_size(), root);
-
-  Searcher searcher(run, space, data.channels(), data.num_classes(), comm);
-  const int cells = searcher.network()->num_search_cells();
-  if (loop.resumed()) searcher.load_state(*loop.resumed());
-  Batch train_batch;  // the step's, for the diagnostics probe
-  std::vector<std::string> metric_columns = kMetricColumns;
-  for (const CellType& type : space.cell_types)  // before "seconds", which stays last
-    metric_columns.insert(metric_columns.end() - 1, "alpha_change_l1_" + type.name);
-  metric_columns.insert(metric_columns.end() - 1, kBestColumns.begin(), kBestColumns.end());
-  metric_columns.insert(metric_columns.end() - 1, "method");
-  metric_columns.insert(metric_columns.end() - 1, kCellColumns.begin(), kCellColumns.end());
-  BestGenotype best;
-  loop.add(csv_observer(folder, "steps.csv", kStepColumns, CsvEvery::step));
-  loop.add(diagnostics(searcher, space, train_batch, o.probe_every, comm));
-  loop.add(csv_observer(folder, "diagnostics.csv", diagnostics_columns(space), CsvEvery::step));
-  loop.add(alpha_history(folder, space, searcher.architecture()));
-  loop.add(cell_pictures(folder));
-  loop.add(best_genotype(folder, best));
-  loop.add(csv_observer(folder, "metrics.csv", metric_columns, CsvEvery::epoch, kMetricFormats));
-  loop.add(tensorboard_observer(folder));
-
-  folder.write("config.toml", resolved_config);
-  folder.write("run.json", header.json());
-  folder.write("space.json", space_json(space));
-  if (root) {
-    std::printf("ldarts search: space %s, %d search cells (C=%ld, %s=%ld), %s %ld images -> %zu train / %zu valid\n",
-                space.name.c_str(), cells, long(o.channels), space.kind == CellKind::nb201 ? "N" : "L",
-                long(space.kind == CellKind::nb201 ? o.cells_per_stage : o.layers), o.dataset.c_str(),
-                long(data.size()), split.train.size(), split.valid.size());
-    if (o.class_fraction_train > 0)
-      std::printf("  per-class subsets: %.1f%% for ω, %.1f%% for α of every class (manifest %s/subset-manifest.txt)\n",
-                  100 * o.class_fraction_train, 100 * o.class_fraction_valid, o.out.c_str());
-    std::printf("  method %s, regularizer %s (λ=%g, ε0=%g, %s differences, %s objective)\n", o.method.c_str(),
-                regularizer_name(o.regularizer), o.lambda,
-                o.epsilon0, fd_mode_name(o.fd_mode), lambda_target_name(o.lambda_target));
-    std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
-                o.epochs, long(steps), long(o.batch_size), comm.world_size(), torch::get_num_threads(),
-                searcher.arch_step_first() ? "alpha" : "weight", o.out.c_str());
-    if (loop.resumed())
-      std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
-                  long(loop.start_step()));
-    if (!openmp_wait_note().empty()) std::printf("  %s\n", openmp_wait_note().c_str());
-    std::fflush(stdout);
-  }
-
-  // ---- the loop body ----
-  SearchResult result;
-  double lr = o.lr, lambda = 0;
-  std::unique_ptr<Prefetcher> train_loader, valid_loader;
-  EpochLoop::Body body;
-  body.begin_epoch = [&](int epoch, int64_t first_step) {
-    // The last step's rate is the epoch's (metrics.csv), also when a resume has no step left to run.
-    lr = first_step == 0 ? o.lr
-                         : learning_rate(o.lr_schedule, o.lr, o.lr_min, lr_progress(o.lr_update, epoch, first_step - 1, steps),
-                                         o.epochs, o.warmup_epochs);
-    // λ_t (0 for plain DARTS, so that the logs say what acted).
-    lambda = o.regularizer == RegularizerKind::none ? 0.0 : lambda_at_epoch(o.lambda, epoch, o.epochs);
-    const double cutout_prob = cutout_probability(o.cutout_prob, epoch, o.epochs);
-    searcher.begin_epoch(epoch, o.epochs);
-    // The epoch's batches are built ahead of the step by --loader-threads workers.
-    auto loader = [&](int kind, std::vector<std::vector<int64_t>> indices) {
-      const int64_t count = int64_t(indices.size());
-      return std::make_unique<Prefetcher>(
-          [&, kind, epoch, first_step, cutout_prob, indices = std::move(indices)](int64_t k) {
-            const uint64_t seed = derive_seed(o.seed, {uint64_t(kind), uint64_t(epoch), uint64_t(first_step + k)});
-            return data.batch(indices[k], true, seed, cutout_prob);
-          },
-          count, loader_threads, 2 * std::max(1, loader_threads));
-    };
-    std::vector<std::vector<int64_t>> train_indices, valid_indices;
-    for (int64_t step = first_step; step < steps; ++step) {
-      train_indices.push_back(gather(split.train, train_sampler.batch(epoch, step)));
-      valid_indices.push_back(gather(split.valid, valid_sampler.batch(epoch, step % valid_sampler.batches_per_epoch())));
-    }
-    train_loader.reset(), valid_loader.reset();
-    train_loader = loader(3, std::move(train_indices));
-    valid_loader = loader(4, std::move(valid_indices));
-  };
-  body.step = [&](int epoch, int64_t step) {
-    lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, lr_progress(o.lr_update, epoch, step, steps), o.epochs,
-                       o.warmup_epochs);
-    train_batch = train_loader->next();
-    const Batch valid = valid_loader->next();
-    maybe_inject_fault(comm, searcher.steps_done() + 1);
-    const StepSchedule schedule{lr, lambda, epoch >= o.arch_start_epoch, epoch, o.epochs};
-    const StepStats s = searcher.step(train_batch, valid, schedule);
-    return step_scalars(lr, lambda, s);
-  };
-  body.print_step = [&](const StepEvent& e) {
-    const Progress& progress = loop.progress();
-    std::printf("epoch %d/%d step %ld/%ld | %.2f step/s %.0f img/s | loss %.3f acc %.1f%% | "
-                "Λ train %.4f valid %.4f | elapsed %s ETA %s\n",
-                e.epoch + 1, o.epochs, long(e.step + 1), long(steps), progress.steps_per_second(),
-                progress.steps_per_second() * o.batch_size, loop.means().mean("train_loss"),
-                loop.means().mean("train_acc"), find_scalar(e.scalars, "alignment_train"),
-                find_scalar(e.scalars, "alignment_valid"), format_duration(progress.elapsed_seconds()).c_str(),
-                format_duration(progress.eta_seconds()).c_str());
-    std::fflush(stdout);
-  };
-  body.end_epoch = [&](int epoch) {
-    // Supernet validation accuracy, genotype.
-    std::vector<Batch> eval_batches;
-    for (int64_t b = 0; b < eval_steps; ++b) {
-      eval_batches.push_back(data.batch(gather(split.valid, eval_order.batch(0, b)), false, 0));
-      if (b % 16 == 15) loop.check_stop();
-    }
-    const auto between_batches = [&] {
-      maybe_inject_signal("validation");
-      loop.check_stop();  // a preemption signal is honoured within one batch
-    };
-    const EvalStats eval = searcher.evaluate(eval_batches, between_batches, StepSchedule{0, 0, true, epoch, o.epochs});
-    const GenotypeView view = describe_genotype(space, searcher.architecture(), *searcher.network());
-    const EpochMeans& m = loop.means();
-    EpochEvent e;
-    e.scalars = {{"lr", lr},
-                 {"lambda", lambda},
-                 {"epsilon", m.mean_over("epsilon", "regularized")},
-                 {"delta_norm", m.mean_over("delta_norm", "regularized")}};
-    for (const char* name : {"grad_norm", "train_loss", "train_acc", "arch_loss", "arch_acc"})
-      e.scalars.emplace_back(name, m.mean(name));
-    e.scalars.emplace_back("valid_loss", eval.loss);
-    e.scalars.emplace_back("valid_acc", eval.accuracy);
-    for (const char* name : {"alignment_train", "alignment_valid", "sign_alignment_train", "sign_alignment_valid"})
-      e.scalars.emplace_back(name, m.mean(name));
-    for (const auto& accuracy : nb201_scalars(table, view.text)) e.scalars.push_back(accuracy);
-    e.scalars.emplace_back("connected", view.health.connected ? 1.0 : 0.0);
-    e.scalars.emplace_back("parameter_free_ops", view.health.parameter_free);
-    e.texts.emplace_back("genotype", view.text);
-    e.texts.emplace_back("method", o.method);
-    e.texts.emplace_back("genotype_json", view.json);
-    for (const auto& [cell, dot] : view.pictures) e.texts.emplace_back("picture/" + cell, dot);
-    return e;
-  };
-  body.finish_epoch = [&](const EpochEvent& ev) {
-    EpochSummary e;
-    auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
-    e.epoch = ev.epoch, e.lr = value("lr"), e.genotype = *find_text(ev.texts, "genotype");
-    e.train_loss = value("train_loss"), e.train_acc = value("train_acc");
-    e.valid_loss = value("valid_loss"), e.valid_acc = value("valid_acc");
-    e.alignment_train = value("alignment_train"), e.alignment_valid = value("alignment_valid");
-    e.sign_alignment_train = value("sign_alignment_train"), e.sign_alignment_valid = value("sign_alignment_valid");
-    e.seconds = value("seconds");
-    result.epochs.push_back(e);
-    result.genotype = e.genotype;
-    if (!root) return;
-    std::printf("== epoch %d/%d: λ_t %.4f | train loss %.4f acc %.2f%% | valid acc %.2f%% | Λ train %.4f valid %.4f | "
-                "Λ± train %.4f valid %.4f | %s\n   genotype %s",
-                e.epoch + 1, o.epochs, value("lambda"), e.train_loss, e.train_acc, e.valid_acc, e.alignment_train,
-                e.alignment_valid, e.sign_alignment_train, e.sign_alignment_valid, format_duration(e.seconds).c_str(),
-                e.genotype.c_str());
-    if (value("connected") == 0) std::printf("  [DISCONNECTED]");
-    if (!std::isnan(value("cifar10_test"))) std::printf("  (%s)", nb201_accuracies(ev.scalars).c_str());
-    std::printf("\n%s", softmax_rows(space, searcher.architecture()).c_str());
-    std::fflush(stdout);
-  };
-  body.save_state = [&](Checkpoint& c) {
-    searcher.save_state(c);
-    c.integers["run/accumulate"] = run.accumulate;
-    c.strings["genotype/text"] = describe_genotype(space, searcher.architecture(), *searcher.network()).text;
-  };
-  body.steps_done = [&] { return searcher.steps_done(); };
-  loop.run(body);
-
-  const GenotypeView final_view = describe_genotype(space, searcher.architecture(), *searcher.network());
-  result.genotype = final_view.text;
-  result.connected = final_view.health.connected;
-  for (int t = 0; t < searcher.architecture().num_types(); ++t)
-    result.probabilities.push_back(to_vector(searcher.architecture().probabilities(t)));
-  if (root) {
-    write_file_atomically(o.out + "/genotype.json", with_best(final_view.json, best));
-    std::printf("\nLayer alignment Λ per epoch (mean over steps):\n  epoch   Λ train   Λ valid  valid acc\n");
-    for (const auto& e : result.epochs)
-      std::printf("  %5d  %8.4f  %8.4f  %8.2f%%\n", e.epoch + 1, e.alignment_train, e.alignment_valid, e.valid_acc);
-    std::printf("run folder: %s (config.toml, metrics.csv, steps.csv, alphas.jsonl, genotype.json, "
-                "events.out.tfevents.*, checkpoint-*.h5)\n",
-                o.out.c_str());
-    print_final_cell(o, space.name, final_view, table, best);
-  }
-  return result;
+  SearchTask task(o, space);
+  run_task(task, o, resolved_config, comm);
+  return task.result();
 }
 
 }  // namespace ldarts

@@ -78,16 +78,6 @@ class KeepStatistics {
 
 }  // namespace
 
-torch::Device resolve_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) {
-    LDARTS_CHECK(torch::cuda::is_available(), "--device cuda but no CUDA device is available");
-    return torch::kCUDA;
-  }
-  LDARTS_CHECK(name == "auto", "--device must be auto, cpu or cuda, got '", name, "'");
-  return torch::kCPU;
-}
-
 static SearchNetworkOptions network_options(const SearchOptions& o, int64_t in_channels, int64_t num_classes) {
   SearchNetworkOptions n;
   n.channels = o.channels, n.cells_per_stage = o.cells_per_stage, n.layers = o.layers;

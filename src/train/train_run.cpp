@@ -3,36 +3,23 @@
 #include <chrono>
 #include <functional>
 #include <cstdio>
-#include <optional>
 
 #include <torch/torch.h>
 
-#include "ldarts/core/cpu_budget.h"
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
-#include "ldarts/core/progress.h"
 #include "ldarts/core/rng.h"
-#include "ldarts/core/signals.h"
 #include "ldarts/data/dataset.h"
 #include "ldarts/data/image_data.h"
 #include "ldarts/data/loader.h"
-#include "ldarts/data/sampler.h"
 #include "ldarts/data/split.h"
-#include "ldarts/dist/runtime.h"
 #include "ldarts/io/checkpoint.h"
-#include "ldarts/io/module_state.h"
-#include "ldarts/run/epoch_loop.h"
-#include "ldarts/run/observers.h"
+#include "ldarts/run/driver.h"
 #include "ldarts/search/cell_health.h"
-#include "ldarts/search/schedule.h"
-#include "ldarts/search/searcher.h"
 #include "ldarts/train/trainer.h"
 
 namespace ldarts {
 namespace {
-
-const std::vector<std::string> kColumns = {"epoch",      "lr",         "drop_path",  "train_loss", "train_top1",
-                                           "train_top5", "valid_loss", "valid_top1", "valid_top5", "seconds"};
 
 EvalNetworkOptions network_options(const TrainOptions& o, const AnyGenotype& g, int64_t in_channels,
                                    int64_t num_classes) {
@@ -130,175 +117,156 @@ void print_benchmark(const TrainOptions& o, int steps) {
               format_duration(o.epochs * epoch_images / images_per_second).c_str());
 }
 
-TrainResult run_train(const TrainOptions& o, const std::string& resolved_config, Communicator& comm) {
-  const bool root = comm.is_root();
-  LDARTS_CHECK(o.epochs > 0, "--epochs must be positive");
-  LDARTS_CHECK(o.valid_portion >= 0 && o.valid_portion < 1, "--valid-portion must be in [0, 1), got ", o.valid_portion);
-  LDARTS_CHECK(o.batch_size % comm.world_size() == 0, "--batch-size ", o.batch_size, " is not a multiple of the ",
-               comm.world_size(), " ranks");
-  if (o.threads > 0) torch::set_num_threads(o.threads);
-  torch::manual_seed(o.seed);
-  const AnyGenotype genotype = genotype_of(o);
-  const CellHealth health = check_cell(genotype);
+namespace {
 
-  // ---- data: the validation part is held out of the training set; the test set is read at the end ----
-  DataOptions data_options;
-  data_options.augment = AugmentOptions{o.augment, 4, true, o.cutout};
-  data_options.color_jitter = o.color_jitter;
-  data_options.skip_bad_images = o.skip_bad_images;
-  data_options.pin_memory = resolve_device(o.device).is_cuda();
-  const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
-  const SearchSplit split = fraction_split(data.size(), 1.0 - o.valid_portion);
-  const int loader_threads = data.loader_threads(o.loader_threads);
-  LDARTS_CHECK(o.tail == "drop" || o.tail == "pad", "--tail must be drop or pad, got '", o.tail, "'");
-  ShardedSampler sampler(split.train.size(), o.batch_size, derive_seed(o.seed, {11}), comm.rank(), comm.world_size(),
-                         o.tail == "pad");
-  LDARTS_CHECK(sampler.batches_per_epoch() > 0, o.dataset, ": ", split.train.size(),
-               " training images do not fill one batch of --batch-size ", o.batch_size);
-  const int64_t steps = o.max_steps > 0 ? std::min(o.max_steps, sampler.batches_per_epoch()) : sampler.batches_per_epoch();
-  const std::vector<std::vector<int64_t>> valid_batches = eval_indices(split.valid, o.batch_size, o.eval_steps, comm);
+// What evaluation training declares: its step values and metrics.csv's columns.
+std::vector<Metric> train_metrics() {
+  const Every step = Every::step, epoch = Every::epoch;
+  const std::string metrics = "metrics.csv", mean = "mean";
+  return {{"train_loss", step, "", "", "", "loss", "%.3f"},
+          {"train_top1", step, "", "", "", "top-1", "%.1f%%"},
+          {"train_top5", step},
+          {"drop_path", epoch, metrics, "", "", "drop path", "%.3f"},
+          {"train_loss", epoch, metrics, "", mean, "| train loss"},
+          {"train_top1", epoch, metrics, "", mean, "top-1", "%.2f%%"},
+          {"train_top5", epoch, metrics, "", mean, "top-5", "%.2f%%"},
+          {"valid_loss", epoch, metrics, "", "", "| valid loss"},
+          {"valid_top1", epoch, metrics, "", "", "top-1", "%.2f%%"},
+          {"valid_top5", epoch, metrics, "", "", "top-5", "%.2f%%"}};
+}
 
-  const EvalNetworkOptions net_options = network_options(o, genotype, data.channels(), data.num_classes());
-  Trainer trainer(o, make_eval_network(genotype, net_options), comm);
+// Evaluation training as a task of the run driver: a fixed network (Trainer).
+class TrainTask final : public Task {
+ public:
+  explicit TrainTask(const TrainOptions& o) : o_(o), genotype_(genotype_of(o)), health_(check_cell(genotype_)) {
+    LDARTS_CHECK(o.valid_portion >= 0 && o.valid_portion < 1, "--valid-portion must be in [0, 1), got ", o.valid_portion);
+    LDARTS_CHECK(o.tail == "drop" || o.tail == "pad", "--tail must be drop or pad, got '", o.tail, "'");
+  }
+  const TrainResult& result() const { return result_; }
 
-  // ---- run folder, resume, observers ----
-  const RunFolder folder = RunFolder::claim(o.out, {"train", o.resume, o.force}, comm);
-  if (root && !folder.moved_to().empty())
-    std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
-                folder.moved_to().c_str());
-  const RunHeader header{"train", "genotype", genotype_text(genotype), "train the genotype of that checkpoint's run",
-                         resolved_config, comm.world_size(), folder.id()};
-  EpochLoop loop(folder, header, loop_options(o, steps, trainer.device().str()), comm);
-  if (loop.resumed()) trainer.load_state(*loop.resumed());
-  if (loop.resumed() && loop.resumed()->integer("run/world_size") != comm.world_size() && root)
-    std::fprintf(stderr, "warning: %s: written by %ld rank(s), continued on %d: the global batch and the data order are "
-                 "the same, but batch norm now normalizes over %ld images per rank instead of %ld (unless "
-                 "--sync-bn), and drop path draws from rank r mod %ld's generator (docs/distributed.md)\n",
-                 loop.resumed()->source.c_str(), long(loop.resumed()->integer("run/world_size")), comm.world_size(),
-                 long(o.batch_size / comm.world_size()), long(o.batch_size / loop.resumed()->integer("run/world_size")),
-                 long(loop.resumed()->integer("run/world_size")));
-  loop.add(csv_observer(folder, "metrics.csv", kColumns, CsvEvery::epoch));
-  loop.add(tensorboard_observer(folder));
-
-  folder.write("config.toml", resolved_config);
-  folder.write("run.json", header.json());
-  folder.write("genotype.txt", genotype_text(genotype) + "\n");
-  if (root) {
+  std::string command() const override { return "train"; }
+  DataOptions data_options() const override {
+    DataOptions d;
+    d.augment = AugmentOptions{o_.augment, 4, true, o_.cutout};
+    d.color_jitter = o_.color_jitter;
+    return d;
+  }
+  // The validation part is held out of the training set; the test set is read at the end.
+  std::vector<Stream> streams(const ImageData& data, const RunFolder&) override {
+    split_ = fraction_split(data.size(), 1.0 - o_.valid_portion);
+    return {{split_.train, derive_seed(o_.seed, {11}), 12, o_.tail == "pad"}};
+  }
+  RunHeader header(const std::string& config) const override {
+    return {"train", "genotype", genotype_text(genotype_), "train the genotype of that checkpoint's run", config};
+  }
+  void build(RunContext& run, const Checkpoint* resumed) override {
+    valid_batches_ = eval_indices(split_.valid, o_.batch_size, o_.eval_steps, run.comm);
+    net_options_ = network_options(o_, genotype_, run.data.channels(), run.data.num_classes());
+    trainer_ = std::make_unique<Trainer>(o_, make_eval_network(genotype_, net_options_), run.comm);
+    if (!resumed) return;
+    trainer_->load_state(*resumed);
+    const int64_t before = resumed->integer("run/world_size");
+    if (before != run.comm.world_size() && run.comm.is_root())
+      std::fprintf(stderr, "warning: %s: written by %ld rank(s), continued on %d: the global batch and the data order "
+                   "are the same, but batch norm now normalizes over %ld images per rank instead of %ld (unless "
+                   "--sync-bn), and drop path draws from rank r mod %ld's generator (docs/distributed.md)\n",
+                   resumed->source.c_str(), long(before), run.comm.world_size(),
+                   long(o_.batch_size / run.comm.world_size()), long(o_.batch_size / before), long(before));
+  }
+  void declare(MetricSchema& schema) const override { schema.declare(train_metrics()); }
+  void write_files(const RunFolder& folder) const override {
+    folder.write("genotype.txt", genotype_text(genotype_) + "\n");
+  }
+  void describe(const RunContext& run) const override {
     std::printf("ldarts train: %s network (C=%ld, %s=%ld, %ld parameters without the auxiliary head), %s %zu train / "
                 "%zu valid (held out of the training set)\n  %d epochs x %ld steps, batch %ld on %d rank(s), %d "
                 "threads, %s; run folder %s\n",
-                net_options.form.c_str(), long(o.channels), net_options.form == "nb201" ? "N" : "L", long(o.layers),
-                long(trainer.model()->parameters_without_aux()), o.dataset.c_str(), split.train.size(),
-                split.valid.size(), o.epochs, long(steps), long(o.batch_size), comm.world_size(),
-                torch::get_num_threads(), trainer.device().str().c_str(), o.out.c_str());
-    std::printf("  %s\n", describe(health).c_str());
-    if (loop.resumed())
-      std::printf("  resumed from %s at epoch %d step %ld\n", loop.resumed()->source.c_str(), loop.start_epoch() + 1,
-                  long(loop.start_step()));
-    if (!openmp_wait_note().empty()) std::printf("  %s\n", openmp_wait_note().c_str());
-    std::fflush(stdout);
+                net_options_.form.c_str(), long(o_.channels), net_options_.form == "nb201" ? "N" : "L",
+                long(o_.layers), long(trainer_->model()->parameters_without_aux()), o_.dataset.c_str(),
+                split_.train.size(), split_.valid.size(), o_.epochs, long(run.steps), long(o_.batch_size),
+                run.comm.world_size(), torch::get_num_threads(), trainer_->device().str().c_str(), o_.out.c_str());
+    std::printf("  %s\n", describe_health().c_str());
   }
 
-  // ---- the loop body ----
-  TrainResult result;
-  double lr = o.lr, drop = 0;
-  std::unique_ptr<Prefetcher> loader;
-  EpochLoop::Body body;
-  body.begin_epoch = [&](int epoch, int64_t first) {
-    drop = o.drop_path * epoch / o.epochs;  // ramped linearly, as DARTS' train.py
-    trainer.model()->set_drop_path(drop);
-    // The last step's rate is the epoch's (metrics.csv), also when a resume has no step left to run.
-    lr = first == 0 ? o.lr
-                    : learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(first - 1) / steps, o.epochs,
-                                    o.warmup_epochs);
-    std::vector<std::vector<int64_t>> indices;
-    for (int64_t step = first; step < steps; ++step) indices.push_back(gather(split.train, sampler.batch(epoch, step)));
-    const int64_t count = int64_t(indices.size());
-    loader.reset();
-    loader = std::make_unique<Prefetcher>(
-        [&, epoch, first, indices = std::move(indices)](int64_t k) {
-          return data.batch(indices[k], true, derive_seed(o.seed, {12, uint64_t(epoch), uint64_t(first + k)}));
-        },
-        count, loader_threads, 2 * std::max(1, loader_threads));
-  };
-  body.step = [&](int epoch, int64_t step) {
-    lr = learning_rate(o.lr_schedule, o.lr, o.lr_min, epoch + double(step) / steps, o.epochs, o.warmup_epochs);
-    const Batch batch = loader->next();
-    maybe_inject_fault(comm, trainer.steps_done() + 1);
-    const TrainStats s = trainer.step(batch, lr);
-    return Scalars{{"lr", lr}, {"train_loss", s.loss}, {"train_top1", s.top1}, {"train_top5", s.top5}};
-  };
-  body.print_step = [&](const StepEvent& e) {
-    const Progress& progress = loop.progress();
-    std::printf("epoch %d/%d step %ld/%ld | lr %.5f | %.2f step/s %.0f img/s | loss %.3f top-1 %.1f%% | "
-                "elapsed %s ETA %s\n",
-                e.epoch + 1, o.epochs, long(e.step + 1), long(steps), lr, progress.steps_per_second(),
-                progress.steps_per_second() * o.batch_size, loop.means().mean("train_loss"),
-                loop.means().mean("train_top1"), format_duration(progress.elapsed_seconds()).c_str(),
-                format_duration(progress.eta_seconds()).c_str());
-    std::fflush(stdout);
-  };
-  body.end_epoch = [&](int epoch) {
-    const TrainStats valid = evaluate_part(trainer, data, valid_batches, loader_threads, [&] {
-      loop.check_stop();  // a preemption signal is honoured within one batch
-      maybe_inject_signal("validation");
-    });
-    const EpochMeans& m = loop.means();
+  void begin_epoch(int epoch) override {
+    drop_ = o_.drop_path * epoch / o_.epochs;  // ramped linearly, as DARTS' train.py
+    trainer_->model()->set_drop_path(drop_);
+  }
+  Scalars step(const std::vector<Batch>& batches, double lr, int, int64_t) override {
+    const TrainStats s = trainer_->step(batches[0], lr);
+    return {{"train_loss", s.loss}, {"train_top1", s.top1}, {"train_top5", s.top5}};
+  }
+  EpochEvent validate(int, const RunContext& run, const std::function<void()>& between_batches) override {
+    const TrainStats valid = evaluate_part(*trainer_, run.data, valid_batches_, run.loader_threads, between_batches);
     EpochEvent e;
-    e.scalars = {{"lr", lr},
-                 {"drop_path", drop},
-                 {"train_loss", m.mean("train_loss")},
-                 {"train_top1", m.mean("train_top1")},
-                 {"train_top5", m.mean("train_top5")},
-                 {"valid_loss", valid.loss},
-                 {"valid_top1", valid.top1},
-                 {"valid_top5", valid.top5}};
+    e.scalars = {{"drop_path", drop_}, {"valid_loss", valid.loss}, {"valid_top1", valid.top1}, {"valid_top5", valid.top5}};
     return e;
-  };
-  body.finish_epoch = [&](const EpochEvent& ev) {
+  }
+  void end_epoch(const EpochEvent& ev, const RunContext& run) override {
     auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
-    const TrainEpoch e{ev.epoch, value("lr"), value("drop_path"), value("train_loss"), value("train_top1"),
-                       value("train_top5"), value("valid_loss"), value("valid_top1"), value("valid_top5"),
-                       value("seconds")};
-    result.epochs.push_back(e);
-    if (!root) return;
-    std::printf("== epoch %d/%d: lr %.5f drop path %.3f | train loss %.4f top-1 %.2f%% top-5 %.2f%% | valid loss "
-                "%.4f top-1 %.2f%% top-5 %.2f%% | %s\n",
-                e.epoch + 1, o.epochs, e.lr, e.drop_path, e.train_loss, e.train_top1, e.train_top5, e.valid_loss,
-                e.valid_top1, e.valid_top5, format_duration(e.seconds).c_str());
+    result_.epochs.push_back({ev.epoch, value("lr"), value("drop_path"), value("train_loss"), value("train_top1"),
+                              value("train_top5"), value("valid_loss"), value("valid_top1"), value("valid_top5"),
+                              value("seconds")});
+    if (!run.comm.is_root()) return;
+    std::printf("== epoch %d/%d: lr %.5f %s | %s\n", ev.epoch + 1, o_.epochs, value("lr"),
+                run.loop.schema().console(Every::epoch, run.loop.means(), ev.scalars).c_str(),
+                format_duration(value("seconds")).c_str());
     std::fflush(stdout);
-  };
-  body.save_state = [&](Checkpoint& c) { trainer.save_state(c); };
-  body.steps_done = [&] { return trainer.steps_done(); };
-  loop.run(body);
+  }
+  void save(Checkpoint& c) const override { trainer_->save_state(c); }
+  int64_t steps_done() const override { return trainer_->steps_done(); }
+  void finish(const RunContext& run) override;
 
-  // ---- the test set: once, at the end, never used to choose weights ----
-  if (o.test) {
-    const ImageData test = ImageData::open(o.dataset, o.data_dir, Split::test, data_options);
-    LDARTS_CHECK(!data.files() || test.files()->classes == data.files()->classes, test.source(),
+ private:
+  std::string describe_health() const { return ldarts::describe(health_); }
+
+  const TrainOptions& o_;
+  const AnyGenotype genotype_;
+  const CellHealth health_;
+  DataSplit split_;
+  std::vector<std::vector<int64_t>> valid_batches_;
+  EvalNetworkOptions net_options_;
+  std::unique_ptr<Trainer> trainer_;
+  double drop_ = 0;
+  TrainResult result_;
+};
+
+// The test set: once, at the end, never used to choose weights.
+void TrainTask::finish(const RunContext& run) {
+  if (o_.test) {
+    const ImageData test = ImageData::open(o_.dataset, o_.data_dir, Split::test, run.data_options);
+    LDARTS_CHECK(!run.data.files() || test.files()->classes == run.data.files()->classes, test.source(),
                  ": its class folders differ from the training set's (", test.num_classes(), " vs ",
-                 data.num_classes(), "); labels would not match");
+                 run.data.num_classes(), "); labels would not match");
     std::vector<int64_t> all(test.size());
     for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
-    const TrainStats t = evaluate_part(trainer, test, eval_indices(all, o.batch_size, 0, comm), loader_threads);
-    result.tested = true, result.test_loss = t.loss, result.test_top1 = t.top1, result.test_top5 = t.top5;
-    if (root) {
+    const TrainStats t = evaluate_part(*trainer_, test, eval_indices(all, o_.batch_size, 0, run.comm), run.loader_threads);
+    result_.tested = true, result_.test_loss = t.loss, result_.test_top1 = t.top1, result_.test_top5 = t.top5;
+    if (run.comm.is_root()) {
       char json[320];
       std::snprintf(json, sizeof json,
-                    "{\"run_id\": \"%s\", \"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, \"epochs\": %d, "
-                    "\"parameters\": %ld, \"parameter_free_ops\": %d, \"connected\": %s}\n",
-                    folder.id().c_str(), t.count, t.loss, t.top1, t.top5, o.epochs, long(trainer.model()->parameters_without_aux()),
-                    health.parameter_free, health.connected ? "true" : "false");
-      write_file_atomically(o.out + "/test.json", json);
+                    "{\"run_id\": \"%s\", \"images\": %.0f, \"loss\": %.6f, \"top1\": %.4f, \"top5\": %.4f, "
+                    "\"epochs\": %d, \"parameters\": %ld, \"parameter_free_ops\": %d, \"connected\": %s}\n",
+                    run.folder.id().c_str(), t.count, t.loss, t.top1, t.top5, o_.epochs,
+                    long(trainer_->model()->parameters_without_aux()), health_.parameter_free,
+                    health_.connected ? "true" : "false");
+      write_file_atomically(o_.out + "/test.json", json);
       std::printf("test set (%.0f images, final weights): loss %.4f top-1 %.2f%% top-5 %.2f%%\n", t.count, t.loss,
                   t.top1, t.top5);
     }
   }
-  if (root) {
-    std::printf("run folder: %s (config.toml, genotype.txt, metrics.csv, test.json, checkpoint-*.h5)\n", o.out.c_str());
+  if (run.comm.is_root()) {
+    std::printf("run folder: %s (config.toml, genotype.txt, metrics.csv, test.json, checkpoint-*.h5)\n", o_.out.c_str());
     std::fflush(stdout);
   }
-  return result;
+}
+
+}  // namespace
+
+TrainResult run_train(const TrainOptions& o, const std::string& resolved_config, Communicator& comm) {
+  TrainTask task(o);
+  run_task(task, o, resolved_config, comm);
+  return task.result();
 }
 
 }  // namespace ldarts

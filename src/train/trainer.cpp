@@ -6,7 +6,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/io/module_state.h"
 #include "ldarts/ops/batch_norm.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/run/device.h"
 
 namespace ldarts {
 namespace {

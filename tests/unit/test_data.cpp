@@ -88,7 +88,7 @@ TEST(Dataset, DebianFashionMnist) {
 }
 
 TEST(Split, Nb201SplitFile) {
-  const SearchSplit s = read_split_file(test::source_path("data/nb201/cifar-split.txt"), 50000);
+  const DataSplit s = read_split_file(test::source_path("data/nb201/cifar-split.txt"), 50000);
   EXPECT_EQ(s.train.size(), 25000u);
   EXPECT_EQ(s.valid.size(), 25000u);
   EXPECT_EQ(s.train[0], 0);
@@ -103,7 +103,7 @@ TEST(Split, Nb201SplitFile) {
 }
 
 TEST(Split, Fraction) {
-  const SearchSplit s = fraction_split(10, 0.3);
+  const DataSplit s = fraction_split(10, 0.3);
   EXPECT_EQ(s.train, (std::vector<int64_t>{0, 1, 2}));
   EXPECT_EQ(s.valid.size(), 7u);
   EXPECT_THROW(fraction_split(10, 1.0), std::exception);

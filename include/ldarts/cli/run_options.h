@@ -10,11 +10,11 @@
 
 #include "ldarts/dist/communicator.h"
 #include "ldarts/dist/runtime.h"
+#include "ldarts/run/driver.h"
 
 namespace ldarts {
 
-template <class Options>
-void add_run_options(CLI::App& sub, Options& o) {
+inline void add_run_options(CLI::App& sub, RunOptions& o) {
   sub.add_option("--device", o.device, "cpu | cuda | auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->group("Run");
   sub.add_option("--backend", o.backend, "Communicator across ranks: auto | local | mpi | nccl")
       ->check(CLI::IsMember({"auto", "local", "mpi", "nccl"}))->group("Run");

@@ -13,6 +13,7 @@
 #include "ldarts/core/progress.h"
 #include "ldarts/dist/communicator.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/metrics.h"
 #include "ldarts/run/observer.h"
 #include "ldarts/run/run_folder.h"
 
@@ -44,16 +45,8 @@ struct LoopOptions {
   int log_every = 0;  // progress line every N steps (0: ten per epoch)
   std::string device = "cpu";  // where the RNG states live
   std::string resume;          // "", "auto" or a checkpoint file
+  std::string epoch_csv = "metrics.csv";  // the CSV of the epoch values ("seconds", added by the loop, is its last column)
 };
-
-// The loop options of a SearchOptions or TrainOptions (the options both share).
-template <class Options>
-LoopOptions loop_options(const Options& o, int64_t steps_per_epoch, const std::string& device) {
-  LoopOptions l;
-  l.epochs = o.epochs, l.steps = steps_per_epoch, l.checkpoint_every = o.checkpoint_every;
-  l.keep_checkpoints = o.keep_checkpoints, l.log_every = o.log_every, l.device = device, l.resume = o.resume;
-  return l;
-}
 
 // Thrown by EpochLoop::check_stop() inside the end of an epoch (validation):
 // the loop then checkpoints the epoch's steps and exits; a resume runs the end
@@ -80,8 +73,10 @@ class EpochLoop {
   int start_epoch() const { return start_epoch_; }
   int64_t start_step() const { return start_step_; }
 
-  // Observers, in the order they see each event.
+  // Observers, in the order they see each event; each declares its metrics here when added.
   RunObserver& add(std::unique_ptr<RunObserver> observer);
+  // Every step and epoch value must be declared in it (checked after the observers saw it).
+  MetricSchema& schema() { return schema_; }
   const EpochMeans& means() const { return means_; }
   const Progress& progress() const { return *progress_; }
 
@@ -106,6 +101,7 @@ class EpochLoop {
   int start_epoch_ = 0;
   int64_t start_step_ = 0;
   EpochMeans means_;
+  MetricSchema schema_;
   std::vector<std::unique_ptr<RunObserver>> observers_;
   std::optional<Progress> progress_;
 };

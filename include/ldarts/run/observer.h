@@ -35,9 +35,13 @@ struct EpochEvent {
 };
 
 // Every rank calls every hook (an observer may run collectives); rank 0 writes.
+class MetricSchema;
+
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
+  // The values it adds to steps and epochs (run/metrics.h), when the loop takes it.
+  virtual void declare(MetricSchema& schema) const {}
   // Once, before the first step; `resumed` is the checkpoint the run continues
   // from (nullptr for a new run), so that every series continues exactly.
   virtual void start(const Checkpoint* resumed) {}

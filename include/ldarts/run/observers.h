@@ -12,18 +12,17 @@
 
 namespace ldarts {
 
-enum class CsvEvery { step, epoch };
+class MetricSchema;
 
-// <folder>/<file>: one row per step or per epoch with the named columns. The
+// <folder>/<file>: one row per step or per epoch with the columns the schema
+// declares for `file` (MetricSchema::columns, read when the loop starts). The
 // columns "epoch", "step" and "global_step" come from the event; the others
 // from its scalars (NaN or missing: an empty field) or texts (quoted when they
 // hold a comma). A step without any of the other columns writes no row
-// (diagnostics.csv: probe steps only). `formats`: printf formats by column
+// (diagnostics.csv: probe steps only). Numbers: the metric's printf format
 // (default: 8 significant digits). The file's text is kept in every
 // checkpoint as logs/<file without .csv>, so a resumed run rewrites it exactly.
-std::unique_ptr<RunObserver> csv_observer(const RunFolder& folder, const std::string& file,
-                                          std::vector<std::string> columns, CsvEvery every,
-                                          std::map<std::string, std::string> formats = {});
+std::unique_ptr<RunObserver> csv_observer(const RunFolder& folder, const std::string& file, const MetricSchema& schema);
 
 // TensorBoard event files in the run folder: every step scalar as "step/<name>"
 // at the global step, every epoch scalar as "epoch/<name>" at the epoch (from

@@ -16,6 +16,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "ldarts/core/registry.h"
+
 #include "ldarts/search/options.h"
 
 namespace ldarts {
@@ -169,11 +171,5 @@ std::unique_ptr<SearchMethod> make_method(const SearchOptions& options, const Se
 
 }  // namespace ldarts
 
-// One line in a method's file registers it (static initialization; the methods'
-// files are linked whole, see CMakeLists.txt).
-#define LDARTS_CONCAT_(a, b) a##b
-#define LDARTS_CONCAT(a, b) LDARTS_CONCAT_(a, b)
-#define LDARTS_REGISTER_METHOD(...)                                                                        \
-  namespace {                                                                                              \
-  [[maybe_unused]] const bool LDARTS_CONCAT(ldarts_method_, __LINE__) = ::ldarts::register_method(__VA_ARGS__); \
-  }
+// One line in a method's file registers it: LDARTS_REGISTER_METHOD({"name", ...MethodInfo}).
+#define LDARTS_REGISTER_METHOD(...) LDARTS_REGISTER(::ldarts::register_method(__VA_ARGS__))

@@ -24,10 +24,8 @@ struct SearchSpace;
 std::unique_ptr<RunObserver> alpha_history(const RunFolder& folder, const SearchSpace& space,
                                            const Architecture& arch);
 
-// cells/epoch-NNN-<cell>.{dot,svg,png} and the newest as <cell>.*, from the
-// epoch texts "picture/<cell>" (Graphviz DOT). A failing `dot` is reported once
-// and never stops the search.
-std::unique_ptr<RunObserver> cell_pictures(const RunFolder& folder);
+// (cells/epoch-NNN-<cell>.{dot,svg,png}, the cell pictures, is a registered observer:
+// src/search/observers/cell_pictures.cpp.)
 
 // The genotype of the epoch with the best supernet validation accuracy so far
 // (the NB201 reference keeps it beside the final one).

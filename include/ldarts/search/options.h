@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ldarts/run/driver.h"
+
 namespace ldarts {
 
 // The option values that select code paths, parsed once (cli/search.cpp); parse_*
@@ -25,8 +27,10 @@ const char* fd_mode_name(FdMode mode);
 const char* lambda_target_name(LambdaTarget target);
 const char* step_order_name(StepOrder order);
 
-struct SearchOptions {
-  SearchOptions();  // every registered method's settings at their defaults
+// RunOptions (run/driver.h) holds what search and train share: data set, batch, epochs,
+// learning-rate schedule, device, seed, run folder, checkpoints.
+struct SearchOptions : RunOptions {
+  SearchOptions();  // out = runs/search; every registered method's settings at their defaults
 
   // search space and supernet
   std::string space = "nb201";
@@ -42,26 +46,14 @@ struct SearchOptions {
   std::string cell_kernel = "fused";  // fused (FusedEdges) | per-edge (the straightforward reference)
 
   // data
-  std::string dataset = "cifar10";
-  std::string data_dir;        // "" = the data set's standard folder
   std::string split_file;      // NB201 split file; "" = fraction split
   double train_portion = 0.5;  // with no split file
-  int64_t batch_size = 64;     // global batch (all ranks together)
   bool augment = true;
   double class_fraction_train = 0;  // > 0: per-class subsets (ImageNet search: 0.1 for ω) ...
   double class_fraction_valid = 0;  // ... and 0.025 for α, kept in <out>/subset-manifest.txt
-  int loader_threads = -1;  // threads building batches ahead of the step (0: on the main thread; -1: 0 for in-memory data, 4 for JPEG trees)
-  bool skip_bad_images = false;     // JPEG trees: log and leave out unreadable images
 
-  // schedule
-  int epochs = 100;
-  int64_t max_steps = 0;   // cap on steps per epoch (0 = the whole split)
-  int64_t eval_steps = 0;  // cap on validation batches per epoch (0 = the whole split)
-
-  // ω: SGD with momentum, cosine from lr to lr_min over the epochs
-  double lr = 0.025, lr_min = 0.001, momentum = 0.9, weight_decay = 3e-4;
-  std::string lr_schedule = "cosine";  // cosine | linear (PC-DARTS ImageNet)
-  int warmup_epochs = 0;               // lr warm-up: base·(e+1)/warmup in epoch e
+  // ω: SGD with momentum (its learning rate: RunOptions)
+  double momentum = 0.9, weight_decay = 3e-4;
   int arch_start_epoch = 0;            // α frozen before this epoch (PC-DARTS ImageNet: 35)
   bool nesterov = false;
   double grad_clip = 5.0;
@@ -91,27 +83,14 @@ struct SearchOptions {
   // weights-first (NB201 codebases), arch-first (DARTS codebases), automatic = the space's default
   StepOrder step_order = StepOrder::automatic;
 
-  // distribution and device
+  // distribution
   int64_t accumulate = 1;      // micro-batches per rank batch (gradients averaged)
-  std::string device = "cpu";  // cpu | cuda | auto
-  std::string backend = "auto";  // communicator: auto | local | mpi | nccl
 
   // run
-  uint64_t seed = 0;
-  int threads = 0;  // intra-op threads (0 = LibTorch's default)
-  std::string out = "runs/search";
   std::string nb201_table;  // CSV of NB201 accuracies; "" = no lookup
-  int log_every = 0;        // steps between progress lines (0 = about 10 per epoch)
-  std::string lr_update = "step";  // the ω cosine/linear lr: per step, or held at each epoch's start value (authors' code)
   int64_t cutout = 0;        // search-time cutout length on ω and α batches (0: none)
   double cutout_prob = 1.0;  // its probability at the last epoch, ramped linearly from 0 (authors' train_search.py)
   int probe_every = 20;     // steps between diagnostics probes (diagnostics.csv; 0 = none)
-
-  // checkpoints
-  std::string resume;            // checkpoint file, "auto" (newest in `out`, if any) or "" (fresh run)
-  bool force = false;            // a fresh run moves another run's `out` aside (RunFolder::claim)
-  int64_t checkpoint_every = 0;  // also checkpoint every N steps (0 = only at epoch ends)
-  int keep_checkpoints = 3;      // newest K checkpoints kept in `out`
 };
 
 }  // namespace ldarts

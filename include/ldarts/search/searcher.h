@@ -13,6 +13,7 @@
 #include "ldarts/dist/communicator.h"
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/model/search_network.h"
+#include "ldarts/run/device.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/method.h"
 #include "ldarts/search/options.h"
@@ -44,8 +45,6 @@ struct EvalStats {
   double loss = 0, accuracy = 0;
 };
 
-// "auto" (CUDA when available), "cpu" or "cuda".
-torch::Device resolve_device(const std::string& name);
 
 class Searcher {
  public:

@@ -154,11 +154,8 @@ std::string join(const std::vector<std::string>& words) {
   return out;
 }
 
-}  // namespace
-
-SearchResult run_progressive(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
-  const SearchSpace& base = find_space(o.space);
-  const PDartsSettings& pd = method_settings<PDartsSettings>(o, "p-darts");
+// The stage options make sense together (one value per stage, fewer ops each stage, ending with one).
+void check_stages(const SearchOptions& o, const PDartsSettings& pd, const SearchSpace& base) {
   const size_t stages = pd.add_layers.size();
   LDARTS_CHECK(stages >= 1 && pd.keep_ops.size() == stages && pd.skip_dropout.size() == stages,
                "--pdarts-add-layers, --pdarts-keep-ops and --pdarts-skip-dropout need one value per stage; got ",
@@ -179,6 +176,15 @@ SearchResult run_progressive(const SearchOptions& o, const std::string& resolved
   }
   LDARTS_CHECK(pd.keep_ops.back() == 1, "--pdarts-keep-ops must end with 1: the final cell keeps one op per "
                "edge; got ", pd.keep_ops.back());
+}
+
+}  // namespace
+
+SearchResult run_progressive(const SearchOptions& o, const std::string& resolved_config, Communicator& comm) {
+  const SearchSpace& base = find_space(o.space);
+  const PDartsSettings& pd = method_settings<PDartsSettings>(o, "p-darts");
+  check_stages(o, pd, base);
+  const size_t stages = pd.add_layers.size();
   const bool root = comm.is_root();
   std::vector<EdgeOps> ops;
   for (const CellType& type : base.cell_types) ops.push_back(type.edge_ops);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/metrics.h"
 #include "ldarts/search/architecture.h"
 #include "ldarts/search/observers.h"
 #include "ldarts/spaces/space.h"
@@ -14,6 +15,13 @@ class AlphaHistory : public RunObserver {
  public:
   AlphaHistory(const RunFolder& folder, const SearchSpace& space, const Architecture& arch)
       : folder_(folder), space_(space), arch_(arch) {}
+
+  // The ℓ1 change of softmax(α) per cell type (metrics.csv); every weight for TensorBoard.
+  void declare(MetricSchema& schema) const override {
+    for (const CellType& type : space_.cell_types)
+      schema.declare({"alpha_change_l1_" + type.name, Every::epoch, "metrics.csv"});
+    schema.declare({"alpha/", Every::epoch});
+  }
 
   void start(const Checkpoint* resumed) override {
     text_ = resumed ? resumed->string("logs/alphas") : "";

@@ -1,4 +1,5 @@
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/metrics.h"
 #include "ldarts/search/observers.h"
 
 #include <cmath>
@@ -13,6 +14,19 @@ const char* const kTests[] = {"cifar10_test",  "cifar100_test", "imagenet16_test
 class BestGenotypeObserver : public RunObserver {
  public:
   BestGenotypeObserver(const RunFolder& folder, BestGenotype& best) : folder_(folder), best_(best) {}
+
+  void declare(MetricSchema& schema) const override {
+    schema.declare({"best_epoch", Every::epoch, "metrics.csv"});
+    schema.declare({"best_valid_acc", Every::epoch, "metrics.csv"});
+    Metric text{"best_genotype", Every::epoch, "metrics.csv"};
+    text.text = true;
+    schema.declare(text);
+    for (const char* name : kTests) {  // the NB201 accuracies as "%f", as the epoch's own
+      const std::string n = name;
+      const bool accuracy = n.find("_test") != std::string::npos || n == "cifar10_valid";
+      schema.declare({"best_" + n, Every::epoch, "metrics.csv", accuracy ? "%f" : ""});
+    }
+  }
 
   void start(const Checkpoint* resumed) override {
     if (!resumed || !resumed->integers.count("best/epoch")) return;

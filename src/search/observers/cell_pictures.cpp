@@ -3,6 +3,7 @@
 #include "ldarts/core/error.h"
 #include "ldarts/core/files.h"
 #include "ldarts/io/graphviz.h"
+#include "ldarts/run/driver.h"
 #include "ldarts/search/observers.h"
 
 namespace ldarts {
@@ -42,6 +43,8 @@ class CellPictures : public RunObserver {
 
 }  // namespace
 
-std::unique_ptr<RunObserver> cell_pictures(const RunFolder& folder) { return std::make_unique<CellPictures>(folder); }
+// Every search draws its cells; the observer needs nothing of the search but the epoch's "picture/<cell>" texts.
+LDARTS_REGISTER_OBSERVER({"cell-pictures", "search",
+                          [](const RunContext& run) { return std::make_unique<CellPictures>(run.folder); }})
 
 }  // namespace ldarts

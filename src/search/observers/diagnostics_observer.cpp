@@ -2,6 +2,7 @@
 
 #include "ldarts/data/augment.h"
 #include "ldarts/io/checkpoint.h"
+#include "ldarts/run/metrics.h"
 #include "ldarts/search/diagnostics.h"
 #include "ldarts/search/observers.h"
 #include "ldarts/search/searcher.h"
@@ -27,6 +28,12 @@ class Diagnostics : public RunObserver {
     const size_t k = std::min<size_t>(5, cells.size());
     groups_ = {std::vector<int>(cells.begin(), cells.begin() + k), std::vector<int>(cells.end() - k, cells.end())};
     columns_ = {op_columns(space_, 0, conv_op(space_)), op_columns(space_, 0, "skip_connect")};
+  }
+
+  // diagnostics.csv: the probe steps' values.
+  void declare(MetricSchema& schema) const override {
+    for (const std::string& name : diagnostics_columns(space_))
+      if (name != "epoch" && name != "step") schema.declare({name, Every::step, "diagnostics.csv"});
   }
 
   void start(const Checkpoint* resumed) override {

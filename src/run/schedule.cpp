@@ -1,4 +1,4 @@
-#include "ldarts/search/schedule.h"
+#include "ldarts/run/schedule.h"
 
 #include <algorithm>
 #include <cmath>
