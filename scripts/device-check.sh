@@ -99,7 +99,7 @@ if [ "$mode" = device ]; then
   # mpirun (absent there) are expected to fail and are listed as such.
   run env OMP_NUM_THREADS=4 "$root/build/tests/ldarts_tests" --gtest_brief=1
 else
-  run env OMP_NUM_THREADS=1 "$root/build/tests/ldarts_tests" --gtest_brief=1 --gtest_filter='Cuda.*:FusedEdges.*'
+  run env OMP_NUM_THREADS=1 "$root/build/tests/ldarts_tests" --gtest_brief=1 --gtest_filter='Cuda.*:CellKernel.*:FusedEdges.*'
 fi
 
 # ---- 3. benchmarks ------------------------------------------------------------------------

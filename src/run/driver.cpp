@@ -148,7 +148,7 @@ EpochLoop::Body loop_body(Task& task, RunContext& run, Batches& batches, double&
                 format_duration(progress.elapsed_seconds()).c_str(), format_duration(progress.eta_seconds()).c_str());
     std::fflush(stdout);
   };
-  body.end_epoch = [&task, &run, &lr, &loop, &schema](int epoch) {
+  body.validate = [&task, &run, &lr, &loop, &schema](int epoch) {
     EpochEvent e = task.validate(epoch, run, [&loop] {
       maybe_inject_signal("validation");
       loop.check_stop();  // a preemption signal is honoured within one batch
@@ -159,7 +159,7 @@ EpochLoop::Body loop_body(Task& task, RunContext& run, Batches& batches, double&
     e.scalars = scalars;
     return e;
   };
-  body.finish_epoch = [&task, &run](const EpochEvent& e) { task.end_epoch(e, run); };
+  body.after_epoch = [&task, &run](const EpochEvent& e) { task.after_epoch(e, run); };
   body.save_state = [&task](Checkpoint& c) { task.save(c); };
   body.steps_done = [&task] { return task.steps_done(); };
   return body;

@@ -164,7 +164,7 @@ void EpochLoop::run(const Body& body) {
     EpochEvent event;
     try {
       check_stop();  // a signal during the epoch's last step: checkpoint before the validation
-      event = body.end_epoch(epoch);
+      event = body.validate(epoch);
     } catch (const StopRequested&) {
       save_checkpoint(body, epoch, steps);
       throw preempted("after the steps of epoch " + std::to_string(epoch + 1) +
@@ -174,7 +174,7 @@ void EpochLoop::run(const Body& body) {
     event.scalars.emplace_back("seconds", progress_->elapsed_seconds() - epoch_start);
     for (const auto& observer : observers_) observer->on_epoch(event);
     schema_.check(Every::epoch, event.scalars, event.texts, "an epoch");
-    body.finish_epoch(event);
+    body.after_epoch(event);
     means_.clear();
     save_checkpoint(body, epoch + 1, 0);
     if (stop_agreed(comm_) && epoch + 1 < epochs) throw preempted("after epoch " + std::to_string(epoch + 1));

@@ -346,7 +346,7 @@ class SearchTask final : public Task {
             {"regularized", s.regularized ? 1.0 : 0.0}};
   }
   EpochEvent validate(int epoch, const RunContext& run, const std::function<void()>& between_batches) override;
-  void end_epoch(const EpochEvent& event, const RunContext& run) override;
+  void after_epoch(const EpochEvent& event, const RunContext& run) override;
   void save(Checkpoint& c) const override {
     searcher_->save_state(c);
     c.integers["run/accumulate"] = run_options_.accumulate;
@@ -384,7 +384,7 @@ void SearchTask::describe(const RunContext& run) const {
               lambda_target_name(o_.lambda_target));
   std::printf("  %d epochs x %ld steps, batch %ld on %d rank(s), %d threads, %s step first; run folder %s\n",
               o_.epochs, long(run.steps), long(o_.batch_size), run.comm.world_size(), torch::get_num_threads(),
-              searcher_->arch_step_first() ? "alpha" : "weight", o_.out.c_str());
+              searcher_->alpha_step_first() ? "alpha" : "weight", o_.out.c_str());
 }
 
 // Supernet validation on the α part, the genotype, its NB201 accuracies and pictures.
@@ -406,7 +406,7 @@ EpochEvent SearchTask::validate(int epoch, const RunContext& run, const std::fun
   return e;
 }
 
-void SearchTask::end_epoch(const EpochEvent& ev, const RunContext& run) {
+void SearchTask::after_epoch(const EpochEvent& ev, const RunContext& run) {
   auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
   EpochSummary e;
   e.epoch = ev.epoch, e.lr = value("lr"), e.genotype = *find_text(ev.texts, "genotype");

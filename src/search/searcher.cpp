@@ -121,7 +121,7 @@ Searcher::Searcher(const SearchOptions& options, const SearchSpace& space, int64
   }
   arch_.to(device_, dtype_);
   // NB201 codebases update ω first; DARTS codebases update α first.
-  arch_first_ = options.step_order == StepOrder::arch_first ||
+  alpha_first_ = options.step_order == StepOrder::arch_first ||
                 (options.step_order == StepOrder::automatic && space.kind == CellKind::darts);
 
   // Every rank starts from rank 0's ω and α.
@@ -153,9 +153,9 @@ class Searcher::StepPasses final : public Passes {
  public:
   explicit StepPasses(Searcher& s) : s_(s) {}
   std::vector<torch::Tensor> cell_copies() override { return s_.arch_.cell_copies(s_.network_->cell_types()); }
-  ArchGrads arch_grads(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+  CellGradients cell_gradients(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
                        std::vector<torch::Tensor>* weight_grads) override {
-    return s_.arch_pass(batch, cell_weights, weight_grads);
+    return s_.cell_gradient_pass(batch, cell_weights, weight_grads);
   }
   std::vector<torch::Tensor> weight_grads(const Batch& batch, const std::vector<torch::Tensor>& cell_weights) override {
     std::vector<torch::Tensor> grads = s_.local_weight_grads(s_.micro_batches(batch), cell_weights);
@@ -209,9 +209,9 @@ StepStats Searcher::step(const Batch& train, const Batch& valid, const StepSched
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(schedule.lr);
   network_->train();
   StepStats stats;
-  if (arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
+  if (alpha_first_ && schedule.update_alpha) alpha_step(valid, train, schedule, stats);
   weight_step(train, schedule, stats);
-  if (!arch_first_ && schedule.update_arch) arch_step(valid, train, schedule, stats);
+  if (!alpha_first_ && schedule.update_alpha) alpha_step(valid, train, schedule, stats);
   // BN running statistics follow rank 0 (as DDP's broadcast_buffers), so that
   // every rank holds the same model and a checkpoint of rank 0 is everyone's.
   if (comm_.world_size() > 1) {
@@ -319,14 +319,14 @@ std::vector<torch::Tensor> Searcher::local_weight_grads(const std::vector<Batch>
   return sum;
 }
 
-ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+CellGradients Searcher::cell_gradient_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
                               std::vector<torch::Tensor>* weight_grads) {
   const int cells = network_->num_search_cells();
   const std::vector<Batch> micro = micro_batches(batch);
   const double share = 1.0 / micro.size();
   const std::vector<torch::Tensor> betas = network_->edge_parameters();  // PC-DARTS β, trained with α
   const std::vector<torch::Tensor> params = weight_grads ? network_->weights() : std::vector<torch::Tensor>{};
-  ArchGrads out;
+  CellGradients out;
   std::vector<torch::Tensor> omega_sum;
   for (const Batch& b : micro) {
     const KeepStatistics keep(network_, &b != &micro.front());
@@ -364,11 +364,11 @@ ArchGrads Searcher::arch_pass(const Batch& batch, const std::vector<torch::Tenso
   return out;
 }
 
-torch::Tensor Searcher::arch_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule) {
+torch::Tensor Searcher::alpha_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule) {
   network_->train();
   StepPasses passes(*this);
   torch::Tensor cell_grads_valid;
-  return method_->arch_gradient(passes, valid, train, schedule, cell_grads_valid).cells;
+  return method_->alpha_gradient(passes, valid, train, schedule, cell_grads_valid).cells;
 }
 
 std::vector<torch::Tensor> Searcher::weight_pass_weights(const Batch& train, const StepSchedule& schedule) {
@@ -380,14 +380,14 @@ std::vector<torch::Tensor> Searcher::weight_pass_weights(const Batch& train, con
 // α step: the method's gradient of L_val through the per-cell copies (first
 // order: at the current ω; ω gradients are not computed), Λ_valid of ∂L_val/∂P,
 // the outer regularizer, then Adam.
-void Searcher::arch_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats) {
+void Searcher::alpha_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats) {
   pass_seed_ = derive_seed(options_.seed, {0x5d7, uint64_t(steps_done_), 1});  // the α step's passes: their own masks
   StepPasses passes(*this);
   torch::Tensor cell_grads_valid;
-  ArchGrads grads = method_->arch_gradient(passes, valid, train, schedule, cell_grads_valid);
+  CellGradients grads = method_->alpha_gradient(passes, valid, train, schedule, cell_grads_valid);
   const double share = 1.0 / options_.accumulate;
   const torch::Tensor aligned_valid = regularized_rows(cell_grads_valid);
-  arch_cell_grads_ = cell_grads_valid;
+  valid_cell_gradients_ = cell_grads_valid;
 
   torch::Tensor arch_grad = grads.cells;
   if (regularizer_ != RegularizerKind::none && outer_ && schedule.lambda > 0)

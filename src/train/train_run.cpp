@@ -202,7 +202,7 @@ class TrainTask final : public Task {
     e.scalars = {{"drop_path", drop_}, {"valid_loss", valid.loss}, {"valid_top1", valid.top1}, {"valid_top5", valid.top5}};
     return e;
   }
-  void end_epoch(const EpochEvent& ev, const RunContext& run) override {
+  void after_epoch(const EpochEvent& ev, const RunContext& run) override {
     auto value = [&](const char* name) { return find_scalar(ev.scalars, name); };
     result_.epochs.push_back({ev.epoch, value("lr"), value("drop_path"), value("train_loss"), value("train_top1"),
                               value("train_top5"), value("valid_loss"), value("valid_top1"), value("valid_top5"),

@@ -131,7 +131,7 @@ std::vector<EdgeOps> parse_edge_ops(const std::string& text, const SearchSpace& 
 // The seeds of ldarts' skip-dropout masks in step `step`: per pass (in execution
 // order) the seed of module k = derive_seed(derive_seed(pass seed, {micro 0}), {k}),
 // the pass seed being derive_seed(seed, {0x5d7, step, 0 (ω) | 1 (α)}) (Searcher::weight_step,
-// arch_step, seed_noise; one rank, one micro-batch).
+// alpha_step, seed_noise; one rank, one micro-batch).
 std::vector<torch::Tensor> mask_seeds(uint64_t seed, int64_t step, bool arch_first, int64_t modules) {
   std::vector<torch::Tensor> out;
   for (const uint64_t pass : arch_first ? std::vector<uint64_t>{1, 0} : std::vector<uint64_t>{0, 1}) {

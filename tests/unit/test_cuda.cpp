@@ -60,7 +60,7 @@ TEST(Cuda, FusedCellsMatchPerEdgeInFloat64) {
 
 // The same check on the CPU (runs everywhere): two float64 search steps with
 // the fused cells equal those with the per-edge cells.
-TEST(Cuda, CpuFusedCellsMatchPerEdgeInFloat64Steps) {
+TEST(CellKernel, CpuFusedCellsMatchPerEdgeInFloat64Steps) {
   for (const char* space : {"nb201", "darts"}) {
     SCOPED_TRACE(space);
     expect_equal(after_steps(small(space, "cpu", "fused")), after_steps(small(space, "cpu", "per-edge")));
@@ -70,7 +70,7 @@ TEST(Cuda, CpuFusedCellsMatchPerEdgeInFloat64Steps) {
 // A search state written with the straightforward supernet (per-edge cells,
 // NCHW: how every checkpoint before the fused kernel was written) loads into
 // the fused one, and both continue to the same state.
-TEST(Cuda, PerEdgeCheckpointResumesWithFusedCells) {
+TEST(CellKernel, PerEdgeCheckpointResumesWithFusedCells) {
   SearchOptions old_style = small("darts", "cpu", "per-edge");
   old_style.channels_last = false;
   const SearchOptions fused = small("darts", "cpu", "fused");

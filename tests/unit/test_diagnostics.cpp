@@ -284,7 +284,7 @@ TEST(Diagnostics, GradientAveragesOfARealStepMatchAHandSum) {
   Searcher searcher(o, space, 1, 10, comm);
   const Batch train = test::random_batch(8, std::nullopt, 1, 12), valid = test::random_batch(8, std::nullopt, 1, 12);
   searcher.step(train, valid, StepSchedule{0.025, 0.0});
-  const torch::Tensor g = searcher.arch_cell_grads().to(torch::kDouble);
+  const torch::Tensor g = searcher.valid_cell_gradients().to(torch::kDouble);
   ASSERT_EQ(g.size(0), 6);  // 3 stages x 2 cells: first five = 0..4, last five = 1..5
 
   auto observer = diagnostics(searcher, space, train, 1, comm);

@@ -27,9 +27,9 @@ struct ScaledSettings {
 class ScaledDarts final : public SearchMethod {
  public:
   explicit ScaledDarts(double scale) : scale_(scale) {}
-  ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
+  CellGradients alpha_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
                           at::Tensor& cell_grads_valid) override {
-    ArchGrads grads = SearchMethod::arch_gradient(passes, valid, train, schedule, cell_grads_valid);
+    CellGradients grads = SearchMethod::alpha_gradient(passes, valid, train, schedule, cell_grads_valid);
     grads.cells = grads.cells * scale_;
     for (auto& beta : grads.betas) beta = beta * scale_;
     ++alpha_steps_;

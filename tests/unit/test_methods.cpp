@@ -101,9 +101,9 @@ TEST(Methods, SecondOrderHypergradientMatchesTheExactChainRule) {
     Searcher s(o, find_space("nb201"), 1, 10, comm);
     if (!exact.defined()) {
       exact = exact_hypergradient(s, valid, train, eta, wd);
-      first_order = s.arch_gradient(valid, train, StepSchedule{0.0, 0.0});  // η = 0: ∂L_val/∂P at ω
+      first_order = s.alpha_gradient(valid, train, StepSchedule{0.0, 0.0});  // η = 0: ∂L_val/∂P at ω
     }
-    const torch::Tensor fd = s.arch_gradient(valid, train, StepSchedule{eta, 0.0});
+    const torch::Tensor fd = s.alpha_gradient(valid, train, StepSchedule{eta, 0.0});
     errors.push_back(relative_error(fd, exact));
     const double cosine = torch::cosine_similarity(fd.reshape({-1}), exact.reshape({-1}), 0).item<double>();
     if (r < 1e-3) {
@@ -132,7 +132,7 @@ TEST(Methods, SecondOrderWithZeroLearningRateIsFirstOrder) {
     o.method = method;
     torch::manual_seed(4);
     Searcher s(o, find_space("nb201"), 1, 10, comm);
-    return s.arch_gradient(valid, train, StepSchedule{0.0, 0.0});
+    return s.alpha_gradient(valid, train, StepSchedule{0.0, 0.0});
   };
   EXPECT_TRUE(torch::equal(gradient("darts-2nd"), gradient("darts")));
 }
@@ -233,7 +233,7 @@ TEST(Methods, SdartsRandomSmoothingNoise) {
   torch::manual_seed(6);
   Searcher rs(o, find_space("nb201"), 1, 10, comm);
   EXPECT_TRUE(
-      torch::equal(rs.arch_gradient(valid, train, at_epoch_5), reference.arch_gradient(valid, train, at_epoch_5)));
+      torch::equal(rs.alpha_gradient(valid, train, at_epoch_5), reference.alpha_gradient(valid, train, at_epoch_5)));
   EXPECT_TRUE(reference.weight_pass_weights(train, at_epoch_5).empty());
 }
 
@@ -328,7 +328,7 @@ TEST(Methods, DartsMinusAuxiliarySkipFollowsItsSchedule) {
     const std::vector<torch::Tensor> g = torch::autograd::grad({loss}, leaves);
     std::vector<torch::Tensor> rows;
     for (const auto& t : g) rows.push_back(t.reshape({-1}));
-    EXPECT_TRUE(torch::allclose(s.arch_gradient(valid, train, schedule), torch::stack(rows), 1e-5, 1e-7)) << epoch;
+    EXPECT_TRUE(torch::allclose(s.alpha_gradient(valid, train, schedule), torch::stack(rows), 1e-5, 1e-7)) << epoch;
   }
   // The supernet is evaluated with the auxiliary skip too (as DARTS-' MixedOp always adds it).
   const Batch batch = random_batch(8, 82);
@@ -360,8 +360,8 @@ TEST(Methods, PcDartsOnNb201) {
   EXPECT_EQ(full->network()->edge_op(0, 0).partial_channels(), 4);
   const Batch train = random_batch(8, 90), valid = random_batch(8, 91);
   auto per_edge = make(4, "per-edge");
-  EXPECT_TRUE(torch::allclose(full->arch_gradient(valid, train, StepSchedule{0.025, 0.0}),
-                              per_edge->arch_gradient(valid, train, StepSchedule{0.025, 0.0}), 1e-10, 1e-12));
+  EXPECT_TRUE(torch::allclose(full->alpha_gradient(valid, train, StepSchedule{0.025, 0.0}),
+                              per_edge->alpha_gradient(valid, train, StepSchedule{0.025, 0.0}), 1e-10, 1e-12));
   int64_t k4 = 0, k1 = 0;
   for (const auto& p : full->network()->weights()) k4 += p.numel();
   SearchOptions plain = tiny("darts");

@@ -2,32 +2,24 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "ldarts/search/schedule.h"
+#include "ldarts/run/schedule.h"
 #include "ldarts/search/search_run.h"
 #include "ldarts/search/searcher.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
 
 namespace {
-SearchOptions tiny_options() {
-  SearchOptions o;
-  o.channels = 4;
-  o.cells_per_stage = 1;
-  o.batch_size = 8;
-  return o;
-}
-Batch random_batch(int64_t n) { return {torch::randn({n, 1, 8, 8}), torch::randint(0, 10, {n})}; }
+using test::random_batch;
+using test::tiny_search_options;
 // A 2-epoch run of 2 steps on synthetic MNIST-format data in `dir`.
 SearchOptions small_run(const test::TempDir& dir, int images) {
   test::write_tiny_mnist(dir.path(), images, 12);
-  SearchOptions o = tiny_options();
-  o.dataset = "mnist";
-  o.data_dir = dir.path();
+  SearchOptions o = tiny_search_options(dir.path(), dir.file("run"));
   o.epochs = 2;
   o.max_steps = 2;
   o.eval_steps = 1;
-  o.out = dir.file("run");
   return o;
 }
 }  // namespace
@@ -35,7 +27,7 @@ SearchOptions small_run(const test::TempDir& dir, int images) {
 TEST(Searcher, TwoStepsChangeAlphaAndWeights) {
   torch::manual_seed(0);
   LocalCommunicator comm;
-  Searcher searcher(tiny_options(), find_space("nb201"), 1, 10, comm);
+  Searcher searcher(tiny_search_options(), find_space("nb201"), 1, 10, comm);
   const auto alpha0 = searcher.architecture().alpha().detach().clone();
   std::vector<torch::Tensor> weights0;
   for (const auto& p : searcher.network()->weights()) weights0.push_back(p.detach().clone());
@@ -57,7 +49,7 @@ TEST(Searcher, SameSeedSameTrajectory) {
   auto run = [] {
     torch::manual_seed(1);
     LocalCommunicator comm;
-    Searcher searcher(tiny_options(), find_space("nb201"), 1, 10, comm);
+    Searcher searcher(tiny_search_options(), find_space("nb201"), 1, 10, comm);
     torch::manual_seed(2);
     for (int i = 0; i < 2; ++i) searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.0});
     return searcher.architecture().alpha().detach().clone();
@@ -67,10 +59,10 @@ TEST(Searcher, SameSeedSameTrajectory) {
 
 TEST(Searcher, StepOrderSetting) {
   LocalCommunicator comm;
-  SearchOptions o = tiny_options();
-  EXPECT_FALSE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());  // NB201 default
+  SearchOptions o = tiny_search_options();
+  EXPECT_FALSE(Searcher(o, find_space("nb201"), 1, 10, comm).alpha_step_first());  // NB201 default
   o.step_order = StepOrder::arch_first;
-  EXPECT_TRUE(Searcher(o, find_space("nb201"), 1, 10, comm).arch_step_first());
+  EXPECT_TRUE(Searcher(o, find_space("nb201"), 1, 10, comm).alpha_step_first());
   // The words are parsed once (cli/search.cpp); an unknown one names the option and the known words.
   EXPECT_ERROR_WITH(parse_step_order("sideways"), "--step-order", "sideways", "weights-first");
   EXPECT_ERROR_WITH(parse_regularizer("cor"), "--regularizer", "signcorr");
@@ -107,12 +99,12 @@ TEST(Schedule, LinearWithWarmupAsPcDarts) {
 TEST(Searcher, FrozenArchitectureKeepsAlphaAndBeta) {
   torch::manual_seed(0);
   LocalCommunicator comm;
-  SearchOptions o = tiny_options();
+  SearchOptions o = tiny_search_options();
   o.space = "darts", o.layers = 4, o.partial_channels = 2, o.edge_normalization = true;
   Searcher searcher(o, find_space("darts"), 1, 10, comm);
   const auto alpha0 = searcher.architecture().alpha(0).detach().clone();
   const auto beta0 = searcher.network()->edge_parameters()[0].detach().clone();
-  searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5, /*update_arch=*/false});
+  searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5, /*update_alpha=*/false});
   EXPECT_TRUE(torch::equal(alpha0, searcher.architecture().alpha(0).detach()));
   EXPECT_TRUE(torch::equal(beta0, searcher.network()->edge_parameters()[0].detach()));
   searcher.step(random_batch(8), random_batch(8), StepSchedule{0.025, 0.5, true});
@@ -139,12 +131,12 @@ TEST(SearchRun, SmallRunWritesTheRunFolder) {
 TEST(Searcher, DartsSpaceStepsChangeBothAlphasAndAlignNormalCells) {
   torch::manual_seed(0);
   LocalCommunicator comm;
-  SearchOptions o = tiny_options();
+  SearchOptions o = tiny_search_options();
   o.space = "darts";
   o.layers = 5;  // normal, reduce, normal, reduce, normal
   const SearchSpace& space = find_space("darts");
   Searcher searcher(o, space, 1, 10, comm);
-  EXPECT_TRUE(searcher.arch_step_first());  // the DARTS codebases' order
+  EXPECT_TRUE(searcher.alpha_step_first());  // the DARTS codebases' order
   ASSERT_EQ(searcher.architecture().num_types(), 2);
   const auto normal0 = searcher.architecture().alpha(0).detach().clone();
   const auto reduce0 = searcher.architecture().alpha(1).detach().clone();

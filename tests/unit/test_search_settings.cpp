@@ -12,8 +12,9 @@
 #include "ldarts/io/nb201_table.h"
 #include "ldarts/search/cell_health.h"
 #include "ldarts/search/genotype_input.h"
-#include "ldarts/search/schedule.h"
+#include "ldarts/run/schedule.h"
 #include "ldarts/search/search_run.h"
+#include "support/search_support.h"
 #include "support/test_support.h"
 
 using namespace ldarts;
@@ -37,12 +38,8 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
 }
 
 SearchOptions run_options(const test::TempDir& dir, const std::string& name) {
-  SearchOptions o;
-  o.dataset = "mnist";
-  o.data_dir = dir.path();
-  o.channels = 4, o.cells_per_stage = 1, o.batch_size = 8;
+  SearchOptions o = test::tiny_search_options(dir.path(), dir.file(name));
   o.epochs = 4, o.max_steps = 3, o.eval_steps = 1;
-  o.out = dir.file(name);
   o.seed = 3;
   o.nb201_table = test::source_path("data/nb201/nb201_test_acc_200ep.csv");
   return o;

@@ -99,7 +99,7 @@ class Task {
   virtual Scalars step(const std::vector<Batch>& batches, double lr, int epoch, int64_t step) = 0;
   // The epoch's own values (validation, genotype, ...); between_batches() honours a stop signal.
   virtual EpochEvent validate(int epoch, const RunContext& run, const std::function<void()>& between_batches) = 0;
-  virtual void end_epoch(const EpochEvent& event, const RunContext& run) {}  // after the observers (rank 0 prints)
+  virtual void after_epoch(const EpochEvent& event, const RunContext& run) {}  // after the observers (rank 0 prints)
   virtual void save(Checkpoint& checkpoint) const = 0;
   virtual int64_t steps_done() const = 0;
   // After the last epoch: the final files and lines.

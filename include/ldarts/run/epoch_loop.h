@@ -60,8 +60,8 @@ class EpochLoop {
     std::function<void(int epoch, int64_t first_step)> begin_epoch;
     std::function<Scalars(int epoch, int64_t step)> step;
     std::function<void(const StepEvent&)> print_step;  // rank 0, when a progress line is due
-    std::function<EpochEvent(int epoch)> end_epoch;      // reads means()
-    std::function<void(const EpochEvent&)> finish_epoch; // after the observers ("seconds" added)
+    std::function<EpochEvent(int epoch)> validate;       // the epoch's values after its steps (reads means())
+    std::function<void(const EpochEvent&)> after_epoch;  // after the observers ("seconds" added)
     std::function<void(Checkpoint&)> save_state;         // rank 0
     std::function<int64_t()> steps_done;                 // global steps so far
   };

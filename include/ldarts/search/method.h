@@ -34,7 +34,7 @@ class SearchNetworkImpl;
 // The α side of one pass over a batch: ∂L/∂P of every cell's copy of softmax(α),
 // [cells, edges·ops], the PC-DARTS β gradients, both averaged over the global
 // batch (micro-batches and ranks); this rank's loss and top-1 sums (0-dim).
-struct ArchGrads {
+struct CellGradients {
   at::Tensor cells;
   std::vector<at::Tensor> betas;
   at::Tensor loss_sum, acc_sum;  // sums over this rank's micro-batches
@@ -49,7 +49,7 @@ class Passes {
   virtual std::vector<at::Tensor> cell_copies() = 0;
   // ∂L/∂P and ∂L/∂β on `batch` at the current ω; with weight_grads, also ∇ω L
   // from the same pass (global mean, in the order of weights()).
-  virtual ArchGrads arch_grads(const Batch& batch, const std::vector<at::Tensor>& cell_weights,
+  virtual CellGradients cell_gradients(const Batch& batch, const std::vector<at::Tensor>& cell_weights,
                                std::vector<at::Tensor>* weight_grads = nullptr) = 0;
   // ∇ω L(batch) at the current ω and these cell weights, in the order of weights().
   virtual std::vector<at::Tensor> weight_grads(const Batch& batch, const std::vector<at::Tensor>& cell_weights) = 0;
@@ -82,9 +82,9 @@ class SearchMethod {
   // The --method word it was registered under (set by make_method).
   const std::string& name() const { return name_; }
   virtual AlphaAtClip alpha_at_clip() const { return AlphaAtClip::last_step_plus_alpha_space; }
-  // The gradients of the α update. First order: arch_grads(valid, cell_copies()).
+  // The gradients of the α update. First order: cell_gradients(valid, cell_copies()).
   // cell_grads_valid receives ∂L_val/∂P (the diagnostics' and Λ_valid's gradient).
-  virtual ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
+  virtual CellGradients alpha_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
                                   at::Tensor& cell_grads_valid);
   // The cell weights of the ω pass, one [edges, ops] value per cell, without
   // grad (SDARTS perturbs softmax(α) here); {} = the softmax(α) copies.

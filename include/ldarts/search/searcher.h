@@ -36,7 +36,7 @@ struct StepStats {
 struct StepSchedule {
   double lr = 0;      // ω learning rate
   double lambda = 0;  // λ_t
-  bool update_arch = true;  // false while α is frozen (--arch-start-epoch)
+  bool update_alpha = true;  // false while α is frozen (--arch-start-epoch)
   int epoch = 0, epochs = 1;  // where the run is (the methods' schedules, e.g. SDARTS' ε)
 };
 
@@ -70,15 +70,15 @@ class Searcher {
   torch::Device device() const { return device_; }
   SearchNetwork& network() { return network_; }
   Architecture& architecture() { return arch_; }
-  bool arch_step_first() const { return arch_first_; }
+  bool alpha_step_first() const { return alpha_first_; }
   // ∂L_val/∂P of every cell's copy in the last α pass, [cells, edges·ops],
   // averaged over ranks (undefined before the first α step). For the diagnostics.
-  const torch::Tensor& arch_cell_grads() const { return arch_cell_grads_; }
+  const torch::Tensor& valid_cell_gradients() const { return valid_cell_gradients_; }
   // Images on the device, channels-last with --channels-last.
   torch::Tensor device_images(const torch::Tensor& images) const;
   // The method's gradient of the α update, ∂L/∂P per cell [cells, edges·ops],
   // without updating anything (tests). BN running statistics may change.
-  torch::Tensor arch_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule);
+  torch::Tensor alpha_gradient(const Batch& valid, const Batch& train, const StepSchedule& schedule);
   // The cell weights the method gives the ω pass ({} = the softmax(α) copies), without a step (tests).
   std::vector<torch::Tensor> weight_pass_weights(const Batch& train, const StepSchedule& schedule);
   const SearchMethod& method() const { return *method_; }
@@ -88,10 +88,10 @@ class Searcher {
  private:
   class StepPasses;  // the Passes a method sees
   void weight_step(const Batch& train, const StepSchedule& schedule, StepStats& stats);
-  void arch_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats);
+  void alpha_step(const Batch& valid, const Batch& train, const StepSchedule& schedule, StepStats& stats);
   // One pass over `batch` (device, micro-batches) at the current ω: ∂L/∂P, ∂L/∂β and
-  // optionally ∇ω, all global means. ArchGrads' loss/acc are this rank's sums.
-  ArchGrads arch_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
+  // optionally ∇ω, all global means. CellGradients' loss/acc are this rank's sums.
+  CellGradients cell_gradient_pass(const Batch& batch, const std::vector<torch::Tensor>& cell_weights,
                       std::vector<torch::Tensor>* weight_grads);
   // ∇ω of this rank's loss (the mean over its micro-batches) at these cell weights; no all-reduce.
   std::vector<torch::Tensor> local_weight_grads(const std::vector<Batch>& micro,
@@ -120,13 +120,13 @@ class Searcher {
   std::unique_ptr<torch::optim::SGD> weight_optimizer_;
   std::unique_ptr<torch::optim::Adam> arch_optimizer_;
   std::unique_ptr<SearchMethod> method_;
-  bool arch_first_ = false;
+  bool alpha_first_ = false;
   RegularizerKind regularizer_;
   FdMode fd_mode_;
   bool outer_ = false;
   int64_t steps_done_ = 0;
-  uint64_t pass_seed_ = 0;  // of the current ω or α step's passes (seed_noise), set by weight_step and arch_step
-  torch::Tensor arch_cell_grads_;  // for the interleaved mode
+  uint64_t pass_seed_ = 0;  // of the current ω or α step's passes (seed_noise), set by weight_step and alpha_step
+  torch::Tensor valid_cell_gradients_;  // for the interleaved mode
   torch::Device device_{torch::kCPU};
   torch::Dtype dtype_ = torch::kFloat;  // ω, α and activations (--float64: double)
 };

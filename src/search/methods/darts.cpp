@@ -1,12 +1,12 @@
 // First-order DARTS (Liu et al. 2019, eq. 7 with ξ = 0): α descends on ∂L_val/∂α
-// at the current ω. The base class's arch_gradient is this method.
+// at the current ω. The base class's alpha_gradient is this method.
 #include "ldarts/search/searcher.h"
 
 namespace ldarts {
 
-ArchGrads SearchMethod::arch_gradient(Passes& passes, const Batch& valid, const Batch& /*train*/,
+CellGradients SearchMethod::alpha_gradient(Passes& passes, const Batch& valid, const Batch& /*train*/,
                                       const StepSchedule& /*schedule*/, at::Tensor& cell_grads_valid) {
-  ArchGrads grads = passes.arch_grads(valid, passes.cell_copies());
+  CellGradients grads = passes.cell_gradients(valid, passes.cell_copies());
   cell_grads_valid = grads.cells;
   return grads;
 }

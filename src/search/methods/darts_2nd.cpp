@@ -39,7 +39,7 @@ class Darts2nd final : public SearchMethod {
     LDARTS_CHECK(hvp_r_ > 0, "--hvp-r must be positive, got ", hvp_r_);
   }
 
-  ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
+  CellGradients alpha_gradient(Passes& passes, const Batch& valid, const Batch& train, const StepSchedule& schedule,
                           at::Tensor& cell_grads_valid) override {
     const double eta = schedule.lr;
     std::vector<at::Tensor> weights = passes.weights();
@@ -59,7 +59,7 @@ class Darts2nd final : public SearchMethod {
     std::vector<at::Tensor> buffers = passes.buffers();
     const std::vector<at::Tensor> statistics = clones(buffers);
     std::vector<at::Tensor> v;  // ∇ω' L_val(ω')
-    ArchGrads grads = passes.arch_grads(valid, passes.cell_copies(), &v);
+    CellGradients grads = passes.cell_gradients(valid, passes.cell_copies(), &v);
     assign(weights, omega);
     assign(buffers, statistics);
     cell_grads_valid = grads.cells;
@@ -75,9 +75,9 @@ class Darts2nd final : public SearchMethod {
         torch::NoGradGuard no_grad;
         for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(omega[i] + (sign * r) * v[i]);
       }
-      return passes.arch_grads(train, passes.cell_copies());
+      return passes.cell_gradients(train, passes.cell_copies());
     };
-    const ArchGrads plus = at_offset(+1), minus = at_offset(-1);
+    const CellGradients plus = at_offset(+1), minus = at_offset(-1);
     assign(weights, omega);
     const double scale = eta / (2 * r);
     grads.cells = grads.cells - scale * (plus.cells - minus.cells);

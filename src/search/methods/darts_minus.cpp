@@ -48,11 +48,11 @@ class DartsMinus final : public SearchMethod {
   std::vector<torch::Tensor> eval_weights(Passes& passes, const StepSchedule& s) override {
     return with_aux_skip(passes, s);  // the supernet has the auxiliary skip in every pass (model_search.py:40-45)
   }
-  ArchGrads arch_gradient(Passes& passes, const Batch& valid, const Batch&, const StepSchedule& s,
+  CellGradients alpha_gradient(Passes& passes, const Batch& valid, const Batch&, const StepSchedule& s,
                           torch::Tensor& cell_grads_valid) override {
     std::vector<torch::Tensor> leaves;
     for (const auto& w : with_aux_skip(passes, s)) leaves.push_back(w.requires_grad_(true));
-    ArchGrads grads = passes.arch_grads(valid, leaves);  // ∂L/∂(P + β·skip) = ∂L/∂P
+    CellGradients grads = passes.cell_gradients(valid, leaves);  // ∂L/∂(P + β·skip) = ∂L/∂P
     cell_grads_valid = grads.cells;
     return grads;
   }

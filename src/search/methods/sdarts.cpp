@@ -88,7 +88,7 @@ class Sdarts : public SearchMethod {
     for (int k = 0; k < settings_.pgd_steps; ++k) {
       std::vector<torch::Tensor> leaves;
       for (const auto& w : per_cell(p, types)) leaves.push_back(w.detach().clone().requires_grad_(true));
-      const torch::Tensor g = passes.arch_grads(train, leaves).cells;  // [cells, edges·ops]
+      const torch::Tensor g = passes.cell_gradients(train, leaves).cells;  // [cells, edges·ops]
       for (size_t t = 0; t < p.size(); ++t) {
         torch::Tensor sum = torch::zeros_like(p[t]);
         for (size_t c = 0; c < types.size(); ++c)

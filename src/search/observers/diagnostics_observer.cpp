@@ -43,7 +43,7 @@ class Diagnostics : public RunObserver {
   }
 
   void on_step(StepEvent& e) override {
-    const torch::Tensor& g = searcher_.arch_cell_grads();
+    const torch::Tensor& g = searcher_.valid_cell_gradients();
     if (g.defined() && g.size(0) > 0 && g_updated_at_ != e.global_step) {
       std::vector<torch::Tensor> values;
       for (const auto& cells : groups_)
