@@ -26,10 +26,17 @@ struct Batch;
 struct Checkpoint;
 struct SearchResult;
 struct SearchSpace;
-struct StepSchedule;
 struct StepStats;
 class Communicator;
 class SearchNetworkImpl;
+
+// Per-step inputs from the schedules.
+struct StepSchedule {
+  double lr = 0;      // ω learning rate
+  double lambda = 0;  // λ_t
+  bool update_alpha = true;  // false while α is frozen (--arch-start-epoch)
+  int epoch = 0, epochs = 1;  // where the run is (the methods' schedules, e.g. SDARTS' ε)
+};
 
 // The α side of one pass over a batch: ∂L/∂P of every cell's copy of softmax(α),
 // [cells, edges·ops], the PC-DARTS β gradients, both averaged over the global

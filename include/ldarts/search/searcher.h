@@ -32,14 +32,6 @@ struct StepStats {
   double grad_norm = 0;             // ‖∇ω‖ seen by the clip (regularizer term included)
 };
 
-// Per-step inputs from the schedules.
-struct StepSchedule {
-  double lr = 0;      // ω learning rate
-  double lambda = 0;  // λ_t
-  bool update_alpha = true;  // false while α is frozen (--arch-start-epoch)
-  int epoch = 0, epochs = 1;  // where the run is (the methods' schedules, e.g. SDARTS' ε)
-};
-
 // Loss and top-1 accuracy (%) of one evaluation.
 struct EvalStats {
   double loss = 0, accuracy = 0;

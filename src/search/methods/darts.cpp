@@ -1,6 +1,7 @@
 // First-order DARTS (Liu et al. 2019, eq. 7 with ξ = 0): α descends on ∂L_val/∂α
 // at the current ω. The base class's alpha_gradient is this method.
-#include "ldarts/search/searcher.h"
+#include "ldarts/data/augment.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 

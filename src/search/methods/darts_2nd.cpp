@@ -12,7 +12,8 @@
 #include <torch/torch.h>
 
 #include "ldarts/core/error.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/data/augment.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 namespace {

@@ -8,7 +8,8 @@
 #include "ldarts/io/checkpoint.h"
 #include "ldarts/model/search_network.h"
 #include "ldarts/search/progressive.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/data/augment.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 namespace {

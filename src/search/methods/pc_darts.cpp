@@ -6,7 +6,8 @@
 // (model_search.py:31), K = 2 on ImageNet, K = 4 without β on NB201 (Lambda-DARTS
 // NAS-Bench201/exps/algos/PCDARTS.py). The step itself is DARTS'.
 #include "ldarts/core/error.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/data/augment.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 namespace {

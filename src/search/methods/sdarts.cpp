@@ -15,7 +15,8 @@
 
 #include "ldarts/core/error.h"
 #include "ldarts/core/rng.h"
-#include "ldarts/search/searcher.h"
+#include "ldarts/data/augment.h"
+#include "ldarts/search/method.h"
 
 namespace ldarts {
 namespace {
