@@ -49,6 +49,8 @@ class Reader {
  public:
   Reader(const std::vector<unsigned char>& d, const std::string& name) : d_(d), name_(name) {}
 
+  // One switch over the opcodes, as CPython's unpickler loop is: longer than the other
+  // functions on purpose, each case a few lines and every bound checked where it is read.
   PyRef run() {
     for (;;) {
       const unsigned char op = byte();

@@ -305,6 +305,9 @@ void write_raw_checkpoint(const std::string& path, const std::vector<RawDataset>
   if (sealed && user_block) seal(path);
 }
 
+// Longer than the other functions on purpose: one pass over a file that may be hostile,
+// each check right before the HDF5 call it guards (CRC, bounded walk, sizes before
+// allocation), so that the order of the checks can be read top to bottom.
 Checkpoint read_checkpoint(const std::string& path) {
   silence_hdf5();
   LDARTS_CHECK(file_exists(path), "checkpoint ", path, " does not exist");
