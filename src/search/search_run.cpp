@@ -298,7 +298,7 @@ class SearchTask final : public Task {
     split_ = search_split(o_, data, folder);
     return {{split_.train, derive_seed(o_.seed, {1}), 3}, {split_.valid, derive_seed(o_.seed, {2}), 4, false, true}};
   }
-  RunHeader header(const std::string& config) const override { return {"search", "space", space_.name, "", config}; }
+  RunHeader header(const std::string& config) const override { return {"search", "space", space_.name, "", config, 1, ""}; }
   void build(RunContext& run, const Checkpoint* resumed) override {
     run_options_ = with_resumed_world(o_, resumed, run.comm.world_size(), run.comm.is_root());
     searcher_ = std::make_unique<Searcher>(run_options_, space_, run.data.channels(), run.data.num_classes(), run.comm);

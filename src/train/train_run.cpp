@@ -157,7 +157,7 @@ class TrainTask final : public Task {
     return {{split_.train, derive_seed(o_.seed, {11}), 12, o_.tail == "pad"}};
   }
   RunHeader header(const std::string& config) const override {
-    return {"train", "genotype", genotype_text(genotype_), "train the genotype of that checkpoint's run", config};
+    return {"train", "genotype", genotype_text(genotype_), "train the genotype of that checkpoint's run", config, 1, ""};
   }
   void build(RunContext& run, const Checkpoint* resumed) override {
     valid_batches_ = eval_indices(split_.valid, o_.batch_size, o_.eval_steps, run.comm);

@@ -204,8 +204,10 @@ void expect_exact_resume(const std::string& fd_mode, int stop,
   EXPECT_EQ(a.tensors.size(), b.tensors.size());
   for (const auto& [key, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensor(key))) << key;  // bit-identical, RNG too
   for (const auto& [key, v] : a.doubles) EXPECT_EQ(v, b.number(key)) << key;
-  for (const auto& [key, v] : a.integers)  // a method's own counters too (a resumed run starts a new event file)
-    if (key != "logs/tensorboard_bytes") EXPECT_EQ(v, b.integer(key)) << key;
+  for (const auto& [key, v] : a.integers) {  // a method's own counters too (a resumed run starts a new event file)
+    if (key == "logs/tensorboard_bytes") continue;
+    EXPECT_EQ(v, b.integer(key)) << key;
+  }
   EXPECT_EQ(read_all(dir.file("whole/steps.csv")), read_all(dir.file("resumed/steps.csv")));
   EXPECT_EQ(test::without_last_column(read_all(dir.file("whole/metrics.csv"))),
             test::without_last_column(read_all(dir.file("resumed/metrics.csv"))));
@@ -321,7 +323,7 @@ void expect_preemption(const std::string& stop_at) {
                              " --eval-steps 1 --seed 4 --lambda 0.5 --threads 1 --keep-checkpoints 100";
   std::string out;
   ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
-      common, dir.file("whole"), dir.file("stopped"), {"LDARTS_STOP_AT_STEP=" + stop_at},
+      common, dir.file("whole"), dir.file("stopped"), {"LDARTS_STOP_AT_STEP=" + stop_at, 75, ""},
       [&](const std::string& stopped) {
         EXPECT_NE(stopped.find("preempted (signal"), std::string::npos) << stopped;
         EXPECT_NE(stopped.find("checkpoint written at epoch 2 step 2"), std::string::npos) << stopped;  // step 5
@@ -354,7 +356,7 @@ TEST(Preemption, ASignalDuringValidationCheckpointsTheStepsAndResumes) {
                   " --valid-portion 0.25 --test false --seed 4 --threads 1 --keep-checkpoints 100";
     const std::string cut = dir.file(command + "-cut");
     ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
-        common, dir.file(command + "-whole"), cut, {"LDARTS_FAULT_SIGNAL=validation"}, [&](const std::string& out) {
+        common, dir.file(command + "-whole"), cut, {"LDARTS_FAULT_SIGNAL=validation", 75, ""}, [&](const std::string& out) {
           EXPECT_NE(out.find("after the steps of epoch 1, before its validation"), std::string::npos) << out;
           const Checkpoint c = read_checkpoint(latest_checkpoint(cut));
           EXPECT_EQ(c.integer("state/epoch"), 0);

@@ -210,7 +210,7 @@ TEST(Diagnostics, TensorBoardEventsAfterAKilledAndResumedRunHaveNoDuplicates) {
                            " --lambda 0.5 --probe-every 2 --checkpoint-every 2 --seed 7 --threads 1";
   // Killed at global step 6: the newest checkpoint is after step 4, events of step 5 were written after it.
   ASSERT_NO_FATAL_FAILURE(test::interrupt_and_resume(
-      args, dir.file("whole"), dir.file("cut"), {"LDARTS_FAULT_RANK=0 LDARTS_FAULT_STEP=6", std::nullopt},
+      args, dir.file("whole"), dir.file("cut"), {"LDARTS_FAULT_RANK=0 LDARTS_FAULT_STEP=6", std::nullopt, ""},
       [](const std::string& output) {
         EXPECT_NE(output.find("injected fault at step 6"), std::string::npos) << output;
       }));

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ldarts/run/observer.h"
@@ -18,6 +19,12 @@ class EpochMeans;
 enum class Every { step, epoch };
 
 struct Metric {
+  Metric(std::string name, Every every, std::string csv = "", std::string format = "", std::string from_steps = "",
+         std::string console = "", std::string console_format = "%.4f", bool text = false)
+      : name(std::move(name)), every(every), csv(std::move(csv)), format(std::move(format)),
+        from_steps(std::move(from_steps)), console(std::move(console)), console_format(std::move(console_format)),
+        text(text) {}
+
   std::string name;  // a name ending in '/' declares a family ("alpha/": every "alpha/..." name; TensorBoard only)
   Every every = Every::step;
   std::string csv;            // the CSV file it is a column of ("steps.csv", "metrics.csv", ...; "" none)
