@@ -43,13 +43,8 @@ bool register_observer(ObserverInfo info) {
 }
 
 std::vector<const ObserverInfo*> registered_observers(const std::string& command) {
-  std::vector<const ObserverInfo*> out;
-  for (const ObserverInfo& o : observer_registry())
-    if (o.command.empty() || o.command == command) out.push_back(&o);
-  std::sort(out.begin(), out.end(), [](const ObserverInfo* a, const ObserverInfo* b) {
-    return a->order != b->order ? a->order < b->order : a->name < b->name;
-  });
-  return out;
+  return registered_in_order(observer_registry(),
+                             [&](const ObserverInfo& o) { return o.command.empty() || o.command == command; });
 }
 
 namespace {
@@ -177,20 +172,22 @@ void run_task(Task& task, const RunOptions& o, const std::string& resolved_confi
   torch::manual_seed(o.seed);
 
   // ---- data, run folder, resume ----
+  const c10::Device device = resolve_device(o.device);
   DataOptions data_options = task.data_options();
   data_options.skip_bad_images = o.skip_bad_images;
-  data_options.pin_memory = resolve_device(o.device).is_cuda();
+  data_options.pin_memory = device.is_cuda();
   const ImageData data = ImageData::open(o.dataset, o.data_dir, Split::train, data_options);
   // The run folder is this run's before anything is written there.
   const RunFolder folder = RunFolder::claim(o.out, {task.command(), o.resume, o.force}, comm);
   if (root && !folder.moved_to().empty())
     std::printf("--force: moved the earlier contents of %s to %s (nothing deleted)\n", o.out.c_str(),
                 folder.moved_to().c_str());
-  Batches batches(task.streams(data, folder), o, data, comm, data.loader_threads(o.loader_threads));
+  const int loader_threads = data.loader_threads(o.loader_threads);
+  Batches batches(task.streams(data, folder), o, data, comm, loader_threads);
   RunHeader header = task.header(resolved_config);
   header.world_size = comm.world_size(), header.run_id = folder.id();
-  EpochLoop loop(folder, header, loop_options(o, batches.steps(), resolve_device(o.device).str()), comm);
-  RunContext run{o, comm, data, data_options, folder, loop, batches.steps(), data.loader_threads(o.loader_threads)};
+  EpochLoop loop(folder, header, loop_options(o, batches.steps(), device.str()), comm);
+  RunContext run{o, comm, data, data_options, folder, loop, batches.steps(), loader_threads};
   task.build(run, loop.resumed());
 
   // ---- metrics and observers: the task's, then metrics.csv and TensorBoard ----

@@ -66,12 +66,7 @@ bool register_method(MethodInfo info) {
 }
 
 std::vector<const MethodInfo*> registered_methods() {
-  std::vector<const MethodInfo*> out;
-  for (const MethodInfo& m : registry()) out.push_back(&m);
-  std::sort(out.begin(), out.end(), [](const MethodInfo* a, const MethodInfo* b) {
-    return a->order != b->order ? a->order < b->order : a->name < b->name;
-  });
-  return out;
+  return registered_in_order(registry(), [](const MethodInfo&) { return true; });
 }
 
 const MethodInfo& find_method(const std::string& name) {

@@ -185,7 +185,7 @@ class TrainTask final : public Task {
                 long(o_.layers), long(trainer_->model()->parameters_without_aux()), o_.dataset.c_str(),
                 split_.train.size(), split_.valid.size(), o_.epochs, long(run.steps), long(o_.batch_size),
                 run.comm.world_size(), torch::get_num_threads(), trainer_->device().str().c_str(), o_.out.c_str());
-    std::printf("  %s\n", describe_health().c_str());
+    std::printf("  %s\n", ldarts::describe(health_).c_str());
   }
 
   void begin_epoch(int epoch) override {
@@ -218,8 +218,6 @@ class TrainTask final : public Task {
   void finish(const RunContext& run) override;
 
  private:
-  std::string describe_health() const { return ldarts::describe(health_); }
-
   const TrainOptions& o_;
   const AnyGenotype genotype_;
   const CellHealth health_;
